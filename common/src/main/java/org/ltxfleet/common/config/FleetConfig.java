@@ -1,0 +1,119 @@
+package org.ltxfleet.common.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The fleet's settings: a properties file, overridden by environment variables, overridden by
+ * explicit values. The environment name of a key is {@code FLEET_} plus the key upper-cased with
+ * dots and dashes as underscores ({@code kafka.bootstrap.servers} → {@code FLEET_KAFKA_BOOTSTRAP_SERVERS}).
+ * Immutable; {@link #with} returns a copy.
+ */
+public final class FleetConfig {
+
+    private final Map<String, String> values;
+    private final Map<String, String> env;
+
+    private FleetConfig(Map<String, String> values, Map<String, String> env) {
+        this.values = Map.copyOf(values);
+        this.env = Map.copyOf(env);
+    }
+
+    /** Settings from the file (if it exists) and the process environment. */
+    public static FleetConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /** Settings from the file (if it exists) and the given environment. */
+    public static FleetConfig load(Path file, Map<String, String> env) {
+        var values = new TreeMap<String, String>();
+        if (file != null && Files.isRegularFile(file)) {
+            var props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+            }
+            props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
+        }
+        return new FleetConfig(values, env);
+    }
+
+    /** Settings with no file and no environment: defaults only, for tests. */
+    public static FleetConfig empty() {
+        return new FleetConfig(Map.of(), Map.of());
+    }
+
+    /** A copy with one key set; wins over file and environment. */
+    public FleetConfig with(String key, String value) {
+        var copy = new TreeMap<>(values);
+        copy.put(key, value);
+        var envCopy = new TreeMap<>(env);
+        envCopy.remove(envName(key));
+        return new FleetConfig(copy, envCopy);
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String envName(String key) {
+        return "FLEET_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value of a key, or the fallback. */
+    public String string(String key, String fallback) {
+        String fromEnv = env.get(envName(key));
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        String value = values.get(key);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** An integer setting; a malformed value fails naming the key. */
+    public int integer(String key, int fallback) {
+        String value = string(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " (" + envName(key) + ") must be an integer, got '"
+                    + value + "'");
+        }
+    }
+
+    /** A long setting; a malformed value fails naming the key. */
+    public long longValue(String key, long fallback) {
+        String value = string(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " (" + envName(key) + ") must be an integer, got '"
+                    + value + "'");
+        }
+    }
+
+    /** A boolean setting: true/false/yes/no/1/0; anything else fails naming the key. */
+    public boolean bool(String key, boolean fallback) {
+        String value = string(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("setting " + key + " (" + envName(key)
+                    + ") must be true or false, got '" + value + "'");
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package org.ltxfleet.common.kafka;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A training job on {@link Topics#JOBS}, keyed by {@code request_id}. This is a public contract:
+ * the gateway writes it for HTTP submissions, and users may produce it with their own Kafka
+ * producers. {@code input} is the raw request body; workers validate it with the same
+ * {@link org.ltxfleet.common.job.InputValidator} as the gateway, so a bad one ends FAILED with a
+ * 422 detail. The JSON Schema is {@code docs/schema/job-message.schema.json}.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobMessage(
+        @JsonPropertyDescription("Schema version of this message; this class writes " + JobMessage.SCHEMA_VERSION + ".")
+        int schemaVersion,
+        @JsonPropertyDescription("Unique id of the job, also the Kafka record key; a UUID is recommended.")
+        String requestId,
+        @JsonPropertyDescription("Id of the API key that owns the job; only that key sees it through the HTTP API.")
+        String keyId,
+        @JsonPropertyDescription("Endpoint id, e.g. fal-ai/ltx23-trainer-v2/interpolate.")
+        String endpoint,
+        @JsonPropertyDescription("When the job was submitted (ISO-8601).")
+        Instant submittedAt,
+        @JsonPropertyDescription("Optional URL that receives the signed completion webhook.")
+        String webhookUrl,
+        @JsonPropertyDescription("Optional queue priority: normal (default) or low.")
+        String priority,
+        @JsonPropertyDescription("Optional client idempotency key (HTTP Idempotency-Key header).")
+        String idempotencyKey,
+        @JsonPropertyDescription("Optional hex sha256 of the submitted body, paired with idempotency_key.")
+        String bodySha256,
+        @JsonPropertyDescription("The training input exactly as submitted (see the endpoint's input table).")
+        JsonNode input) {
+
+    /** The version this code writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public JobMessage {
+        Objects.requireNonNull(requestId, "request_id");
+        Objects.requireNonNull(keyId, "key_id");
+    }
+}
