@@ -1,0 +1,102 @@
+package org.ltxfleet.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.gateway.auth.ApiKeys;
+import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.projection.ProjectionConsumer;
+import org.ltxfleet.gateway.submit.JobPublisher;
+import org.ltxfleet.gateway.submit.SubmitHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running gateway: the HTTP API, its Kafka producer and its projection. Close it to stop. */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Vertx vertx;
+    private final GatewayServices services;
+    private final int port;
+
+    private Gateway(Vertx vertx, GatewayServices services, int port) {
+        this.vertx = vertx;
+        this.services = services;
+        this.port = port;
+    }
+
+    /**
+     * Starts the gateway and waits until it listens and its projection has caught up with Kafka,
+     * so a restarted gateway never answers 404 for a job that exists.
+     */
+    public static Gateway start(GatewaySettings settings, ApiKeys keys) throws Exception {
+        if (settings.port() == 0) {
+            // Every event loop binds the same port, so "any free port" must be chosen once, here.
+            settings = withPort(settings, freePort());
+        }
+        var projection = new JobProjection();
+        var projectionConsumer = new ProjectionConsumer(settings.bootstrapServers(), projection);
+        var services = new GatewayServices(settings, keys, projection, projectionConsumer,
+                new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
+                new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        services.kafkaHealth().checkNow();
+        if (!projectionConsumer.awaitReady(Duration.ofSeconds(120))) {
+            LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
+        }
+        Vertx vertx = Vertx.vertx();
+        var submit = new SubmitHandler(services);
+        vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
+                        new DeploymentOptions().setInstances(settings.instances()))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection, JobProjection::queuedCount)
+                .register(services.metrics());
+        return new Gateway(vertx, services, settings.port());
+    }
+
+    private static GatewaySettings withPort(GatewaySettings s, int port) {
+        return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
+                s.bootstrapServers(), s.keysFile(), s.instances());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts a gateway from the fleet configuration. */
+    public static Gateway start(FleetConfig config) throws Exception {
+        GatewaySettings settings = GatewaySettings.from(config);
+        return start(settings, ApiKeys.load(settings.keysFile()));
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The shared services, for tests and the embedded stack. */
+    public GatewayServices services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+        services.projectionConsumer().close();
+        services.publisher().close();
+        services.kafkaHealth().close();
+    }
+}

@@ -1,0 +1,15 @@
+package org.ltxfleet.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.gateway.auth.ApiKeys;
+import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.projection.ProjectionConsumer;
+import org.ltxfleet.gateway.submit.JobPublisher;
+
+/** What the HTTP handlers share; one per gateway process, every part thread-safe. */
+public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProjection projection,
+                              ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
+                              InputValidator validator, PrometheusMeterRegistry metrics) {
+}

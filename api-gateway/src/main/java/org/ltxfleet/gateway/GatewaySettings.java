@@ -1,0 +1,37 @@
+package org.ltxfleet.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
+
+/**
+ * The gateway's settings (README "Configuration").
+ *
+ * @param publicUrl     base URL clients reach the gateway at, for response/status/cancel URLs;
+ *                      null derives it from each request's Host header
+ * @param bodyLimit     largest request body accepted, in bytes (413 past it)
+ * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
+ * @param keysFile      the hashed API keys file
+ */
+public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
+                              String bootstrapServers, Path keysFile, int instances) {
+
+    /** The endpoint this gateway serves. */
+    public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
+    /** The app path that status, result and cancel URLs live under (fal's client drops the endpoint's last part). */
+    public static final String APP_PATH = "/fal-ai/ltx23-trainer-v2";
+
+    /** Reads the {@code gateway.*} settings. */
+    public static GatewaySettings from(FleetConfig config) {
+        return new GatewaySettings(
+                config.string("gateway.host", "0.0.0.0"),
+                config.integer("gateway.port", 8080),
+                config.string("gateway.public.url", null),
+                config.longValue("gateway.body.limit.bytes", 1024 * 1024),
+                Duration.ofMillis(config.longValue("gateway.submit.timeout.ms", 10_000)),
+                config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
+                Path.of(config.string("gateway.keys.file", "api-keys.json")),
+                config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())));
+    }
+}

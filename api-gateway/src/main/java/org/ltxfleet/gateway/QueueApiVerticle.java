@@ -1,0 +1,109 @@
+package org.ltxfleet.gateway;
+
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.gateway.auth.AuthHandler;
+import org.ltxfleet.gateway.cancel.CancelHandler;
+import org.ltxfleet.gateway.http.Replies;
+import org.ltxfleet.gateway.result.ResultHandler;
+import org.ltxfleet.gateway.status.StatusHandler;
+import org.ltxfleet.gateway.status.StatusStreamHandler;
+import org.ltxfleet.gateway.submit.SubmitHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP API, compatible with fal's queue API. Every route is declared in {@link #start};
+ * several instances share the port, one per event loop.
+ */
+public final class QueueApiVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueApiVerticle.class);
+    private static final String REQUEST = GatewaySettings.APP_PATH + "/requests/:id";
+
+    private final GatewayServices services;
+    private final SubmitHandler submit;
+
+    /** A verticle over shared services; the submit handler is shared so idempotency spans event loops. */
+    public QueueApiVerticle(GatewayServices services, SubmitHandler submit) {
+        this.services = services;
+        this.submit = submit;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(this::timeRequest);
+        router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, Json.object().put("status", "UP")));
+        router.get("/health/ready").handler(this::ready);
+        router.get("/metrics").handler(this::metrics);
+
+        var auth = new AuthHandler(services.keys());
+        var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
+        router.post("/" + GatewaySettings.ENDPOINT_ID).handler(auth).handler(body).handler(submit::handle);
+        router.get(REQUEST + "/status").handler(auth).handler(new StatusHandler(services)::handle);
+        router.get(REQUEST + "/status/stream").handler(auth).handler(new StatusStreamHandler(services)::handle);
+        router.get(REQUEST).handler(auth).handler(new ResultHandler(services)::handle);
+        router.put(REQUEST + "/cancel").handler(auth).handler(new CancelHandler(services)::handle);
+
+        router.route().failureHandler(this::failure);
+        router.errorHandler(404, ctx -> Replies.error(ctx, 404, "Not found: " + ctx.request().path()));
+        router.errorHandler(405, ctx -> Replies.error(ctx, 405, "Method " + ctx.request().method()
+                + " is not allowed on " + ctx.request().path()));
+        return vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(services.settings().host())
+                        .setPort(services.settings().port())
+                        .setCompressionSupported(true))
+                .requestHandler(router)
+                .listen()
+                .map(HttpServer::actualPort);
+    }
+
+    private void ready(RoutingContext ctx) {
+        boolean projection = services.projectionConsumer().ready();
+        boolean kafka = services.kafkaHealth().up();
+        var body = Json.object().put("status", projection && kafka ? "UP" : "DOWN")
+                .put("projection_caught_up", projection).put("kafka_reachable", kafka);
+        Replies.json(ctx, projection && kafka ? 200 : 503, body);
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(services.metrics().scrape());
+    }
+
+    private void timeRequest(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> Timer.builder("fleet_gateway_http_requests")
+                .tag("method", ctx.request().method().name())
+                .tag("route", ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
+                        ? "unmatched" : ctx.currentRoute().getPath())
+                .tag("status", Integer.toString(ctx.response().getStatusCode()))
+                .register(services.metrics())
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable error = ctx.failure();
+        int status = ctx.statusCode();
+        if (error instanceof DecodeException) {
+            Replies.error(ctx, 400, "Malformed JSON body: " + error.getMessage());
+        } else if (status == 413) {
+            Replies.error(ctx, 413, "Request body is larger than " + services.settings().bodyLimit() + " bytes");
+        } else if (status >= 400 && status < 500) {
+            Replies.error(ctx, status, error == null ? "Bad request" : error.getMessage());
+        } else {
+            LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), error);
+            Replies.error(ctx, 500, "Internal error; it has been logged");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.ltxfleet.gateway.projection;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.kafka.JobMessage;
+
+/**
+ * Every job's state, folded from {@code ltx.jobs} (submissions) and {@code ltx.events} (what
+ * happened next). Nothing here is the source of truth: a restarted gateway rebuilds it all by
+ * reading both topics from the beginning. Thread-safe; listeners run on the thread that applied
+ * the change and must not block.
+ */
+public final class JobProjection {
+
+    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    /** Jobs still waiting for a worker, in submission order: the real backlog. */
+    private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
+    private final Map<String, Long> queueSeq = new ConcurrentHashMap<>();
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Map<String, String> idempotency = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
+
+    /** Records a submission (from the gateway on acknowledgement, or read back from Kafka); idempotent. */
+    public void submitted(JobMessage job) {
+        JobState state = jobs.computeIfAbsent(job.requestId(), JobState::new);
+        if (!state.submit(job)) {
+            return;
+        }
+        if (job.idempotencyKey() != null) {
+            idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
+        }
+        if (state.queued()) {
+            long seq = nextSeq.getAndIncrement();
+            queueSeq.put(job.requestId(), seq);
+            queue.put(seq, job.requestId());
+            queued.incrementAndGet();
+        }
+        notifyListeners(state);
+    }
+
+    /** Folds one event into its job. */
+    public void apply(JobEvent event) {
+        JobState state = jobs.computeIfAbsent(event.requestId(), JobState::new);
+        if (!state.apply(event)) {
+            return;
+        }
+        if (!state.queued()) {
+            Long seq = queueSeq.remove(event.requestId());
+            if (seq != null && queue.remove(seq) != null) {
+                queued.decrementAndGet();
+            }
+        }
+        notifyListeners(state);
+    }
+
+    /** The job as its owner sees it; empty for unknown ids and for other keys' jobs alike. */
+    public Optional<JobSnapshot> find(String requestId, String keyId) {
+        JobState state = jobs.get(requestId);
+        if (state == null || !state.known() || !keyId.equals(state.keyId())) {
+            return Optional.empty();
+        }
+        return Optional.of(state.snapshot());
+    }
+
+    /** How many queued jobs are ahead of this one (0 = next), or -1 when it is not queued. */
+    public int queuePosition(String requestId) {
+        Long seq = queueSeq.get(requestId);
+        return seq == null ? -1 : queue.headMap(seq).size();
+    }
+
+    /** How many jobs are waiting for a worker. */
+    public int queuedCount() {
+        return queued.get();
+    }
+
+    /** The job an idempotency key was first used for, with the hash of its body. */
+    public Optional<IdempotentSubmission> idempotent(String keyId, String idempotencyKey) {
+        String requestId = idempotency.get(idempotencyScope(keyId, idempotencyKey));
+        if (requestId == null) {
+            return Optional.empty();
+        }
+        JobState state = jobs.get(requestId);
+        return Optional.of(new IdempotentSubmission(requestId, state.bodySha256()));
+    }
+
+    /** A submission remembered for its idempotency key. */
+    public record IdempotentSubmission(String requestId, String bodySha256) {
+    }
+
+    /** Calls the listener with every later change of the job until the returned handle is run. */
+    public Runnable subscribe(String requestId, Consumer<JobSnapshot> listener) {
+        listeners.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.computeIfPresent(requestId, (id, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** Number of jobs known, for metrics. */
+    public int size() {
+        return jobs.size();
+    }
+
+    private void notifyListeners(JobState state) {
+        List<Consumer<JobSnapshot>> subscribed = listeners.get(state.snapshot().requestId());
+        if (subscribed == null) {
+            return;
+        }
+        JobSnapshot snapshot = state.snapshot();
+        subscribed.forEach(l -> l.accept(snapshot));
+    }
+
+    private static String idempotencyScope(String keyId, String idempotencyKey) {
+        return keyId + '\u0000' + idempotencyKey;
+    }
+}

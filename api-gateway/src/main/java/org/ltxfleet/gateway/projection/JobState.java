@@ -1,0 +1,125 @@
+package org.ltxfleet.gateway.projection;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.kafka.JobMessage;
+
+/**
+ * The mutable state of one job, folded from its submission and events. Events of one job arrive
+ * in order, but the submission (on ltx.jobs) may arrive before or after the first event (on
+ * ltx.events), so each fold only moves the phase forward and the first terminal event wins.
+ * Guarded by its own monitor.
+ */
+final class JobState {
+
+    private final String requestId;
+    private String keyId;
+    private JobPhase phase = JobPhase.IN_QUEUE;
+    private long version;
+    private boolean submitted;
+    private Instant submittedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private final List<LogLine> logs = new ArrayList<>();
+    private com.fasterxml.jackson.databind.JsonNode output;
+    private Payloads.Failed failure;
+    private Payloads.Progress progress;
+    private String webhookUrl;
+    private String idempotencyKey;
+    private String bodySha256;
+
+    JobState(String requestId) {
+        this.requestId = requestId;
+    }
+
+    /** Records the submission; returns false when it was already known (a replay or duplicate). */
+    synchronized boolean submit(JobMessage job) {
+        if (submitted) {
+            return false;
+        }
+        submitted = true;
+        keyId = job.keyId();
+        submittedAt = job.submittedAt();
+        webhookUrl = job.webhookUrl();
+        idempotencyKey = job.idempotencyKey();
+        bodySha256 = job.bodySha256();
+        version++;
+        return true;
+    }
+
+    /** Folds one event in; returns whether anything changed. */
+    synchronized boolean apply(JobEvent event) {
+        if (phase.terminal() || event.type() == null) {
+            return false;
+        }
+        if (keyId == null) {
+            keyId = event.keyId();
+        }
+        switch (event.type()) {
+            case STARTED -> {
+                if (startedAt == null) {
+                    startedAt = event.time();
+                }
+                phase = JobPhase.IN_PROGRESS;
+            }
+            case LOG -> {
+                var log = event.payloadAs(Payloads.Log.class);
+                logs.add(new LogLine(log.message(), log.level(), event.time()));
+            }
+            case PROGRESS -> progress = event.payloadAs(Payloads.Progress.class);
+            case COMPLETED -> {
+                output = event.payloadAs(Payloads.Completed.class).output() == null
+                        ? null : event.payload().get("output");
+                finish(JobPhase.COMPLETED, event);
+            }
+            case FAILED -> {
+                failure = event.payloadAs(Payloads.Failed.class);
+                finish(JobPhase.FAILED, event);
+            }
+            case CANCELED -> finish(JobPhase.CANCELED, event);
+            default -> {
+                return false;
+            }
+        }
+        version++;
+        return true;
+    }
+
+    private void finish(JobPhase end, JobEvent event) {
+        phase = end;
+        finishedAt = event.time();
+        if (event.type() == EventType.FAILED && failure != null && failure.detail() != null
+                && failure.detail().isTextual()) {
+            logs.add(new LogLine(failure.detail().textValue(), "ERROR", event.time()));
+        }
+    }
+
+    synchronized boolean queued() {
+        return submitted && phase == JobPhase.IN_QUEUE;
+    }
+
+    synchronized boolean known() {
+        return submitted || version > 0;
+    }
+
+    synchronized String keyId() {
+        return keyId;
+    }
+
+    synchronized String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    synchronized String bodySha256() {
+        return bodySha256;
+    }
+
+    synchronized JobSnapshot snapshot() {
+        return new JobSnapshot(requestId, keyId, phase, version, submittedAt, startedAt, finishedAt,
+                List.copyOf(logs), output, failure, progress, webhookUrl);
+    }
+}

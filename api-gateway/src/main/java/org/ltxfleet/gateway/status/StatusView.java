@@ -1,0 +1,95 @@
+package org.ltxfleet.gateway.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.gateway.http.RequestUrls;
+import org.ltxfleet.gateway.projection.JobPhase;
+import org.ltxfleet.gateway.projection.JobSnapshot;
+import org.ltxfleet.gateway.projection.LogLine;
+
+/**
+ * Renders a job as fal's status object: {@code IN_QUEUE} with {@code queue_position},
+ * {@code IN_PROGRESS} with logs, {@code COMPLETED} with logs, metrics and, for a failed or
+ * canceled job, {@code error} and {@code error_type}. {@code progress} is our addition; fal's
+ * clients ignore fields they do not know.
+ */
+public final class StatusView {
+
+    private StatusView() {
+    }
+
+    /** The status object; {@code logs} is null unless asked for, as fal does. */
+    public static ObjectNode render(JobSnapshot job, RequestUrls urls, int queuePosition, List<LogLine> logs) {
+        ObjectNode body = Json.object();
+        body.put("status", job.phase().falStatus());
+        body.put("request_id", job.requestId());
+        body.put("response_url", urls.responseUrl());
+        body.put("status_url", urls.statusUrl());
+        body.put("cancel_url", urls.cancelUrl());
+        if (job.phase() == JobPhase.IN_QUEUE) {
+            body.put("queue_position", Math.max(queuePosition, 0));
+        }
+        if (logs == null) {
+            body.putNull("logs");
+        } else {
+            ArrayNode array = body.putArray("logs");
+            logs.forEach(l -> array.addObject()
+                    .put("message", l.message())
+                    .put("level", l.level())
+                    .put("source", "USER")
+                    .put("timestamp", l.timestamp().toString()));
+        }
+        ObjectNode metrics = body.putObject("metrics");
+        if (job.phase().terminal()) {
+            metrics.put("inference_time", job.inferenceSeconds());
+            addError(body, job);
+        }
+        if (job.progress() != null && !job.phase().terminal()) {
+            body.set("progress", Json.toTree(job.progress()));
+        }
+        return body;
+    }
+
+    /** The HTTP status fal answers a status call with: 200 once completed, 202 before. */
+    public static int httpStatus(JobSnapshot job) {
+        return job.phase().terminal() ? 200 : 202;
+    }
+
+    /** One sentence for fal's {@code error} string: the detail itself, or its problems joined. */
+    static String describe(JsonNode detail, int statusCode) {
+        if (detail != null && detail.isTextual()) {
+            return detail.textValue();
+        }
+        if (detail != null && detail.isArray() && !detail.isEmpty()) {
+            var parts = new java.util.ArrayList<String>();
+            for (JsonNode problem : detail) {
+                var loc = new java.util.ArrayList<String>();
+                problem.path("loc").forEach(l -> loc.add(l.asText()));
+                parts.add(String.join(".", loc) + ": " + problem.path("msg").asText());
+            }
+            return "Invalid input: " + String.join("; ", parts);
+        }
+        return "Request failed with status " + statusCode;
+    }
+
+    private static void addError(ObjectNode body, JobSnapshot job) {
+        switch (job.phase()) {
+            case FAILED -> {
+                var failure = job.failure();
+                body.put("error", describe(failure.detail(), failure.statusCode()));
+                body.put("error_type", failure.errorType());
+            }
+            case CANCELED -> {
+                body.put("error", "Request was canceled");
+                body.put("error_type", "request_canceled");
+            }
+            default -> {
+                body.putNull("error");
+                body.putNull("error_type");
+            }
+        }
+    }
+}

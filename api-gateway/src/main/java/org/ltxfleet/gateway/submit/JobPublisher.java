@@ -1,0 +1,62 @@
+package org.ltxfleet.gateway.submit;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.ltxfleet.common.kafka.KafkaSettings;
+
+/**
+ * Writes the gateway's records to Kafka and reports when they are durable (acks=all). Sends run
+ * on a dedicated thread because {@code KafkaProducer.send} may block while metadata is missing,
+ * and an HTTP event loop must never block. Thread-safe.
+ */
+public final class JobPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("gateway-kafka-send").daemon().factory());
+
+    /** A publisher whose acknowledgement wait is bounded by {@code ackTimeout}. */
+    public JobPublisher(String bootstrapServers, Duration ackTimeout) {
+        Properties props = KafkaSettings.producer(bootstrapServers, "api-gateway");
+        long timeout = Math.max(ackTimeout.toMillis(), 1000);
+        props.put("delivery.timeout.ms", Long.toString(timeout));
+        props.put("request.timeout.ms", Long.toString(Math.min(timeout - 10, 5000)));
+        props.put("max.block.ms", Long.toString(Math.min(timeout, 5000)));
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Sends a record; the future completes when every in-sync replica has it, or fails. */
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        var done = new CompletableFuture<RecordMetadata>();
+        try {
+            sender.execute(() -> {
+                try {
+                    producer.send(record, (metadata, error) -> {
+                        if (error != null) {
+                            done.completeExceptionally(error);
+                        } else {
+                            done.complete(metadata);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            done.completeExceptionally(rejected);
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

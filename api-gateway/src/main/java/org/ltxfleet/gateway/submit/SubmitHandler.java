@@ -1,0 +1,176 @@
+package org.ltxfleet.gateway.submit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ltxfleet.common.job.InvalidInputException;
+import org.ltxfleet.common.job.ValidationProblem;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.gateway.GatewayServices;
+import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.gateway.auth.AuthHandler;
+import org.ltxfleet.gateway.http.Replies;
+import org.ltxfleet.gateway.http.RequestUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /fal-ai/ltx23-trainer-v2/interpolate}: validates the input, writes the job to
+ * {@code ltx.jobs} and answers 200 only once Kafka has acknowledged it (acks=all). Kafka
+ * unreachable → 503 with Retry-After, never a 200 for a job that was not stored.
+ *
+ * <p>{@code Idempotency-Key}: the same key with the same body answers the original request again
+ * (also after a gateway restart: the key travels in the job message); with another body → 422;
+ * while the first submit with that key is still in flight → 409.
+ */
+public final class SubmitHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmitHandler.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    private final GatewayServices services;
+    /** Idempotency keys whose first submit is waiting for Kafka, in this process. */
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+
+    /** A handler over the gateway's services. */
+    public SubmitHandler(GatewayServices services) {
+        this.services = services;
+    }
+
+    /** Handles one submit. */
+    public void handle(RoutingContext ctx) {
+        if (!isJson(ctx.request().getHeader("Content-Type"))) {
+            Replies.error(ctx, 415, "Content-Type must be application/json");
+            return;
+        }
+        Buffer raw = ctx.body().buffer();
+        JsonNode body;
+        try {
+            body = raw == null || raw.length() == 0 ? null : Json.readTree(raw.getBytes());
+        } catch (UncheckedIOException e) {
+            Replies.error(ctx, 400, "Malformed JSON body: " + rootMessage(e));
+            return;
+        }
+        List<ValidationProblem> problems = validate(body, ctx.queryParams().get("fal_webhook"));
+        if (!problems.isEmpty()) {
+            Replies.error(ctx, 422, problems);
+            return;
+        }
+        String keyId = AuthHandler.keyId(ctx);
+        String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+        String bodySha = sha256(raw == null ? new byte[0] : raw.getBytes());
+        if (idempotencyKey != null) {
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, body);
+        } else {
+            publish(ctx, newJob(ctx, keyId, null, bodySha, body), null);
+        }
+    }
+
+    private List<ValidationProblem> validate(JsonNode body, String webhook) {
+        var problems = new java.util.ArrayList<ValidationProblem>();
+        try {
+            services.validator().validate(body);
+        } catch (InvalidInputException e) {
+            problems.addAll(e.problems());
+        }
+        if (webhook != null && !webhook.matches("(?i)https?://[^\\s/]+.*")) {
+            problems.add(new ValidationProblem(List.of("query", "fal_webhook"),
+                    "URL scheme should be 'http' or 'https'", "url_scheme"));
+        }
+        return problems;
+    }
+
+    private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
+        var earlier = services.projection().idempotent(keyId, idempotencyKey);
+        if (earlier.isPresent()) {
+            if (!bodySha.equals(earlier.get().bodySha256())) {
+                Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
+                        "Idempotency-Key was already used with a different body", "idempotency_key_reused")));
+            } else {
+                String id = earlier.get().requestId();
+                accepted(ctx, id, services.projection().queuePosition(id));
+            }
+            return;
+        }
+        String scope = keyId + '\u0000' + idempotencyKey;
+        if (inFlight.putIfAbsent(scope, Boolean.TRUE) != null) {
+            ctx.response().putHeader("Retry-After", "1");
+            Replies.error(ctx, 409, "A request with this Idempotency-Key is still being accepted; retry shortly");
+            return;
+        }
+        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body), scope);
+    }
+
+    private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
+        String priority = ctx.request().getHeader("x-fal-queue-priority");
+        return new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), keyId,
+                GatewaySettings.ENDPOINT_ID, Instant.now(), ctx.queryParams().get("fal_webhook"),
+                priority == null ? null : priority.toLowerCase(Locale.ROOT), idempotencyKey, bodySha, body);
+    }
+
+    private void publish(RoutingContext ctx, JobMessage job, String idempotencyScope) {
+        Context context = ctx.vertx().getOrCreateContext();
+        services.publisher().send(Records.job(job)).whenComplete((metadata, error) -> context.runOnContext(v -> {
+            if (idempotencyScope != null) {
+                inFlight.remove(idempotencyScope);
+            }
+            if (error != null) {
+                LOG.warn("job {} not stored in Kafka: {}", job.requestId(), error.toString());
+                ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                Replies.error(ctx, 503, "The job queue is unavailable; the job was not accepted, retry later");
+                return;
+            }
+            services.projection().submitted(job);
+            // A fresh job is last in line; counting is O(1) where a position lookup is O(backlog).
+            accepted(ctx, job.requestId(), services.projection().queuedCount() - 1);
+        }));
+    }
+
+    private void accepted(RoutingContext ctx, String requestId, int position) {
+        var urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH, requestId);
+        var body = Json.object()
+                .put("status", "IN_QUEUE")
+                .put("request_id", requestId)
+                .put("response_url", urls.responseUrl())
+                .put("status_url", urls.statusUrl())
+                .put("cancel_url", urls.cancelUrl())
+                .put("queue_position", Math.max(position, 0));
+        ctx.response().putHeader("x-fal-request-id", requestId);
+        Replies.json(ctx, 200, body);
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.toString() : t.getMessage();
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : message;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

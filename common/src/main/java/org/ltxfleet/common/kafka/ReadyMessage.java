@@ -1,0 +1,24 @@
+package org.ltxfleet.common.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Objects;
+import org.ltxfleet.common.job.TrainingInput;
+
+/**
+ * A preprocessed dataset ready to train, on {@link Topics#READY}, keyed by request id.
+ *
+ * @param input     the validated input the job trains with
+ * @param bundleKey S3 key prefix of the latent bundle ({@code datasets/{cache_key}/})
+ * @param stats     dataset statistics for logs (clips kept and dropped, frames, …)
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ReadyMessage(int schemaVersion, String requestId, String keyId, String webhookUrl, TrainingInput input,
+                           String bundleKey, JsonNode stats) {
+
+    public ReadyMessage {
+        Objects.requireNonNull(requestId, "request_id");
+        Objects.requireNonNull(keyId, "key_id");
+    }
+}

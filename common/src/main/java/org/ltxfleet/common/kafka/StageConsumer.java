@@ -1,0 +1,157 @@
+package org.ltxfleet.common.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer-group member that runs one job at a time and commits its offset only after the
+ * handler returned, that is after the job's outcome is durable: a worker killed mid-job leaves
+ * the job to the next member. While a job runs the partitions are paused and the loop keeps
+ * polling, so the member stays in the group however long the job takes.
+ *
+ * <p>A handler that throws is retried from the same offset with backoff; after
+ * {@code maxAttempts} the record goes to {@link Handler#giveUp}, which must end the job visibly.
+ */
+public final class StageConsumer implements AutoCloseable {
+
+    /** What a stage does with one record. */
+    public interface Handler {
+        /** Processes the record; returns only when its outcome is durable. */
+        void handle(ConsumerRecord<String, byte[]> record) throws Exception;
+
+        /** Ends a record that failed every attempt, for example with a FAILED event. */
+        void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageConsumer.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Handler handler;
+    private final int maxAttempts;
+    private final ExecutorService jobThread;
+    private final Thread pollThread;
+    private volatile boolean running = true;
+
+    /** Joins {@code groupId} on {@code topic} and starts consuming in a background thread. */
+    public StageConsumer(String bootstrapServers, String topic, String groupId, String clientId, Handler handler,
+                         int maxAttempts) {
+        Properties props = KafkaSettings.consumer(bootstrapServers, groupId, clientId);
+        // One job at a time per worker: the next one stays in Kafka for other members.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        this.consumer = new KafkaConsumer<>(props);
+        this.topic = topic;
+        this.handler = handler;
+        this.maxAttempts = maxAttempts;
+        this.jobThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(clientId + "-job").factory());
+        this.pollThread = Thread.ofPlatform().name(clientId + "-poll").unstarted(this::run);
+        pollThread.start();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Nothing to flush: offsets are committed right after each job.
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.info("{} assigned {}", topic, partitions);
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    process(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            LOG.error("{} consumer stopped", topic, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void process(ConsumerRecord<String, byte[]> record) {
+        var partition = new TopicPartition(record.topic(), record.partition());
+        consumer.pause(consumer.assignment());
+        try {
+            for (int attempt = 1; running; attempt++) {
+                Exception error = runJob(record);
+                if (error == null) {
+                    break;
+                }
+                if (attempt >= maxAttempts) {
+                    LOG.error("giving up on {} after {} attempts", record.key(), attempt, error);
+                    handler.giveUp(record, error);
+                    break;
+                }
+                LOG.warn("attempt {} of {} failed, retrying: {}", attempt, record.key(), error.toString());
+                sleepPolling(Duration.ofSeconds(1L << Math.min(attempt, 5)));
+            }
+            if (running) {
+                consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+            }
+        } finally {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /** Runs the handler on the job thread while this thread keeps polling (paused) to stay in the group. */
+    private Exception runJob(ConsumerRecord<String, byte[]> record) {
+        Future<?> job = jobThread.submit(() -> {
+            handler.handle(record);
+            return null;
+        });
+        while (true) {
+            try {
+                job.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return null;
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                consumer.poll(Duration.ZERO);
+            } catch (java.util.concurrent.ExecutionException e) {
+                return e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return e;
+            }
+        }
+    }
+
+    private void sleepPolling(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        while (running && System.nanoTime() < until) {
+            consumer.poll(Duration.ofMillis(200));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            pollThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        jobThread.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+package org.ltxfleet.preprocess;
+
+import java.io.UncheckedIOException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.common.job.InvalidInputException;
+import org.ltxfleet.common.job.TrainingInput;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.CancellationWatcher;
+import org.ltxfleet.common.kafka.EventWriter;
+import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.StageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a job off {@code ltx.jobs}: skips canceled ones, validates the input with the gateway's
+ * validator (jobs may come straight from users' producers), announces the stage and hands it to
+ * the preprocessing. Every path ends with a durable event before the offset is committed.
+ */
+final class JobIntake implements StageConsumer.Handler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobIntake.class);
+
+    private final EventWriter events;
+    private final CancellationWatcher cancellations;
+    private final InputValidator validator = new InputValidator();
+
+    JobIntake(EventWriter events, CancellationWatcher cancellations) {
+        this.events = events;
+        this.cancellations = cancellations;
+    }
+
+    @Override
+    public void handle(ConsumerRecord<String, byte[]> record) {
+        JobMessage job;
+        try {
+            job = Json.fromBytes(record.value(), JobMessage.class);
+        } catch (UncheckedIOException | NullPointerException e) {
+            // Without a request id and key id nobody could ever see a failure event for it.
+            LOG.warn("skipping unreadable job at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return;
+        }
+        if (cancellations.isCanceled(job.requestId())) {
+            events.emit(job.requestId(), job.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
+            return;
+        }
+        TrainingInput input;
+        try {
+            input = validator.validate(job.input());
+        } catch (InvalidInputException e) {
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(422, "validation_error",
+                    Json.toTree(e.problems()), Payloads.STAGE_PREPROCESS));
+            return;
+        }
+        events.emit(job.requestId(), job.keyId(), EventType.STARTED,
+                new Payloads.Started(Payloads.STAGE_PREPROCESS, events.source()));
+        preprocess(job, input);
+    }
+
+    private void preprocess(JobMessage job, TrainingInput input) {
+        events.emit(job.requestId(), job.keyId(), EventType.LOG, new Payloads.Log("INFO",
+                "preprocess: job accepted for " + input.numberOfFrames() + " frames at " + input.bucket().width() + "x"
+                        + input.bucket().height(), Payloads.STAGE_PREPROCESS));
+        events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(501, "stage_not_implemented",
+                Json.toTree("The preprocess stage is not implemented yet; the job was not billed."),
+                Payloads.STAGE_PREPROCESS));
+    }
+
+    @Override
+    public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
+        try {
+            JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+                    Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
+        } catch (RuntimeException e) {
+            LOG.error("could not report the failure of {}", record.key(), e);
+        }
+    }
+}
