@@ -25,6 +25,7 @@ public final class Gateway implements AutoCloseable {
     private final Vertx vertx;
     private final GatewayServices services;
     private final int port;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Vertx vertx, GatewayServices services, int port) {
         this.vertx = vertx;
@@ -42,23 +43,32 @@ public final class Gateway implements AutoCloseable {
             settings = withPort(settings, freePort());
         }
         var projection = new JobProjection();
-        var projectionConsumer = new ProjectionConsumer(settings.bootstrapServers(), projection);
-        var services = new GatewayServices(settings, keys, projection, projectionConsumer,
+        var services = new GatewayServices(settings, keys, projection,
+                new ProjectionConsumer(settings.bootstrapServers(), projection),
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        services.kafkaHealth().checkNow();
-        if (!projectionConsumer.awaitReady(Duration.ofSeconds(120))) {
-            LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
-        }
         Vertx vertx = Vertx.vertx();
-        var submit = new SubmitHandler(services);
-        vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
-                        new DeploymentOptions().setInstances(settings.instances()))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection, JobProjection::queuedCount)
-                .register(services.metrics());
-        return new Gateway(vertx, services, settings.port());
+        var gateway = new Gateway(vertx, services, settings.port());
+        try {
+            services.kafkaHealth().checkNow();
+            if (!services.projectionConsumer().awaitReady(Duration.ofSeconds(120))) {
+                LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
+            }
+            var submit = new SubmitHandler(services);
+            vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
+                            new DeploymentOptions().setInstances(settings.instances()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection,
+                    JobProjection::queuedCount).register(services.metrics());
+            return gateway;
+        } catch (Exception | Error e) {
+            gateway.close();
+            if (e instanceof java.util.concurrent.ExecutionException wrapped && wrapped.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
@@ -88,8 +98,12 @@ public final class Gateway implements AutoCloseable {
         return services;
     }
 
+    /** Stops serving and closes the Kafka clients; safe to call twice. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -48,7 +48,8 @@ public final class QueueApiVerticle extends VerticleBase {
 
         var auth = new AuthHandler(services.keys());
         var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
-        router.post("/" + GatewaySettings.ENDPOINT_ID).handler(auth).handler(body).handler(submit::handle);
+        // Vert.x wants the body handler first; the body limit still protects unauthenticated callers.
+        router.post("/" + GatewaySettings.ENDPOINT_ID).handler(body).handler(auth).handler(submit::handle);
         router.get(REQUEST + "/status").handler(auth).handler(new StatusHandler(services)::handle);
         router.get(REQUEST + "/status/stream").handler(auth).handler(new StatusStreamHandler(services)::handle);
         router.get(REQUEST).handler(auth).handler(new ResultHandler(services)::handle);

@@ -1,0 +1,112 @@
+package org.ltxfleet.gateway.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.JobMessage;
+
+class JobProjectionTest {
+
+    private final JobProjection projection = new JobProjection();
+
+    private static JobMessage job(String id, String key) {
+        return new JobMessage(1, id, key, "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(), null, null, null,
+                null, Json.object());
+    }
+
+    private static JobMessage job(String id, String key, String idempotencyKey, String sha) {
+        return new JobMessage(1, id, key, "e", Instant.now(), null, null, idempotencyKey, sha, Json.object());
+    }
+
+    private static JobEvent event(String id, String key, EventType type, Object payload) {
+        return JobEvent.of(id, key, type, "test", payload);
+    }
+
+    @Test
+    void newJobsWaitInSubmissionOrder() {
+        projection.submitted(job("a", "k"));
+        projection.submitted(job("b", "k"));
+        projection.submitted(job("c", "k"));
+        assertThat(projection.queuePosition("a")).isZero();
+        assertThat(projection.queuePosition("c")).isEqualTo(2);
+        assertThat(projection.queuedCount()).isEqualTo(3);
+
+        projection.apply(event("a", "k", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+        assertThat(projection.queuePosition("a")).isEqualTo(-1);
+        assertThat(projection.queuePosition("c")).isEqualTo(1);
+        assertThat(projection.queuedCount()).isEqualTo(2);
+        assertThat(projection.find("a", "k").orElseThrow().phase()).isEqualTo(JobPhase.IN_PROGRESS);
+    }
+
+    @Test
+    void replayedSubmissionIsIgnored() {
+        projection.submitted(job("a", "k"));
+        projection.submitted(job("a", "k"));
+        assertThat(projection.queuedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsBeforeTheSubmissionStillCount() {
+        projection.apply(event("a", "k", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+        projection.submitted(job("a", "k"));
+        assertThat(projection.find("a", "k").orElseThrow().phase()).isEqualTo(JobPhase.IN_PROGRESS);
+        assertThat(projection.queuedCount()).isZero();
+    }
+
+    @Test
+    void firstTerminalEventWins() {
+        projection.submitted(job("a", "k"));
+        projection.apply(event("a", "k", EventType.CANCELED, new Payloads.Canceled("queue")));
+        projection.apply(event("a", "k", EventType.FAILED,
+                new Payloads.Failed(501, "stage_not_implemented", Json.toTree("x"), "preprocess")));
+        JobSnapshot job = projection.find("a", "k").orElseThrow();
+        assertThat(job.phase()).isEqualTo(JobPhase.CANCELED);
+        assertThat(job.failure()).isNull();
+        assertThat(job.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void otherKeysSeeNothing() {
+        projection.submitted(job("a", "owner"));
+        assertThat(projection.find("a", "owner")).isPresent();
+        assertThat(projection.find("a", "intruder")).isEmpty();
+        assertThat(projection.find("missing", "owner")).isEmpty();
+    }
+
+    @Test
+    void collectsLogsInOrderAndKeepsTheFailure() {
+        projection.submitted(job("a", "k"));
+        projection.apply(event("a", "k", EventType.LOG, new Payloads.Log("INFO", "one", "preprocess")));
+        projection.apply(event("a", "k", EventType.LOG, new Payloads.Log("WARN", "two", "preprocess")));
+        projection.apply(event("a", "k", EventType.FAILED,
+                new Payloads.Failed(422, "no_usable_data", Json.toTree("no usable training data"), "preprocess")));
+        JobSnapshot job = projection.find("a", "k").orElseThrow();
+        assertThat(job.logs()).extracting(LogLine::message).containsExactly("one", "two", "no usable training data");
+        assertThat(job.failure().statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void remembersIdempotencyKeysPerApiKey() {
+        projection.submitted(job("a", "k1", "idem", "sha-1"));
+        assertThat(projection.idempotent("k1", "idem")).contains(new JobProjection.IdempotentSubmission("a", "sha-1"));
+        assertThat(projection.idempotent("k2", "idem")).isEmpty();
+    }
+
+    @Test
+    void notifiesSubscribersUntilUnsubscribed() {
+        List<JobPhase> seen = new ArrayList<>();
+        projection.submitted(job("a", "k"));
+        Runnable unsubscribe = projection.subscribe("a", s -> seen.add(s.phase()));
+        projection.apply(event("a", "k", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+        unsubscribe.run();
+        projection.apply(event("a", "k", EventType.CANCELED, new Payloads.Canceled("preprocess")));
+        assertThat(seen).containsExactly(JobPhase.IN_PROGRESS);
+    }
+}

@@ -1,0 +1,50 @@
+package org.ltxfleet.infra.bench;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Collects per-request latencies (ns) and outcomes from many threads; summarises them once at the end. */
+final class LatencyRecorder {
+
+    private final AtomicLongArray latencies;
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
+
+    LatencyRecorder(int capacity) {
+        this.latencies = new AtomicLongArray(capacity);
+    }
+
+    void success(long nanos) {
+        int i = count.getAndIncrement();
+        if (i < latencies.length()) {
+            latencies.set(i, nanos);
+        }
+    }
+
+    void failure() {
+        failures.incrementAndGet();
+    }
+
+    int successes() {
+        return Math.min(count.get(), latencies.length());
+    }
+
+    int failures() {
+        return failures.get();
+    }
+
+    /** The latency at quantile q (0..1) in milliseconds. */
+    double percentileMs(double q) {
+        int n = successes();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = latencies.get(i);
+        }
+        Arrays.sort(sorted);
+        return sorted[Math.min(n - 1, (int) Math.ceil(q * n) - 1)] / 1e6;
+    }
+}

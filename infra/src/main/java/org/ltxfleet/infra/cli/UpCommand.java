@@ -1,0 +1,34 @@
+package org.ltxfleet.infra.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ltxfleet.infra.stack.FleetStack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ./fleet up}: runs the stack and serves the API until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start Kafka, S3, the gateway and one worker per stage in this JVM, and serve the API.")
+final class UpCommand implements Callable<Integer> {
+
+    @Mixin
+    StackArgs stack;
+
+    @Override
+    public Integer call() throws Exception {
+        Console.step("starting the embedded stack in " + stack.dataDir.toAbsolutePath());
+        FleetStack fleet = Console.startStack(stack.options());
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Console.step("stopping…");
+            fleet.close();
+            stopped.countDown();
+        }, "fleet-shutdown"));
+        fleet.describe().forEach((name, value) -> System.out.printf("  %-8s %s%n", name, value));
+        System.out.printf("%nTry it:%n  curl -s -H 'Authorization: Key %s' %s/health/ready%n",
+                fleet.apiKey(), fleet.gatewayUrl());
+        System.out.println("\nReady. Ctrl-C stops the stack; jobs are kept in " + stack.dataDir);
+        stopped.await();
+        return 0;
+    }
+}

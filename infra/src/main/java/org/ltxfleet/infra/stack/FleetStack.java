@@ -1,0 +1,174 @@
+package org.ltxfleet.infra.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.s3.S3Clients;
+import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.gateway.Gateway;
+import org.ltxfleet.gateway.auth.ApiKeys;
+import org.ltxfleet.preprocess.PreprocessWorker;
+import org.ltxfleet.train.TrainWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole fleet in one JVM: a real Kafka KRaft broker, a real S3-compatible store (S3Proxy on
+ * the filesystem), the gateway and one worker of each stage. Everything lives under the data
+ * directory, so a restart keeps every job. Close it to stop, in reverse order of start.
+ */
+public final class FleetStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetStack.class);
+
+    /** Partitions per topic: enough for a few workers per stage on one machine. */
+    static final Map<String, Integer> TOPIC_PARTITIONS = Map.of(
+            Topics.JOBS, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.BILLING, 3, Topics.CONTROL, 1);
+
+    /** Credentials of the embedded S3 store; it listens on loopback only. */
+    public static final String S3_ACCESS_KEY = "fleet";
+    public static final String S3_SECRET_KEY = "fleet-dev-secret";
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final FleetConfig config;
+    private final String apiKey;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedS3 s3;
+    private final Gateway gateway;
+
+    private FleetStack(StackOptions options) throws Exception {
+        try {
+            Path dataDir = options.dataDir().toAbsolutePath();
+            Files.createDirectories(dataDir);
+            this.kafka = track(EmbeddedKafka.start(dataDir.resolve("kafka"), options.kafkaPort()));
+            kafka.createTopics(TOPIC_PARTITIONS);
+            this.s3 = track(EmbeddedS3.start(dataDir.resolve("s3"), options.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY));
+            this.apiKey = resolveApiKey(dataDir, options.apiKey());
+            Path keysFile = dataDir.resolve("api-keys.json");
+            ApiKeys.load(keysFile).add(apiKey).save(keysFile);
+            this.config = FleetConfig.load(dataDir.resolve("fleet.properties"))
+                    .with(Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                    .with(Settings.S3_ENDPOINT, s3.endpoint().toString())
+                    .with(Settings.S3_ACCESS_KEY, S3_ACCESS_KEY)
+                    .with(Settings.S3_SECRET_KEY, S3_SECRET_KEY)
+                    .with(Settings.S3_PATH_STYLE, "true")
+                    .with(Settings.ALLOW_PRIVATE_URLS, Boolean.toString(options.allowPrivateUrls()))
+                    .with("gateway.port", Integer.toString(options.gatewayPort()))
+                    .with("gateway.keys.file", keysFile.toString());
+            try (var client = S3Clients.client(S3Settings.from(config))) {
+                S3Clients.ensureBucket(client, S3Settings.from(config).bucket());
+            }
+            this.gateway = track(Gateway.start(config));
+            if (options.workers()) {
+                track(PreprocessWorker.start(config.with("worker.name", "embedded")));
+                track(TrainWorker.start(config.with("worker.name", "embedded")));
+            }
+        } catch (Exception | Error e) {
+            // A half-started stack must not leave a broker or store holding the data directory.
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts the stack and returns once the API answers. */
+    public static FleetStack start(StackOptions options) throws Exception {
+        return new FleetStack(options);
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.add(component);
+        return component;
+    }
+
+    /** The base URL of the API. */
+    public URI gatewayUrl() {
+        return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    /** The dev API key, {@code id:secret}. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The broker's bootstrap servers, for users' own producers. */
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The S3 API endpoint. */
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    /** The configuration the services run with. */
+    public FleetConfig config() {
+        return config;
+    }
+
+    /** The running gateway. */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The running broker, for tests that stop it. */
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /**
+     * The dev key: the one given (e.g. {@code FLEET_API_KEY}), else the one stored in the data
+     * directory by an earlier run, else a new one stored there (owner-readable only).
+     */
+    private static String resolveApiKey(Path dataDir, String given) throws IOException {
+        if (given != null && !given.isBlank()) {
+            new ApiKeys().add(given.trim());
+            return given.trim();
+        }
+        Path stored = dataDir.resolve("dev-api-key");
+        if (Files.exists(stored)) {
+            return Files.readString(stored).trim();
+        }
+        String key = ApiKeys.generate();
+        Files.writeString(stored, key + "\n");
+        try {
+            Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("file system without POSIX permissions; {} keeps default permissions", stored);
+        }
+        return key;
+    }
+
+    @Override
+    public void close() {
+        var reversed = new ArrayList<>(started);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable component : reversed) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** A one-line summary per service, for the console. */
+    public Map<String, String> describe() {
+        var lines = new LinkedHashMap<String, String>();
+        lines.put("API", gatewayUrl().toString());
+        lines.put("API key", apiKey);
+        lines.put("Kafka", kafka.bootstrapServers());
+        lines.put("S3", s3.endpoint() + " (bucket " + S3Settings.from(config).bucket() + ", access key "
+                + S3_ACCESS_KEY + ")");
+        return lines;
+    }
+
+}

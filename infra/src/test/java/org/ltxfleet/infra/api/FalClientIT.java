@@ -1,0 +1,121 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.stack.FleetStack;
+
+/**
+ * fal's own JavaScript client (@fal-ai/client from npm, version pinned in src/test/js) drives the
+ * gateway unchanged but for its queue host: submit, status with logs, subscribe (polling and
+ * streaming), streamStatus, cancel, validation errors and a wrong key.
+ */
+class FalClientIT {
+
+    private static JsonNode report;
+    private static FleetStack stack;
+
+    @BeforeAll
+    static void runFalClient() throws Exception {
+        assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed to run @fal-ai/client; skipping");
+        stack = TestStacks.scripted();
+        Path work = Path.of("target", "fal-client");
+        Files.createDirectories(work);
+        for (String file : List.of("package.json", "package-lock.json", "fal-client-check.mjs")) {
+            Files.copy(Path.of("src", "test", "js", file), work.resolve(file),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(work.resolve("node_modules/@fal-ai/client"))) {
+            run(work, List.of("npm", "ci", "--no-audit", "--no-fund", "--silent"), 300);
+        }
+        String out = run(work, List.of("node", "fal-client-check.mjs"), 120);
+        report = Json.readTree(out.lines().reduce((a, b) -> b).orElseThrow().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void submitAnswersWithOurUrls() {
+        JsonNode submit = report.get("submit");
+        assertThat(submit.get("request_id").asText()).isNotBlank();
+        assertThat(submit.get("status_url").asText()).startsWith(stack.gatewayUrl().toString());
+        assertThat(report.get("status").get("status").asText()).isIn("IN_QUEUE", "IN_PROGRESS", "COMPLETED");
+    }
+
+    @Test
+    void subscribePollingReturnsTheResultWithLogs() {
+        JsonNode polling = report.get("subscribePolling");
+        assertThat(polling.get("data").get("lora_file").get("file_name").asText()).isEqualTo("lora.safetensors");
+        assertThat(polling.get("requestId").asText()).isNotBlank();
+        assertThat(polling.get("updates").toString()).contains(ScriptedWorker.LOG_LINE);
+    }
+
+    @Test
+    void subscribeStreamingReturnsTheResultWithLogsOnce() {
+        JsonNode streaming = report.get("subscribeStreaming");
+        assertThat(streaming.get("data").get("lora_file")).isNotNull();
+        JsonNode last = streaming.get("updates").get(streaming.get("updates").size() - 1);
+        assertThat(last.get("status").asText()).isEqualTo("COMPLETED");
+        List<String> logs = new ArrayList<>();
+        last.get("logs").forEach(l -> logs.add(l.asText()));
+        assertThat(logs).containsExactly(ScriptedWorker.LOG_LINE, "step 100/100");
+    }
+
+    @Test
+    void streamStatusEndsCompleted() {
+        assertThat(report.get("streamStatusDone").get("status").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void cancelWorksAndTheResultSaysCanceled() {
+        assertThat(report.get("cancel").isNull()).as("cancel resolved").isTrue();
+        assertThat(report.get("canceledStatus").get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(report.get("canceledStatus").get("error").asText()).contains("canceled");
+        assertThat(report.get("canceledResult").get("status").asInt()).isEqualTo(400);
+        assertThat(report.get("cancelAgain").get("status").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void validationErrorsReachTheClientAsFieldErrors() {
+        JsonNode invalid = report.get("invalid");
+        assertThat(invalid.get("name").asText()).isEqualTo("ValidationError");
+        assertThat(invalid.get("status").asInt()).isEqualTo(422);
+        assertThat(invalid.get("fieldErrors").get(0).get("loc").toString()).isEqualTo("[\"body\",\"rank\"]");
+    }
+
+    @Test
+    void wrongKeyIsRefused() {
+        assertThat(report.get("wrongKey").get("status").asInt()).isEqualTo(401);
+        assertThat(report.get("wrongKey").get("isApiError").asBoolean()).isTrue();
+    }
+
+    private static boolean onPath(String command) {
+        try {
+            return new ProcessBuilder(command, "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String run(Path dir, List<String> command, int timeoutSeconds) throws Exception {
+        var builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("FLEET_URL", stack.gatewayUrl().toString());
+        builder.environment().put("FLEET_KEY", stack.apiKey());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+}

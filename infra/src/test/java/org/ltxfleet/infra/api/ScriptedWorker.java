@@ -1,0 +1,78 @@
+package org.ltxfleet.infra.api;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.job.FileRef;
+import org.ltxfleet.common.job.TrainingOutput;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.CancellationWatcher;
+import org.ltxfleet.common.kafka.EventWriter;
+import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.StageConsumer;
+import org.ltxfleet.common.kafka.Topics;
+
+/**
+ * A test double of the pipeline that drives the API's whole lifecycle through the real broker:
+ * it takes jobs from ltx.jobs and writes the events a real pipeline would. The trigger phrase
+ * picks the script: "slow" runs until canceled; anything else logs, reports progress and
+ * completes with placeholder file references.
+ */
+final class ScriptedWorker implements AutoCloseable {
+
+    static final String LOG_LINE = "scripted worker took the job";
+
+    private final EventWriter events;
+    private final CancellationWatcher cancellations;
+    private final StageConsumer consumer;
+
+    ScriptedWorker(String bootstrap) {
+        this.events = new EventWriter(bootstrap, "scripted-worker/test");
+        this.cancellations = new CancellationWatcher(bootstrap, "scripted-control");
+        this.consumer = new StageConsumer(bootstrap, Topics.JOBS, "scripted-worker", "scripted", new Script(), 1);
+    }
+
+    private final class Script implements StageConsumer.Handler {
+        @Override
+        public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+            JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
+            String id = job.requestId();
+            if (cancellations.isCanceled(id)) {
+                return;
+            }
+            events.emit(id, job.keyId(), EventType.STARTED, new Payloads.Started("train", "scripted"));
+            events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO", LOG_LINE, "train"));
+            if ("slow".equals(job.input().path("trigger_phrase").asText())) {
+                waitForCancel(id, job.keyId());
+                return;
+            }
+            events.emit(id, job.keyId(), EventType.PROGRESS,
+                    new Payloads.Progress("train", 50, 100, 0.25, 2e-4, 0.1, 5.0));
+            Thread.sleep(200);
+            events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO", "step 100/100", "train"));
+            var lora = new FileRef("http://files.test/" + id + "/lora.safetensors", "application/octet-stream",
+                    "lora.safetensors", 1234);
+            events.emit(id, job.keyId(), EventType.COMPLETED,
+                    new Payloads.Completed(new TrainingOutput(lora, null, null, null), 1.5));
+        }
+
+        private void waitForCancel(String id, String keyId) throws InterruptedException {
+            for (int i = 0; i < 300 && !cancellations.isCanceled(id); i++) {
+                Thread.sleep(100);
+            }
+            events.emit(id, keyId, EventType.CANCELED, new Payloads.Canceled("train"));
+        }
+
+        @Override
+        public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
+            throw new IllegalStateException("scripted worker failed", lastError);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        cancellations.close();
+        events.close();
+    }
+}

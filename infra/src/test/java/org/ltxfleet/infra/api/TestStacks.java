@@ -1,0 +1,64 @@
+package org.ltxfleet.infra.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.infra.stack.StackOptions;
+
+/**
+ * Stacks shared by the integration tests of one JVM: starting a broker and a store takes
+ * seconds, so tests that do not stop or restart anything share them. Closed at JVM exit.
+ */
+final class TestStacks {
+
+    static final String OTHER_KEY = "other-key:other-secret";
+
+    private static FleetStack scripted;
+    private static ScriptedWorker scriptedWorker;
+    private static FleetStack withWorkers;
+
+    private TestStacks() {
+    }
+
+    /** A stack without the real workers, driven by a {@link ScriptedWorker}. */
+    static synchronized FleetStack scripted() throws Exception {
+        if (scripted == null) {
+            scripted = start(StackOptions.forTests(Files.createTempDirectory("fleet-it-scripted")).withWorkers(false));
+            scriptedWorker = new ScriptedWorker(scripted.kafkaBootstrap());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                scriptedWorker.close();
+                scripted.close();
+            }));
+        }
+        return scripted;
+    }
+
+    /** A stack with the real preprocess and train workers. */
+    static synchronized FleetStack withWorkers() throws Exception {
+        if (withWorkers == null) {
+            withWorkers = start(StackOptions.forTests(Files.createTempDirectory("fleet-it-workers")));
+            Runtime.getRuntime().addShutdownHook(new Thread(withWorkers::close));
+        }
+        return withWorkers;
+    }
+
+    /** Starts a stack that also accepts {@link #OTHER_KEY}. */
+    static FleetStack start(StackOptions options) throws Exception {
+        Path keys = options.dataDir().resolve("api-keys.json");
+        Files.createDirectories(options.dataDir());
+        new org.ltxfleet.gateway.auth.ApiKeys().add(OTHER_KEY).save(keys);
+        return FleetStack.start(options);
+    }
+
+    /** A client with the stack's dev key. */
+    static FleetClient client(FleetStack stack) {
+        return new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
+    }
+
+    /** A client with the second key. */
+    static FleetClient otherClient(FleetStack stack) {
+        return new FleetClient(stack.gatewayUrl(), OTHER_KEY, GatewaySettings.ENDPOINT_ID);
+    }
+}

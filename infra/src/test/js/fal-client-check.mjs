@@ -1,0 +1,78 @@
+// Drives the fleet gateway with @fal-ai/client exactly as a fal user would, only rewriting
+// fal's queue host to ours. Prints one JSON object with what it saw; the Java test asserts on it.
+import { createFalClient, ApiError, ValidationError } from "@fal-ai/client";
+
+const base = process.env.FLEET_URL;
+const endpoint = "fal-ai/ltx23-trainer-v2/interpolate";
+const toFleet = async (req) => ({ ...req, url: req.url.replace("https://queue.fal.run", base) });
+const fal = createFalClient({ credentials: process.env.FLEET_KEY, requestMiddleware: toFleet });
+const input = (trigger) => ({
+  training_data_url: "https://example.com/clips.zip",
+  trigger_phrase: trigger,
+  number_of_steps: 100,
+  resolution: "low",
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const report = {};
+
+async function errorOf(promise) {
+  try {
+    await promise;
+    return null;
+  } catch (e) {
+    return { name: e.name, status: e.status, body: e.body ?? null,
+             fieldErrors: e instanceof ValidationError ? e.fieldErrors : null,
+             isApiError: e instanceof ApiError };
+  }
+}
+
+// submit + status with logs
+const submitted = await fal.queue.submit(endpoint, { input: input("plain") });
+report.submit = submitted;
+report.status = await fal.queue.status(endpoint, { requestId: submitted.request_id, logs: true });
+
+// subscribe, polling, with logs and queue updates
+const polledUpdates = [];
+const polled = await fal.subscribe(endpoint, {
+  input: input("polled"), logs: true, pollInterval: 100,
+  onQueueUpdate: (u) => polledUpdates.push({ status: u.status, logs: (u.logs ?? []).map((l) => l.message) }),
+});
+report.subscribePolling = { requestId: polled.requestId, data: polled.data, updates: polledUpdates };
+
+// subscribe, streaming (server-sent events), with logs
+const streamedUpdates = [];
+const streamed = await fal.subscribe(endpoint, {
+  input: input("streamed"), logs: true, mode: "streaming",
+  onQueueUpdate: (u) => streamedUpdates.push({ status: u.status, logs: (u.logs ?? []).map((l) => l.message) }),
+});
+report.subscribeStreaming = { requestId: streamed.requestId, data: streamed.data, updates: streamedUpdates };
+
+// streamStatus directly
+const watched = await fal.queue.submit(endpoint, { input: input("watched") });
+const stream = await fal.queue.streamStatus(endpoint, { requestId: watched.request_id, logs: true });
+report.streamStatusDone = await stream.done();
+
+// cancel a job while it runs
+const slow = await fal.queue.submit(endpoint, { input: input("slow") });
+for (let i = 0; i < 100; i++) {
+  const s = await fal.queue.status(endpoint, { requestId: slow.request_id });
+  if (s.status === "IN_PROGRESS") break;
+  await sleep(100);
+}
+report.cancel = await errorOf(fal.queue.cancel(endpoint, { requestId: slow.request_id }));
+let after;
+for (let i = 0; i < 100; i++) {
+  after = await fal.queue.status(endpoint, { requestId: slow.request_id, logs: true });
+  if (after.status === "COMPLETED") break;
+  await sleep(100);
+}
+report.canceledStatus = after;
+report.canceledResult = await errorOf(fal.queue.result(endpoint, { requestId: slow.request_id }));
+report.cancelAgain = await errorOf(fal.queue.cancel(endpoint, { requestId: slow.request_id }));
+
+// invalid input and a wrong key
+report.invalid = await errorOf(fal.queue.submit(endpoint, { input: { ...input("bad"), rank: 7 } }));
+const stranger = createFalClient({ credentials: "nobody:wrong", requestMiddleware: toFleet });
+report.wrongKey = await errorOf(stranger.queue.status(endpoint, { requestId: submitted.request_id }));
+
+console.log(JSON.stringify(report));
