@@ -1,0 +1,37 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.infra.stack.StackOptions;
+
+/** With no worker taking jobs, the queue is the real backlog and canceling a queued job is immediate. */
+class QueueIT {
+
+    @Test
+    void queuePositionsFollowTheBacklogAndQueuedJobsCancelAtOnce() throws Exception {
+        try (FleetStack stack = TestStacks.start(
+                StackOptions.forTests(Files.createTempDirectory("fleet-it-queue")).withWorkers(false))) {
+            var client = TestStacks.client(stack);
+            String first = client.submit(GatewayIT.VALID).body().get("request_id").asText();
+            var second = client.submit(GatewayIT.VALID);
+            var third = client.submit(GatewayIT.VALID);
+            assertThat(second.body().get("queue_position").asInt()).isEqualTo(1);
+            assertThat(third.body().get("queue_position").asInt()).isEqualTo(2);
+            String thirdId = third.body().get("request_id").asText();
+            var status = client.status(thirdId, false);
+            assertThat(status.status()).isEqualTo(202);
+            assertThat(status.body().get("status").asText()).isEqualTo("IN_QUEUE");
+            assertThat(status.body().get("queue_position").asInt()).isEqualTo(2);
+
+            assertThat(client.cancel(first).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.status(first, false).status() == 200);
+            assertThat(client.status(first, false).body().get("error").asText()).contains("canceled");
+            assertThat(client.status(thirdId, false).body().get("queue_position").asInt()).isEqualTo(1);
+        }
+    }
+}
