@@ -73,7 +73,7 @@ public final class StageConsumer implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.info("{} assigned {}", topic, partitions);
+                    LOG.debug("{} assigned {}", topic, partitions);
                 }
             });
             while (running) {

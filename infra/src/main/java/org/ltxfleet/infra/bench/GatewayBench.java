@@ -44,12 +44,19 @@ public final class GatewayBench {
         this.seconds = seconds;
     }
 
-    /** Runs warm-ups, then both measured phases; returns the figures. */
+    /**
+     * Runs warm-ups, then both paced phases (the target rate), then both saturated phases (as many
+     * as {@value #CONCURRENCY} requests in flight: the most each path can take); returns the figures.
+     */
     public Map<String, Object> run() throws Exception {
-        runProducer(Math.max(1, seconds / 3));
-        runGateway(Math.max(1, seconds / 3));
-        Phase producer = runProducer(seconds);
-        Phase gateway = runGateway(seconds);
+        Load paced = this::paced;
+        Load saturated = this::saturated;
+        runProducer(Math.max(1, seconds / 3), paced);
+        runGateway(Math.max(1, seconds / 3), paced);
+        Phase producer = runProducer(seconds, paced);
+        Phase gateway = runGateway(seconds, paced);
+        Phase producerMax = runProducer(seconds, saturated);
+        Phase gatewayMax = runGateway(seconds, saturated);
         var result = new LinkedHashMap<String, Object>();
         result.put("target_rate_per_s", rate);
         result.put("seconds", seconds);
@@ -62,6 +69,9 @@ public final class GatewayBench {
         result.put("kafka_p99_ms", round(producer.recorder.percentileMs(0.99)));
         result.put("kafka_errors", producer.recorder.failures());
         result.put("ratio_gateway_to_kafka", round(gateway.perSecond() / producer.perSecond()));
+        result.put("gateway_max_per_s", round(gatewayMax.perSecond()));
+        result.put("kafka_max_per_s", round(producerMax.perSecond()));
+        result.put("ratio_max_gateway_to_kafka", round(gatewayMax.perSecond() / producerMax.perSecond()));
         return result;
     }
 
@@ -71,10 +81,18 @@ public final class GatewayBench {
         }
     }
 
-    private Phase runProducer(int durationSeconds) throws Exception {
+    /** How requests are offered: paced at the target rate, or saturated. */
+    @FunctionalInterface
+    private interface Load {
+        Phase apply(int durationSeconds, Consumer<Consumer<Boolean>> sendOne) throws InterruptedException;
+    }
+
+    static final int CONCURRENCY = 64;
+
+    private Phase runProducer(int durationSeconds, Load load) throws Exception {
         var props = KafkaSettings.producer(fleet.kafkaBootstrap(), "bench-raw-producer");
         try (var producer = new KafkaProducer<String, byte[]>(props)) {
-            return paced(durationSeconds, (done) -> {
+            return load.apply(durationSeconds, (done) -> {
                 var job = new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), "bench",
                         GatewaySettings.ENDPOINT_ID, Instant.now(), null, null, null, null,
                         Json.readTree(BODY.getBytes()));
@@ -83,7 +101,7 @@ public final class GatewayBench {
         }
     }
 
-    private Phase runGateway(int durationSeconds) throws Exception {
+    private Phase runGateway(int durationSeconds, Load load) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -94,7 +112,7 @@ public final class GatewayBench {
                     .putHeader("Authorization", "Key " + fleet.apiKey())
                     .putHeader("Content-Type", "application/json");
             Buffer body = Buffer.buffer(BODY);
-            return paced(durationSeconds, done -> http.request(options)
+            return load.apply(durationSeconds, done -> http.request(options)
                     .compose(req -> req.send(body))
                     .compose(resp -> resp.body().map(b -> resp.statusCode()))
                     .onComplete(ar -> done.accept(ar.succeeded() && ar.result() == 200)));
@@ -128,6 +146,28 @@ public final class GatewayBench {
         finished.await(60, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Phase(recorder, elapsed);
+    }
+
+    /** Keeps {@link #CONCURRENCY} requests in flight for the duration; latency counts from each send. */
+    private Phase saturated(int durationSeconds, Consumer<Consumer<Boolean>> sendOne) throws InterruptedException {
+        var recorder = new LatencyRecorder(rate * durationSeconds * 20);
+        long start = System.nanoTime();
+        long deadline = start + durationSeconds * 1_000_000_000L;
+        var permits = new java.util.concurrent.Semaphore(CONCURRENCY);
+        while (System.nanoTime() < deadline) {
+            permits.acquire();
+            long sent = System.nanoTime();
+            sendOne.accept(ok -> {
+                if (ok) {
+                    recorder.success(System.nanoTime() - sent);
+                } else {
+                    recorder.failure();
+                }
+                permits.release();
+            });
+        }
+        permits.acquire(CONCURRENCY);
+        return new Phase(recorder, (System.nanoTime() - start) / 1e9);
     }
 
     private static double round(double v) {

@@ -26,8 +26,9 @@ final class LatencyRecorder {
         failures.incrementAndGet();
     }
 
+    /** Every success, also those past the recorder's capacity. */
     int successes() {
-        return Math.min(count.get(), latencies.length());
+        return count.get();
     }
 
     int failures() {
@@ -36,7 +37,8 @@ final class LatencyRecorder {
 
     /** The latency at quantile q (0..1) in milliseconds. */
     double percentileMs(double q) {
-        int n = successes();
+        // Past capacity only the first latencies are kept: a sample, still from the whole start.
+        int n = Math.min(successes(), latencies.length());
         if (n == 0) {
             return Double.NaN;
         }

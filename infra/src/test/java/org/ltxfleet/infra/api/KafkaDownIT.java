@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.infra.stack.StackOptions;
 
-/** A submit that Kafka did not store must never be answered 200. */
+/** A submit that Kafka did not store must never be answered 200, and a retry must not be refused for it. */
 class KafkaDownIT {
 
     @Test
@@ -21,12 +27,27 @@ class KafkaDownIT {
 
             stack.kafka().close();
             long start = System.nanoTime();
-            var reply = client.submit(GatewayIT.VALID);
+            var first = submitAsync(stack, "same-key");
+            Thread.sleep(500);
+            var whileFirstIsPending = submitAsync(stack, "same-key").get(30, TimeUnit.SECONDS);
+            var reply = first.get(30, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
 
-            assertThat(reply.status()).isEqualTo(503);
-            assertThat(reply.body().get("detail").asText()).contains("not accepted");
+            assertThat(whileFirstIsPending.statusCode()).isEqualTo(409);
+            assertThat(reply.statusCode()).isEqualTo(503);
+            assertThat(reply.headers().firstValue("Retry-After")).isPresent();
+            assertThat(reply.body()).contains("not accepted");
             assertThat(seconds).as("bounded by gateway.submit.timeout.ms").isLessThan(20);
+            // The failed attempt released its idempotency key: a retry is tried again, not refused.
+            assertThat(submitAsync(stack, "same-key").get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
         }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> submitAsync(FleetStack stack, String idempotencyKey) {
+        var request = HttpRequest.newBuilder(stack.gatewayUrl().resolve("/" + GatewaySettings.ENDPOINT_ID))
+                .header("Authorization", "Key " + stack.apiKey()).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(GatewayIT.VALID)).build();
+        return HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 }
