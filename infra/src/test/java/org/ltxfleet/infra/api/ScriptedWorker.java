@@ -10,6 +10,7 @@ import org.ltxfleet.common.kafka.CancellationWatcher;
 import org.ltxfleet.common.kafka.EventWriter;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.StageConsumer;
+import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
 
 /**
@@ -18,21 +19,19 @@ import org.ltxfleet.common.kafka.Topics;
  * picks the script: "slow" runs until canceled; anything else logs, reports progress and
  * completes with placeholder file references.
  */
-final class ScriptedWorker implements AutoCloseable {
+final class ScriptedWorker {
 
     static final String LOG_LINE = "scripted worker took the job";
 
-    private final EventWriter events;
-    private final CancellationWatcher cancellations;
-    private final StageConsumer consumer;
-
-    ScriptedWorker(String bootstrap) {
-        this.events = new EventWriter(bootstrap, "scripted-worker/test");
-        this.cancellations = new CancellationWatcher(bootstrap, "scripted-control");
-        this.consumer = new StageConsumer(bootstrap, Topics.JOBS, "scripted-worker", "scripted", new Script(), 1);
+    private ScriptedWorker() {
     }
 
-    private final class Script implements StageConsumer.Handler {
+    /** Starts the scripted pipeline; close it to stop. */
+    static StageWorker start(String bootstrap) {
+        return StageWorker.start(bootstrap, "scripted", Topics.JOBS, "scripted-worker", "test", Script::new);
+    }
+
+    private record Script(EventWriter events, CancellationWatcher cancellations) implements StageConsumer.Handler {
         @Override
         public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
             JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
@@ -67,12 +66,5 @@ final class ScriptedWorker implements AutoCloseable {
         public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
             throw new IllegalStateException("scripted worker failed", lastError);
         }
-    }
-
-    @Override
-    public void close() {
-        consumer.close();
-        cancellations.close();
-        events.close();
     }
 }

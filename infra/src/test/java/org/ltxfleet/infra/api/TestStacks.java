@@ -16,7 +16,7 @@ final class TestStacks {
     static final String OTHER_KEY = "other-key:other-secret";
 
     private static FleetStack scripted;
-    private static ScriptedWorker scriptedWorker;
+    private static org.ltxfleet.common.kafka.StageWorker scriptedWorker;
     private static FleetStack withWorkers;
 
     private TestStacks() {
@@ -26,7 +26,7 @@ final class TestStacks {
     static synchronized FleetStack scripted() throws Exception {
         if (scripted == null) {
             scripted = start(StackOptions.forTests(Files.createTempDirectory("fleet-it-scripted")).withWorkers(false));
-            scriptedWorker = new ScriptedWorker(scripted.kafkaBootstrap());
+            scriptedWorker = ScriptedWorker.start(scripted.kafkaBootstrap());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 scriptedWorker.close();
                 scripted.close();

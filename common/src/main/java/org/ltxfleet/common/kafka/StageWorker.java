@@ -1,0 +1,62 @@
+package org.ltxfleet.common.kafka;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * One worker of a pipeline stage: a consumer-group member on the stage's input topic, an event
+ * writer and a cancellation watcher, started and stopped together. The stage's logic is the
+ * {@link StageConsumer.Handler} its factory makes.
+ */
+public final class StageWorker implements AutoCloseable {
+
+    /** Makes a stage's handler from the worker's shared parts. */
+    @FunctionalInterface
+    public interface HandlerFactory {
+        /** The handler for one worker. */
+        StageConsumer.Handler create(EventWriter events, CancellationWatcher cancellations);
+    }
+
+    /** How often a failing job is retried before it is failed visibly. */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final EventWriter events;
+    private final CancellationWatcher cancellations;
+    private final StageConsumer consumer;
+
+    private StageWorker(String bootstrap, String stage, String topic, String group, String name,
+                        HandlerFactory factory) {
+        this.events = new EventWriter(bootstrap, stage + "-worker/" + name);
+        this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
+        this.consumer = new StageConsumer(bootstrap, topic, group, stage + "-" + name,
+                factory.create(events, cancellations), MAX_ATTEMPTS);
+    }
+
+    /** Starts a worker of {@code stage} in consumer group {@code group} on {@code topic}. */
+    public static StageWorker start(String bootstrap, String stage, String topic, String group, String name,
+                                    HandlerFactory factory) {
+        return new StageWorker(bootstrap, stage, topic, group, name, factory);
+    }
+
+    /** A name unique to this process: host name and pid. */
+    public static String defaultName() {
+        try {
+            return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (UnknownHostException e) {
+            return "worker-" + ProcessHandle.current().pid();
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop, then closes the worker. */
+    public void runUntilStopped() throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "worker-shutdown"));
+        Thread.currentThread().join();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        cancellations.close();
+        events.close();
+    }
+}
