@@ -14,6 +14,11 @@ import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
+import org.ltxfleet.gateway.webhook.SigningKeys;
+import org.ltxfleet.gateway.webhook.WebhookDeliveryWorker;
+import org.ltxfleet.gateway.webhook.WebhookDispatcher;
+import org.ltxfleet.gateway.webhook.WebhookSettings;
+import org.ltxfleet.gateway.webhook.WebhookSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,8 @@ public final class Gateway implements AutoCloseable {
     private final Vertx vertx;
     private final GatewayServices services;
     private final int port;
+    /** Kafka consumers the gateway runs beside the API; closed before the shared clients. */
+    private final java.util.List<AutoCloseable> background = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Vertx vertx, GatewayServices services, int port) {
@@ -37,7 +44,7 @@ public final class Gateway implements AutoCloseable {
      * Starts the gateway and waits until it listens and its projection has caught up with Kafka,
      * so a restarted gateway never answers 404 for a job that exists.
      */
-    public static Gateway start(GatewaySettings settings, ApiKeys keys) throws Exception {
+    public static Gateway start(GatewaySettings settings, ApiKeys keys, WebhookSettings webhooks) throws Exception {
         if (settings.port() == 0) {
             // Every event loop binds the same port, so "any free port" must be chosen once, here.
             settings = withPort(settings, freePort());
@@ -47,10 +54,14 @@ public final class Gateway implements AutoCloseable {
                 new ProjectionConsumer(settings.bootstrapServers(), projection),
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), SigningKeys.load(webhooks.keysFile()),
+                webhooks);
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
         try {
+            gateway.background.add(new WebhookDispatcher(settings.bootstrapServers(), projection, services.publisher()));
+            gateway.background.add(new WebhookDeliveryWorker(settings.bootstrapServers(),
+                    new WebhookSigner(services.signingKeys()), services.publisher(), webhooks));
             services.kafkaHealth().checkNow();
             if (!services.projectionConsumer().awaitReady(Duration.ofSeconds(120))) {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
@@ -85,7 +96,7 @@ public final class Gateway implements AutoCloseable {
     /** Starts a gateway from the fleet configuration. */
     public static Gateway start(FleetConfig config) throws Exception {
         GatewaySettings settings = GatewaySettings.from(config);
-        return start(settings, ApiKeys.load(settings.keysFile()));
+        return start(settings, ApiKeys.load(settings.keysFile()), WebhookSettings.from(config));
     }
 
     /** The port the API listens on. */
@@ -108,6 +119,13 @@ public final class Gateway implements AutoCloseable {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+        for (AutoCloseable component : background) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly: {}", component.getClass().getSimpleName(), e.toString());
+            }
         }
         services.projectionConsumer().close();
         services.publisher().close();

@@ -7,9 +7,12 @@ import org.ltxfleet.gateway.health.KafkaHealth;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.submit.JobPublisher;
+import org.ltxfleet.gateway.webhook.SigningKeys;
+import org.ltxfleet.gateway.webhook.WebhookSettings;
 
 /** What the HTTP handlers share; one per gateway process, every part thread-safe. */
 public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProjection projection,
                               ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
-                              InputValidator validator, PrometheusMeterRegistry metrics) {
+                              InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
+                              WebhookSettings webhookSettings) {
 }

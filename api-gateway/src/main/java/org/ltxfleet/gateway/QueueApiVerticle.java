@@ -17,6 +17,7 @@ import org.ltxfleet.gateway.result.ResultHandler;
 import org.ltxfleet.gateway.status.StatusHandler;
 import org.ltxfleet.gateway.status.StatusStreamHandler;
 import org.ltxfleet.gateway.submit.SubmitHandler;
+import org.ltxfleet.gateway.webhook.WebhookHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,10 @@ public final class QueueApiVerticle extends VerticleBase {
         router.get(REQUEST + "/status/stream").handler(auth).handler(new StatusStreamHandler(services)::handle);
         router.get(REQUEST).handler(auth).handler(new ResultHandler(services)::handle);
         router.put(REQUEST + "/cancel").handler(auth).handler(new CancelHandler(services)::handle);
+        var webhooks = new WebhookHandler(services);
+        router.get(REQUEST + "/webhooks").handler(auth).handler(webhooks::list);
+        router.post(REQUEST + "/webhooks/redeliver").handler(auth).handler(webhooks::redeliver);
+        router.get("/.well-known/jwks.json").handler(ctx -> Replies.json(ctx, 200, services.signingKeys().jwks()));
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> Replies.error(ctx, 404, "Not found: " + ctx.request().path()));

@@ -12,10 +12,13 @@ import org.ltxfleet.common.event.Payloads;
  * @param output    the output JSON of a completed job, else null
  * @param failure   why the job failed, else null
  * @param progress  the latest progress report, else null
+ * @param terminalEventId the id of the event that ended the job, else null
+ * @param webhookAttempts every webhook delivery attempt so far, oldest first
  */
 public record JobSnapshot(String requestId, String keyId, JobPhase phase, long version, Instant submittedAt,
                           Instant startedAt, Instant finishedAt, List<LogLine> logs, JsonNode output,
-                          Payloads.Failed failure, Payloads.Progress progress, String webhookUrl) {
+                          Payloads.Failed failure, Payloads.Progress progress, String webhookUrl,
+                          String terminalEventId, List<Payloads.WebhookAttempt> webhookAttempts) {
 
     /** Seconds from the first start to the end, or null while the job runs. */
     public Double inferenceSeconds() {

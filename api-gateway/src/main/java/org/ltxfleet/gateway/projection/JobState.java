@@ -30,6 +30,8 @@ final class JobState {
     private Payloads.Progress progress;
     private String webhookUrl;
     private String idempotencyKey;
+    private String terminalEventId;
+    private final List<Payloads.WebhookAttempt> webhookAttempts = new ArrayList<>();
     private String bodySha256;
 
     JobState(String requestId) {
@@ -53,6 +55,11 @@ final class JobState {
 
     /** Folds one event in; returns whether anything changed. */
     synchronized boolean apply(JobEvent event) {
+        if (event.type() == EventType.WEBHOOK_ATTEMPT) {
+            webhookAttempts.add(event.payloadAs(Payloads.WebhookAttempt.class));
+            version++;
+            return true;
+        }
         if (phase.terminal() || event.type() == null) {
             return false;
         }
@@ -91,6 +98,7 @@ final class JobState {
 
     private void finish(JobPhase end, JobEvent event) {
         phase = end;
+        terminalEventId = event.eventId();
         finishedAt = event.time();
         if (event.type() == EventType.FAILED && failure != null && failure.detail() != null
                 && failure.detail().isTextual()) {
@@ -120,6 +128,6 @@ final class JobState {
 
     synchronized JobSnapshot snapshot() {
         return new JobSnapshot(requestId, keyId, phase, version, submittedAt, startedAt, finishedAt,
-                List.copyOf(logs), output, failure, progress, webhookUrl);
+                List.copyOf(logs), output, failure, progress, webhookUrl, terminalEventId, List.copyOf(webhookAttempts));
     }
 }

@@ -16,7 +16,9 @@ public enum EventType {
     /** Terminal: the job failed, billed 0, {@link Payloads.Failed}. */
     FAILED("job.failed"),
     /** Terminal: the client canceled, billed 0, {@link Payloads.Canceled}. */
-    CANCELED("job.canceled");
+    CANCELED("job.canceled"),
+    /** One webhook delivery attempt and its outcome, after the job ended: {@link Payloads.WebhookAttempt}. */
+    WEBHOOK_ATTEMPT("webhook.attempt");
 
     private final String wireName;
 

@@ -51,4 +51,15 @@ public final class Payloads {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Canceled(String stage) {
     }
+
+    /**
+     * One attempt to deliver a job's webhook. {@code outcome}: {@code delivered} (2xx),
+     * {@code retrying}, {@code gone} (410: the receiver asked us to stop) or {@code dead_lettered}
+     * (the retry window passed).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookAttempt(String deliveryId, int attempt, String url, Integer statusCode, String error,
+                                 long durationMs, String outcome, java.time.Instant nextAttemptAt) {
+    }
 }

@@ -42,6 +42,16 @@ public final class Records {
         return new ProducerRecord<>(Topics.CONTROL, message.requestId(), Json.toBytes(message));
     }
 
+    /** The record for a webhook delivery on {@code topic} (the delivery topic, a retry tier or the dead letters). */
+    public static ProducerRecord<String, byte[]> webhook(String topic, WebhookDelivery delivery) {
+        return new ProducerRecord<>(topic, delivery.requestId(), Json.toBytes(delivery));
+    }
+
+    /** The record for a charge on {@link Topics#BILLING}. */
+    public static ProducerRecord<String, byte[]> billing(BillingRecord charge) {
+        return new ProducerRecord<>(Topics.BILLING, charge.requestId(), Json.toBytes(charge));
+    }
+
     /** Reads an event; a malformed body raises {@link java.io.UncheckedIOException}. */
     public static JobEvent readEvent(ConsumerRecord<String, byte[]> record) {
         return Json.fromBytes(record.value(), JobEvent.class);

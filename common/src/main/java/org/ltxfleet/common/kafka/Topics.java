@@ -15,12 +15,28 @@ public final class Topics {
     public static final String BILLING = "ltx.billing";
     /** Requests to workers, such as cancellation ({@link ControlMessage}). */
     public static final String CONTROL = "ltx.control";
+    /** Webhook deliveries to attempt now ({@link WebhookDelivery}). */
+    public static final String WEBHOOKS = "ltx.webhooks";
+    /** Webhook deliveries waiting for a retry, one topic per backoff tier: {@code ltx.webhooks.retry.N}. */
+    public static final String WEBHOOK_RETRY_PREFIX = "ltx.webhooks.retry.";
+    /** Webhook deliveries that failed for their whole retry window. */
+    public static final String WEBHOOK_DEAD_LETTERS = "ltx.webhooks.dead";
+    /** How many retry tiers there are (their delays are configuration). */
+    public static final int WEBHOOK_RETRY_TIERS = 5;
 
     private Topics() {
     }
 
     /** Every topic the stack creates at start-up. */
     public static List<String> all() {
-        return List.of(JOBS, READY, EVENTS, BILLING, CONTROL);
+        var all = new java.util.ArrayList<>(List.of(JOBS, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
+                WEBHOOK_DEAD_LETTERS));
+        all.addAll(webhookRetryTiers());
+        return List.copyOf(all);
+    }
+
+    /** The retry tier topics, shortest delay first. */
+    public static List<String> webhookRetryTiers() {
+        return java.util.stream.IntStream.range(0, WEBHOOK_RETRY_TIERS).mapToObj(i -> WEBHOOK_RETRY_PREFIX + i).toList();
     }
 }

@@ -31,8 +31,13 @@ public final class FleetStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetStack.class);
 
     /** Partitions per topic: enough for a few workers per stage on one machine. */
-    static final Map<String, Integer> TOPIC_PARTITIONS = Map.of(
-            Topics.JOBS, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.BILLING, 3, Topics.CONTROL, 1);
+    static Map<String, Integer> topicPartitions() {
+        var partitions = new java.util.HashMap<String, Integer>();
+        Topics.all().forEach(topic -> partitions.put(topic, 3));
+        partitions.putAll(Map.of(Topics.JOBS, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.CONTROL, 1,
+                Topics.WEBHOOK_DEAD_LETTERS, 1));
+        return partitions;
+    }
 
     /** Credentials of the embedded S3 store; it listens on loopback only. */
     public static final String S3_ACCESS_KEY = "fleet";
@@ -50,7 +55,7 @@ public final class FleetStack implements AutoCloseable {
             Path dataDir = options.dataDir().toAbsolutePath();
             Files.createDirectories(dataDir);
             this.kafka = track(EmbeddedKafka.start(dataDir.resolve("kafka"), options.kafkaPort()));
-            kafka.createTopics(TOPIC_PARTITIONS);
+            kafka.createTopics(topicPartitions());
             this.s3 = track(EmbeddedS3.start(dataDir.resolve("s3"), options.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY));
             this.apiKey = resolveApiKey(dataDir, options.apiKey());
             Path keysFile = dataDir.resolve("api-keys.json");
@@ -63,7 +68,8 @@ public final class FleetStack implements AutoCloseable {
                     .with(Settings.S3_PATH_STYLE, "true")
                     .with(Settings.ALLOW_PRIVATE_URLS, Boolean.toString(options.allowPrivateUrls()))
                     .with("gateway.port", Integer.toString(options.gatewayPort()))
-                    .with("gateway.keys.file", keysFile.toString());
+                    .with("gateway.keys.file", keysFile.toString())
+                    .with("webhook.keys.file", dataDir.resolve("webhook-keys.json").toString());
             try (var client = S3Clients.client(S3Settings.from(config))) {
                 S3Clients.ensureBucket(client, S3Settings.from(config).bucket());
             }

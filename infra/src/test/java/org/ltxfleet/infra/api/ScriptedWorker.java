@@ -16,8 +16,8 @@ import org.ltxfleet.common.kafka.Topics;
 /**
  * A test double of the pipeline that drives the API's whole lifecycle through the real broker:
  * it takes jobs from ltx.jobs and writes the events a real pipeline would. The trigger phrase
- * picks the script: "slow" runs until canceled; anything else logs, reports progress and
- * completes with placeholder file references.
+ * picks the script: "slow" runs until canceled; "fail" fails with a 422; anything else logs,
+ * reports progress and completes with placeholder file references.
  */
 final class ScriptedWorker {
 
@@ -41,8 +41,14 @@ final class ScriptedWorker {
             }
             events.emit(id, job.keyId(), EventType.STARTED, new Payloads.Started("train", "scripted"));
             events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO", LOG_LINE, "train"));
-            if ("slow".equals(job.input().path("trigger_phrase").asText())) {
+            String script = job.input().path("trigger_phrase").asText();
+            if ("slow".equals(script)) {
                 waitForCancel(id, job.keyId());
+                return;
+            }
+            if ("fail".equals(script)) {
+                events.emit(id, job.keyId(), EventType.FAILED, new Payloads.Failed(422, "no_usable_data",
+                        Json.toTree("no usable training data"), "preprocess"));
                 return;
             }
             events.emit(id, job.keyId(), EventType.PROGRESS,

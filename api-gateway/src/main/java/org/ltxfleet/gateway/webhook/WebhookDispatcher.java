@@ -1,0 +1,128 @@
+package org.ltxfleet.gateway.webhook;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.kafka.KafkaSettings;
+import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.kafka.WebhookDelivery;
+import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.projection.JobSnapshot;
+import org.ltxfleet.gateway.submit.JobPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each job's end into one webhook delivery on {@code ltx.webhooks}. A consumer group on
+ * {@code ltx.events} shares the work between gateways, so each end is dispatched by one of them;
+ * offsets are committed after the deliveries are durable, so a crash re-dispatches rather than
+ * loses (the delivery id is derived from the request id, so a re-dispatch is the same delivery).
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    static final String GROUP = "ltx-webhook-dispatch";
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final JobProjection projection;
+    private final JobPublisher publisher;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Starts dispatching in a background thread. */
+    public WebhookDispatcher(String bootstrapServers, JobProjection projection, JobPublisher publisher) {
+        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"));
+        this.projection = projection;
+        this.publisher = publisher;
+        this.thread = Thread.ofPlatform().name("webhook-dispatch").daemon().unstarted(this::run);
+        thread.start();
+    }
+
+    /** The delivery id of a job's webhook: the same for every attempt and every re-dispatch. */
+    public static String deliveryId(String requestId) {
+        return UUID.nameUUIDFromBytes(("webhook:" + requestId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** A new delivery of the job's webhook, due now. */
+    public static WebhookDelivery newDelivery(JobSnapshot job) {
+        Instant now = Instant.now();
+        return new WebhookDelivery(1, deliveryId(job.requestId()), job.requestId(), job.keyId(), job.webhookUrl(),
+                WebhookBody.of(job), 0, now, now);
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.EVENTS));
+            while (running) {
+                var sends = new ArrayList<CompletableFuture<?>>();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    dispatch(record).ifPresent(d -> sends.add(publisher.send(Records.webhook(Topics.WEBHOOKS, d))));
+                }
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                if (!sends.isEmpty() || running) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (Exception e) {
+            LOG.error("webhook dispatcher stopped; uncommitted job ends will be dispatched after a restart", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private Optional<WebhookDelivery> dispatch(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        JobEvent event;
+        try {
+            event = Records.readEvent(record);
+        } catch (UncheckedIOException e) {
+            return Optional.empty();
+        }
+        if (event.type() == null || !event.type().terminal()) {
+            return Optional.empty();
+        }
+        Optional<JobSnapshot> job = awaitEnded(event);
+        if (job.isEmpty() || job.get().webhookUrl() == null || !event.eventId().equals(job.get().terminalEventId())) {
+            // No webhook asked for, or a late duplicate end (the first end is the job's end).
+            return Optional.empty();
+        }
+        return Optional.of(newDelivery(job.get()));
+    }
+
+    /** This consumer may be ahead of the projection: wait for it to see the end. */
+    private Optional<JobSnapshot> awaitEnded(JobEvent event) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Optional<JobSnapshot> job = projection.find(event.requestId(), event.keyId());
+            if (job.isPresent() && job.get().phase().terminal()) {
+                return job;
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("job {} ended but the projection has not seen it after 10 s; no webhook", event.requestId());
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.ltxfleet.gateway.webhook;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.kafka.Topics;
+
+/**
+ * How webhooks are delivered (README "Configuration").
+ *
+ * @param timeout      one attempt's limit, connect and answer together
+ * @param window       how long after the first attempt retries go on; then the dead-letter topic
+ * @param retryDelays  the delay of each retry tier, shortest first; attempts past the last tier
+ *                     keep using the last delay. Each delay gets ±20 % jitter.
+ */
+public record WebhookSettings(Duration timeout, Duration window, List<Duration> retryDelays, Path keysFile,
+                              boolean allowPrivateUrls) {
+
+    public WebhookSettings {
+        if (retryDelays.size() != Topics.WEBHOOK_RETRY_TIERS) {
+            throw new IllegalArgumentException("webhook.retry.delays.ms needs " + Topics.WEBHOOK_RETRY_TIERS
+                    + " comma-separated delays, got " + retryDelays.size());
+        }
+        retryDelays = List.copyOf(retryDelays);
+    }
+
+    /** Reads the {@code webhook.*} settings. */
+    public static WebhookSettings from(FleetConfig config) {
+        List<Duration> delays = Arrays.stream(config.string("webhook.retry.delays.ms", "5000,30000,300000,1800000,3600000")
+                        .split(","))
+                .map(String::trim).map(Long::parseLong).map(Duration::ofMillis).toList();
+        return new WebhookSettings(
+                Duration.ofMillis(config.longValue("webhook.timeout.ms", 10_000)),
+                Duration.ofMillis(config.longValue("webhook.window.ms", Duration.ofHours(24).toMillis())),
+                delays,
+                Path.of(config.string("webhook.keys.file", "webhook-keys.json")),
+                config.bool(Settings.ALLOW_PRIVATE_URLS, false));
+    }
+}

@@ -1,0 +1,255 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.StageWorker;
+import org.ltxfleet.gateway.Gateway;
+import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.infra.stack.StackOptions;
+
+/**
+ * Webhooks against a real HTTP receiver on loopback that verifies every signature on its own,
+ * with the JDK's Ed25519 and the public keys from the gateway's JWKS endpoint.
+ */
+class WebhookIT {
+
+    /** Retries every ~300 ms, given up after 3 s: the real defaults (seconds to hours) scaled down. */
+    static final String SETTINGS = "webhook.retry.delays.ms=300,300,300,300,300\nwebhook.window.ms=3000\n"
+            + "webhook.timeout.ms=2000\n";
+
+    private static FleetStack stack;
+    private static StageWorker pipeline;
+    private static FleetClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("fleet-it-webhooks");
+        Files.writeString(dir.resolve("fleet.properties"), SETTINGS);
+        stack = TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
+        pipeline = ScriptedWorker.start(stack.kafkaBootstrap());
+        client = TestStacks.client(stack);
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+        stack.close();
+    }
+
+    private static String submit(URI webhook, String trigger) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID
+                        + "?fal_webhook=" + webhook))
+                .header("Authorization", "Key " + stack.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"training_data_url\":\"https://example.com/c.zip\","
+                        + "\"trigger_phrase\":\"" + trigger + "\"}")).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.readTree(response.body().getBytes()).get("request_id").asText();
+    }
+
+    @Test
+    void completedJobDeliversOnceWithValidSignatures() throws Exception {
+        try (var receiver = new WebhookReceiver()) {
+            String id = submit(receiver.url("/hook"), "ok");
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 1);
+            Thread.sleep(1500);
+            assertThat(receiver.receivedFor(id)).hasSize(1);
+            WebhookReceiver.Received hook = receiver.receivedFor(id).get(0);
+            verifyFalSignature(hook);
+            verifyStandardSignature(hook);
+            JsonNode body = Json.readTree(hook.body());
+            assertThat(body.get("status").asText()).isEqualTo("OK");
+            assertThat(body.get("request_id").asText()).isEqualTo(id);
+            assertThat(body.get("payload").get("lora_file").get("file_name").asText()).isEqualTo("lora.safetensors");
+            assertThat(hook.header("X-Fal-Webhook-User-Id")).isEqualTo(stack.apiKey().split(":")[0]);
+        }
+    }
+
+    @Test
+    void failedJobDeliversOnceAsAnError() throws Exception {
+        try (var receiver = new WebhookReceiver()) {
+            String id = submit(receiver.url("/hook"), "fail");
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 1);
+            Thread.sleep(1500);
+            assertThat(receiver.receivedFor(id)).hasSize(1);
+            var hook = receiver.receivedFor(id).get(0);
+            verifyFalSignature(hook);
+            JsonNode body = Json.readTree(hook.body());
+            assertThat(body.get("status").asText()).isEqualTo("ERROR");
+            assertThat(body.get("error").asText()).isEqualTo("Invalid status code: 422");
+            assertThat(body.get("payload").get("detail").asText()).isEqualTo("no usable training data");
+        }
+    }
+
+    @Test
+    void serverErrorThenSuccessIsDeliveredWithTheSameDeliveryId() throws Exception {
+        try (var receiver = new WebhookReceiver().answer(500)) {
+            String id = submit(receiver.url("/flaky"), "ok");
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 2);
+            List<WebhookReceiver.Received> attempts = receiver.receivedFor(id);
+            assertThat(attempts.get(0).header("webhook-id")).isEqualTo(attempts.get(1).header("webhook-id"));
+            assertThat(attempts.get(0).body()).isEqualTo(attempts.get(1).body());
+            verifyFalSignature(attempts.get(1));
+            JsonNode listed = awaitAttempts(id, 2);
+            assertThat(listed.get("attempts")).extracting(a -> a.get("outcome").asText())
+                    .containsExactly("retrying", "delivered");
+            assertThat(listed.get("attempts").get(0).get("status_code").asInt()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void deadReceiverIsDeadLetteredAndRedeliveryWorks() throws Exception {
+        try (var receiver = new WebhookReceiver().byDefault(503)) {
+            String id = submit(receiver.url("/down"), "ok");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lastOutcome(id).equals("dead_lettered"));
+            int attempts = receiver.receivedFor(id).size();
+            assertThat(attempts).isGreaterThan(2);
+
+            receiver.byDefault(200);
+            var redeliver = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                            + GatewaySettings.APP_PATH + "/requests/" + id + "/webhooks/redeliver"))
+                    .header("Authorization", "Key " + stack.apiKey()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(redeliver.statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> lastOutcome(id).equals("delivered"));
+            var all = receiver.receivedFor(id);
+            assertThat(all.get(all.size() - 1).header("webhook-id")).isEqualTo(all.get(0).header("webhook-id"));
+        }
+    }
+
+    @Test
+    void receiverAnswering410StopsRetries() throws Exception {
+        try (var receiver = new WebhookReceiver().byDefault(410)) {
+            String id = submit(receiver.url("/gone"), "ok");
+            await().atMost(Duration.ofSeconds(20)).until(() -> lastOutcome(id).equals("gone"));
+            Thread.sleep(1000);
+            assertThat(receiver.receivedFor(id)).hasSize(1);
+        }
+    }
+
+    @Test
+    void retriesContinueAfterTheGatewayRestarts() throws Exception {
+        Path dir = Files.createTempDirectory("fleet-it-webhook-restart");
+        Files.writeString(dir.resolve("fleet.properties"), "webhook.retry.delays.ms=1500,1500,1500,1500,1500\n");
+        try (var receiver = new WebhookReceiver().answer(500);
+             FleetStack own = TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
+             StageWorker ownPipeline = ScriptedWorker.start(own.kafkaBootstrap())) {
+            var request = HttpRequest.newBuilder(URI.create(own.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID
+                            + "?fal_webhook=" + receiver.url("/restart")))
+                    .header("Authorization", "Key " + own.apiKey()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"training_data_url\":\"https://e.com/c.zip\"}")).build();
+            String id = Json.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+                    .body().getBytes()).get("request_id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 1);
+            own.gateway().close();
+            try (Gateway restarted = Gateway.start(own.config().with("gateway.port", "0"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.receivedFor(id).size() == 2);
+                var attempts = receiver.receivedFor(id);
+                assertThat(attempts.get(1).header("webhook-id")).isEqualTo(attempts.get(0).header("webhook-id"));
+                verifyFalSignature(attempts.get(1), own.gatewayUrl().toString().replace(
+                        String.valueOf(own.gatewayUrl().getPort()), String.valueOf(restarted.port())));
+            }
+        }
+    }
+
+    private static String lastOutcome(String id) throws Exception {
+        JsonNode attempts = listAttempts(id).get("attempts");
+        return attempts.isEmpty() ? "" : attempts.get(attempts.size() - 1).get("outcome").asText();
+    }
+
+    private static JsonNode awaitAttempts(String id, int count) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> listAttempts(id),
+                body -> body.get("attempts").size() >= count);
+    }
+
+    private static JsonNode listAttempts(String id) throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                        + GatewaySettings.APP_PATH + "/requests/" + id + "/webhooks"))
+                .header("Authorization", "Key " + stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.readTree(response.body().getBytes());
+    }
+
+    private static void verifyFalSignature(WebhookReceiver.Received hook) throws Exception {
+        verifyFalSignature(hook, stack.gatewayUrl().toString());
+    }
+
+    /** fal's scheme, checked as a receiver would: any key of the JWKS must verify it. */
+    private static void verifyFalSignature(WebhookReceiver.Received hook, String gateway) throws Exception {
+        long timestamp = Long.parseLong(hook.header("X-Fal-Webhook-Timestamp"));
+        assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(300);
+        String message = hook.header("X-Fal-Webhook-Request-Id") + "\n" + hook.header("X-Fal-Webhook-User-Id") + "\n"
+                + timestamp + "\n" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(hook.body()));
+        byte[] signature = HexFormat.of().parseHex(hook.header("X-Fal-Webhook-Signature"));
+        assertThat(verifiesWithAnyKey(gateway, message.getBytes(StandardCharsets.UTF_8), signature)).isTrue();
+        byte[] tampered = message.replace(hook.header("X-Fal-Webhook-Request-Id"), "someone-else")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(verifiesWithAnyKey(gateway, tampered, signature)).isFalse();
+    }
+
+    /** Standard Webhooks' asymmetric scheme: {@code v1a,} + base64 Ed25519 of {@code id.timestamp.body}. */
+    private static void verifyStandardSignature(WebhookReceiver.Received hook) throws Exception {
+        String header = hook.header("webhook-signature");
+        assertThat(header).startsWith("v1a,");
+        byte[] signed = (hook.header("webhook-id") + "." + hook.header("webhook-timestamp") + "."
+                + new String(hook.body(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertThat(verifiesWithAnyKey(stack.gatewayUrl().toString(), signed,
+                Base64.getDecoder().decode(header.substring(4)))).isTrue();
+    }
+
+    private static boolean verifiesWithAnyKey(String gateway, byte[] message, byte[] signature) throws Exception {
+        for (PublicKey key : jwks(gateway)) {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(message);
+            if (verifier.verify(signature)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<PublicKey> jwks(String gateway) throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway
+                + "/.well-known/jwks.json")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        var keys = new ArrayList<PublicKey>();
+        // X.509 SubjectPublicKeyInfo prefix for Ed25519 (RFC 8410), then the 32-byte key.
+        byte[] prefix = HexFormat.of().parseHex("302a300506032b6570032100");
+        for (JsonNode jwk : Json.readTree(response.body().getBytes()).get("keys")) {
+            assertThat(jwk.get("kty").asText()).isEqualTo("OKP");
+            assertThat(jwk.get("crv").asText()).isEqualTo("Ed25519");
+            byte[] raw = Base64.getUrlDecoder().decode(jwk.get("x").asText());
+            byte[] der = new byte[prefix.length + raw.length];
+            System.arraycopy(prefix, 0, der, 0, prefix.length);
+            System.arraycopy(raw, 0, der, prefix.length, raw.length);
+            keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
+        }
+        return keys;
+    }
+}
