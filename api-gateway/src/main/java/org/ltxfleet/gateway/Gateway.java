@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.gateway.auth.ApiKeys;
+import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.submit.JobPublisher;
@@ -55,7 +57,7 @@ public final class Gateway implements AutoCloseable {
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), SigningKeys.load(webhooks.keysFile()),
-                webhooks);
+                webhooks, new BillingLedger(settings.bootstrapServers()), new RateLimits(settings.rateLimitPerSecond()));
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
         try {
@@ -65,6 +67,9 @@ public final class Gateway implements AutoCloseable {
             services.kafkaHealth().checkNow();
             if (!services.projectionConsumer().awaitReady(Duration.ofSeconds(120))) {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
+            }
+            if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {
+                LOG.warn("billing ledger has not caught up after 60 s; usage may be incomplete for a while");
             }
             var submit = new SubmitHandler(services);
             vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
@@ -84,7 +89,7 @@ public final class Gateway implements AutoCloseable {
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
-                s.bootstrapServers(), s.keysFile(), s.instances());
+                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond());
     }
 
     private static int freePort() throws java.io.IOException {
@@ -128,6 +133,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         services.projectionConsumer().close();
+        services.ledger().close();
         services.publisher().close();
         services.kafkaHealth().close();
     }

@@ -3,7 +3,9 @@ package org.ltxfleet.gateway;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.gateway.auth.ApiKeys;
+import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.submit.JobPublisher;
@@ -14,5 +16,5 @@ import org.ltxfleet.gateway.webhook.WebhookSettings;
 public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProjection projection,
                               ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
                               InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
-                              WebhookSettings webhookSettings) {
+                              WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits) {
 }

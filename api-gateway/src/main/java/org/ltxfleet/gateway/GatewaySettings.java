@@ -13,9 +13,10 @@ import org.ltxfleet.common.config.Settings;
  * @param bodyLimit     largest request body accepted, in bytes (413 past it)
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param keysFile      the hashed API keys file
+ * @param rateLimitPerSecond calls a second each API key may make (429 past it); 0 for no limit
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
-                              String bootstrapServers, Path keysFile, int instances) {
+                              String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -32,6 +33,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 Duration.ofMillis(config.longValue("gateway.submit.timeout.ms", 10_000)),
                 config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Path.of(config.string("gateway.keys.file", "api-keys.json")),
-                config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())));
+                config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())),
+                config.integer("gateway.rate.limit.per.second", 100));
     }
 }

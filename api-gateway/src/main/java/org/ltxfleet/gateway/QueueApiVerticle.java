@@ -13,6 +13,7 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.cancel.CancelHandler;
 import org.ltxfleet.gateway.http.Replies;
+import org.ltxfleet.gateway.ledger.UsageHandler;
 import org.ltxfleet.gateway.result.ResultHandler;
 import org.ltxfleet.gateway.status.StatusHandler;
 import org.ltxfleet.gateway.status.StatusStreamHandler;
@@ -47,7 +48,7 @@ public final class QueueApiVerticle extends VerticleBase {
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
 
-        var auth = new AuthHandler(services.keys());
+        var auth = new AuthHandler(services.keys(), services.rateLimits());
         var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
         // Vert.x wants the body handler first; the body limit still protects unauthenticated callers.
         router.post("/" + GatewaySettings.ENDPOINT_ID).handler(body).handler(auth).handler(submit::handle);
@@ -58,6 +59,7 @@ public final class QueueApiVerticle extends VerticleBase {
         var webhooks = new WebhookHandler(services);
         router.get(REQUEST + "/webhooks").handler(auth).handler(webhooks::list);
         router.post(REQUEST + "/webhooks/redeliver").handler(auth).handler(webhooks::redeliver);
+        router.get("/v1/usage").handler(auth).handler(new UsageHandler(services.ledger())::handle);
         router.get("/.well-known/jwks.json").handler(ctx -> Replies.json(ctx, 200, services.signingKeys().jwks()));
 
         router.route().failureHandler(this::failure);

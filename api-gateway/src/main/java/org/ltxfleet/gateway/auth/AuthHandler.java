@@ -4,17 +4,22 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.ltxfleet.gateway.http.Replies;
 
-/** Lets a request through only with a valid {@code Authorization: Key id:secret}; puts the key id in the context. */
+/**
+ * Lets a request through only with a valid {@code Authorization: Key id:secret} and within the
+ * key's rate limit; puts the key id in the context.
+ */
 public final class AuthHandler implements Handler<RoutingContext> {
 
     /** Context key of the authenticated key id. */
     public static final String KEY_ID = "keyId";
 
     private final ApiKeys keys;
+    private final RateLimits limits;
 
-    /** A handler checking against these keys. */
-    public AuthHandler(ApiKeys keys) {
+    /** A handler checking against these keys and budgets. */
+    public AuthHandler(ApiKeys keys, RateLimits limits) {
         this.keys = keys;
+        this.limits = limits;
     }
 
     @Override
@@ -26,6 +31,11 @@ public final class AuthHandler implements Handler<RoutingContext> {
             Replies.error(ctx, 401, header == null
                     ? "Missing Authorization header; send 'Authorization: Key <key_id>:<key_secret>'"
                     : "Invalid API key");
+            return;
+        }
+        if (!limits.tryAcquire(keyId.get())) {
+            ctx.response().putHeader("Retry-After", "1");
+            Replies.error(ctx, 429, "Too many requests for this API key; retry after the Retry-After seconds");
             return;
         }
         ctx.put(KEY_ID, keyId.get());

@@ -29,8 +29,22 @@ public final class StatusHandler {
         var urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH,
                 snapshot.requestId());
         var body = StatusView.render(snapshot, urls, services.projection().queuePosition(snapshot.requestId()),
-                wantsLogs(ctx) ? snapshot.logs() : null);
+                wantsLogs(ctx) ? logsSince(snapshot.logs(), ctx.queryParams().get("since")) : null);
         Replies.json(ctx, StatusView.httpStatus(snapshot), body);
+    }
+
+    /** The log lines after a cursor from an earlier answer's {@code logs_cursor}; all of them without one. */
+    static java.util.List<org.ltxfleet.gateway.projection.LogLine> logsSince(
+            java.util.List<org.ltxfleet.gateway.projection.LogLine> logs, String since) {
+        int from = 0;
+        if (since != null) {
+            try {
+                from = Math.max(0, Math.min(Integer.parseInt(since.trim()), logs.size()));
+            } catch (NumberFormatException e) {
+                from = 0;
+            }
+        }
+        return logs.subList(from, logs.size());
     }
 
     /** Whether the client asked for logs ({@code logs=1} or {@code logs=true}). */

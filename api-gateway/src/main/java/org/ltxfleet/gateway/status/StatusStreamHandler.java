@@ -16,7 +16,9 @@ import org.ltxfleet.gateway.projection.LogLine;
  * {@code GET …/requests/{id}/status/stream}: server-sent events of the same status objects as the
  * status call, one per change, closed after the COMPLETED one. Each event carries only the log
  * lines that are new since the previous event, because fal's client appends every event's logs to
- * what it already has. A comment line every 10 s keeps proxies from closing an idle stream.
+ * what it already has. Event ids are {@code <version>.<log count>}: a client that reconnects with
+ * {@code Last-Event-ID} resumes where it was, without repeated lines. A comment line every 10 s
+ * keeps proxies from closing an idle stream.
  */
 public final class StatusStreamHandler {
 
@@ -66,11 +68,27 @@ public final class StatusStreamHandler {
         }
 
         void start() {
+            resumeFrom(ctx.request().getHeader("Last-Event-ID"));
             String id = ctx.pathParam("id");
             unsubscribe = services.projection().subscribe(id, snapshot -> context.runOnContext(v -> send(snapshot)));
             timer = ctx.vertx().setPeriodic(REFRESH_MS, t -> refresh());
             ctx.response().closeHandler(v -> stop());
             refresh();
+        }
+
+        private void resumeFrom(String lastEventId) {
+            if (lastEventId == null) {
+                return;
+            }
+            String[] parts = lastEventId.trim().split("\\.");
+            try {
+                if (parts.length == 2) {
+                    sentVersion = Long.parseLong(parts[0]);
+                    sentLogs = Integer.parseInt(parts[1]);
+                }
+            } catch (NumberFormatException e) {
+                // not one of our ids: start from the beginning
+            }
         }
 
         /** Re-reads the job: catches changes made before the subscription and queue moves. */
@@ -87,6 +105,11 @@ public final class StatusStreamHandler {
             }
             int position = services.projection().queuePosition(snapshot.requestId());
             if (snapshot.version() <= sentVersion && position == sentPosition) {
+                if (snapshot.phase().terminal()) {
+                    // A resumed client has already seen the end.
+                    stop();
+                    ctx.response().end();
+                }
                 return;
             }
             List<LogLine> fresh = null;
@@ -98,7 +121,8 @@ public final class StatusStreamHandler {
             sentVersion = Math.max(sentVersion, snapshot.version());
             sentPosition = position;
             var body = StatusView.render(snapshot, urls, position, fresh);
-            write("id: " + snapshot.version() + "\nevent: status\ndata: " + Json.toString(body) + "\n\n");
+            write("id: " + snapshot.version() + "." + sentLogs + "\nevent: status\ndata: " + Json.toString(body)
+                    + "\n\n");
             if (snapshot.phase().terminal()) {
                 stop();
                 ctx.response().end();

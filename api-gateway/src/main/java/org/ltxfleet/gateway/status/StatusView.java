@@ -13,8 +13,10 @@ import org.ltxfleet.gateway.projection.LogLine;
 /**
  * Renders a job as fal's status object: {@code IN_QUEUE} with {@code queue_position},
  * {@code IN_PROGRESS} with logs, {@code COMPLETED} with logs, metrics and, for a failed or
- * canceled job, {@code error} and {@code error_type}. {@code progress} is our addition; fal's
- * clients ignore fields they do not know.
+ * canceled job, {@code error} and {@code error_type}. Our additions, which fal's clients ignore:
+ * {@code state} (IN_QUEUE, IN_PROGRESS, COMPLETED, FAILED or CANCELED: the outcome fal folds into
+ * COMPLETED), {@code progress}, and {@code logs_cursor} (pass it back as {@code since} to get only
+ * newer log lines).
  */
 public final class StatusView {
 
@@ -25,6 +27,7 @@ public final class StatusView {
     public static ObjectNode render(JobSnapshot job, RequestUrls urls, int queuePosition, List<LogLine> logs) {
         ObjectNode body = Json.object();
         body.put("status", job.phase().falStatus());
+        body.put("state", job.phase().name());
         body.put("request_id", job.requestId());
         body.put("response_url", urls.responseUrl());
         body.put("status_url", urls.statusUrl());
@@ -42,6 +45,7 @@ public final class StatusView {
                     .put("source", "USER")
                     .put("timestamp", l.timestamp().toString()));
         }
+        body.put("logs_cursor", Integer.toString(job.logs().size()));
         ObjectNode metrics = body.putObject("metrics");
         if (job.phase().terminal()) {
             metrics.put("inference_time", job.inferenceSeconds());

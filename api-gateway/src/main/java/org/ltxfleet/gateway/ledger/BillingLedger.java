@@ -1,0 +1,84 @@
+package org.ltxfleet.gateway.ledger;
+
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.BillingRecord;
+import org.ltxfleet.common.kafka.TopicReplayer;
+import org.ltxfleet.common.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usage per API key, from {@code ltx.billing}. The topic is the durable ledger: this class replays
+ * it in full at start-up and counts each request id once, whatever the producers redelivered.
+ * Thread-safe.
+ */
+public final class BillingLedger implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BillingLedger.class);
+
+    private final Map<String, BillingRecord> charges = new ConcurrentHashMap<>();
+    private final TopicReplayer reader;
+
+    /** Starts replaying the billing topic in the background. */
+    public BillingLedger(String bootstrapServers) {
+        this.reader = new TopicReplayer(bootstrapServers, "gateway-ledger", List.of(Topics.BILLING), this::record);
+    }
+
+    /** Usage of one key for one UTC day. */
+    public record DayUsage(LocalDate day, long jobs, long units, BigDecimal amountUsd) {
+        DayUsage plus(BillingRecord charge) {
+            return new DayUsage(day, jobs + 1, units + charge.units(), amountUsd.add(charge.amountUsd()));
+        }
+    }
+
+    /** The key's charges with a time in [from, to), per UTC day, oldest first. */
+    public List<DayUsage> usage(String keyId, Instant from, Instant to) {
+        var days = new TreeMap<LocalDate, DayUsage>();
+        for (BillingRecord charge : charges.values()) {
+            if (keyId.equals(charge.keyId()) && !charge.time().isBefore(from) && charge.time().isBefore(to)) {
+                LocalDate day = charge.time().atOffset(ZoneOffset.UTC).toLocalDate();
+                days.merge(day, new DayUsage(day, 0, 0, BigDecimal.ZERO).plus(charge),
+                        (a, b) -> a.plus(charge));
+            }
+        }
+        return List.copyOf(days.values());
+    }
+
+    /** Whether the ledger has read every charge that existed at start-up. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return reader.awaitReady(timeout);
+    }
+
+    private void record(ConsumerRecord<String, byte[]> record) {
+        try {
+            BillingRecord charge = Json.fromBytes(record.value(), BillingRecord.class);
+            if (charge.requestId() == null || charge.keyId() == null || charge.time() == null
+                    || charge.amountUsd() == null) {
+                LOG.warn("skipping incomplete billing record at {}-{}@{}", record.topic(), record.partition(),
+                        record.offset());
+                return;
+            }
+            // First charge per request id wins: redeliveries and duplicates never bill twice.
+            charges.putIfAbsent(charge.requestId(), charge);
+        } catch (UncheckedIOException e) {
+            LOG.warn("skipping malformed billing record at {}-{}@{}", record.topic(), record.partition(),
+                    record.offset());
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
