@@ -7,7 +7,7 @@ import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
 
-/** The preprocess worker: a member of the {@value #GROUP} consumer group on {@code ltx.jobs}. */
+/** The preprocess worker: a member of the {@value #GROUP} consumer group on the job topics (normal, then low priority). */
 public final class PreprocessWorker {
 
     /** The consumer group every preprocess worker joins, sharing the jobs between them. */
@@ -19,7 +19,7 @@ public final class PreprocessWorker {
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
-                Payloads.STAGE_PREPROCESS, Topics.JOBS, GROUP, config.string("worker.name", StageWorker.defaultName()),
+                Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
                 JobIntake::new);
     }
 

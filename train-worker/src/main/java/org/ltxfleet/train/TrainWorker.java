@@ -19,7 +19,7 @@ public final class TrainWorker {
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
-                Payloads.STAGE_TRAIN, Topics.READY, GROUP, config.string("worker.name", StageWorker.defaultName()),
+                Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
                 ReadyIntake::new);
     }
 

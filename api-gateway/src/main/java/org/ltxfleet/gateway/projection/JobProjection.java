@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.Topics;
 
 /**
  * Every job's state, folded from {@code ltx.jobs} (submissions) and {@code ltx.events} (what
@@ -21,11 +22,15 @@ import org.ltxfleet.common.kafka.JobMessage;
 public final class JobProjection {
 
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
-    /** Jobs still waiting for a worker, in submission order: the real backlog. */
+    /** Low-priority jobs sort after every normal one. */
+    private static final long LOW_PRIORITY = 1L << 50;
+
+    /** Jobs still waiting for a worker, normal priority first, each in submission order: the real backlog. */
     private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
     private final Map<String, Long> queueSeq = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger queuedNormal = new AtomicInteger();
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
 
@@ -39,10 +44,14 @@ public final class JobProjection {
             idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
         }
         if (state.queued()) {
-            long seq = nextSeq.getAndIncrement();
+            boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(job.priority()));
+            long seq = nextSeq.getAndIncrement() + (low ? LOW_PRIORITY : 0);
             queueSeq.put(job.requestId(), seq);
             queue.put(seq, job.requestId());
             queued.incrementAndGet();
+            if (!low) {
+                queuedNormal.incrementAndGet();
+            }
         }
         notifyListeners(state);
     }
@@ -57,6 +66,9 @@ public final class JobProjection {
             Long seq = queueSeq.remove(event.requestId());
             if (seq != null && queue.remove(seq) != null) {
                 queued.decrementAndGet();
+                if (seq < LOW_PRIORITY) {
+                    queuedNormal.decrementAndGet();
+                }
             }
         }
         notifyListeners(state);
@@ -75,6 +87,12 @@ public final class JobProjection {
     public int queuePosition(String requestId) {
         Long seq = queueSeq.get(requestId);
         return seq == null ? -1 : queue.headMap(seq).size();
+    }
+
+    /** The position of a job just submitted with this priority: behind everything of its priority or higher. */
+    public int positionOfNewest(String priority) {
+        boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(priority));
+        return Math.max(0, (low ? queued.get() : queuedNormal.get()) - 1);
     }
 
     /** How many jobs are waiting for a worker. */

@@ -115,10 +115,11 @@ public final class SubmitHandler {
     }
 
     private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
-        String priority = ctx.request().getHeader("x-fal-queue-priority");
+        // fal's clients send x-fal-queue-priority: normal unless asked for low.
+        String priority = "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
         return new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), keyId,
                 GatewaySettings.ENDPOINT_ID, Instant.now(), ctx.queryParams().get("fal_webhook"),
-                priority == null ? null : priority.toLowerCase(Locale.ROOT), idempotencyKey, bodySha, body);
+                priority, idempotencyKey, bodySha, body);
     }
 
     private void publish(RoutingContext ctx, JobMessage job, String idempotencyScope) {
@@ -134,8 +135,8 @@ public final class SubmitHandler {
                 return;
             }
             services.projection().submitted(job);
-            // A fresh job is last in line; counting is O(1) where a position lookup is O(backlog).
-            accepted(ctx, job.requestId(), services.projection().queuedCount() - 1);
+            // A fresh job is last in line of its priority; counting is O(1) where a lookup is O(backlog).
+            accepted(ctx, job.requestId(), services.projection().positionOfNewest(job.priority()));
         }));
     }
 

@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A training job on {@link Topics#JOBS}, keyed by {@code request_id}. This is a public contract:
+ * A training job on {@link Topics#JOBS} (or {@link Topics#JOBS_LOW} for low priority), keyed by
+ * {@code request_id}. This is a public contract:
  * the gateway writes it for HTTP submissions, and users may produce it with their own Kafka
  * producers. {@code input} is the raw request body; workers validate it with the same
  * {@link org.ltxfleet.common.job.InputValidator} as the gateway, so a bad one ends FAILED with a
@@ -30,7 +31,8 @@ public record JobMessage(
         Instant submittedAt,
         @JsonPropertyDescription("Optional URL that receives the signed completion webhook.")
         String webhookUrl,
-        @JsonPropertyDescription("Optional queue priority: normal (default) or low.")
+        @JsonPropertyDescription("Queue priority, normal or low. The topic decides: jobs on ltx.jobs.low are "
+                + "low priority, jobs on ltx.jobs normal; the gateway writes the one matching this field.")
         String priority,
         @JsonPropertyDescription("Optional client idempotency key (HTTP Idempotency-Key header).")
         String idempotencyKey,
@@ -45,5 +47,12 @@ public record JobMessage(
     public JobMessage {
         Objects.requireNonNull(requestId, "request_id");
         Objects.requireNonNull(keyId, "key_id");
+    }
+
+    /** This job as read from {@code topic}: the topic it was on decides its priority. */
+    public JobMessage onTopic(String topic) {
+        String fromTopic = Topics.JOBS_LOW.equals(topic) ? "low" : "normal";
+        return new JobMessage(schemaVersion, requestId, keyId, endpoint, submittedAt, webhookUrl, fromTopic,
+                idempotencyKey, bodySha256, input);
     }
 }

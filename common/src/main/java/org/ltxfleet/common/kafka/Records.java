@@ -32,9 +32,9 @@ public final class Records {
         return new ProducerRecord<>(Topics.EVENTS, null, event.requestId(), Json.toBytes(event), headers);
     }
 
-    /** The record for a job on {@link Topics#JOBS}. */
+    /** The record for a job on the job topic of its priority. */
     public static ProducerRecord<String, byte[]> job(JobMessage job) {
-        return new ProducerRecord<>(Topics.JOBS, job.requestId(), Json.toBytes(job));
+        return new ProducerRecord<>(Topics.jobTopic(job.priority()), job.requestId(), Json.toBytes(job));
     }
 
     /** The record for a control message on {@link Topics#CONTROL}. */

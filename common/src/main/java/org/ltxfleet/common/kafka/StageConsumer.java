@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A handler that throws is retried from the same offset with backoff; after
  * {@code maxAttempts} the record goes to {@link Handler#giveUp}, which must end the job visibly.
+ *
+ * <p>Topics are given in priority order: while an earlier topic has records waiting, the later
+ * ones are paused, so a low-priority job never starts ahead of a waiting normal one.
  */
 public final class StageConsumer implements AutoCloseable {
 
@@ -41,21 +44,21 @@ public final class StageConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageConsumer.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
+    private final List<String> topics;
     private final Handler handler;
     private final int maxAttempts;
     private final ExecutorService jobThread;
     private final Thread pollThread;
     private volatile boolean running = true;
 
-    /** Joins {@code groupId} on {@code topic} and starts consuming in a background thread. */
-    public StageConsumer(String bootstrapServers, String topic, String groupId, String clientId, Handler handler,
-                         int maxAttempts) {
+    /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
+    public StageConsumer(String bootstrapServers, List<String> topics, String groupId, String clientId,
+                         Handler handler, int maxAttempts) {
         Properties props = KafkaSettings.consumer(bootstrapServers, groupId, clientId);
         // One job at a time per worker: the next one stays in Kafka for other members.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         this.consumer = new KafkaConsumer<>(props);
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
         this.handler = handler;
         this.maxAttempts = maxAttempts;
         this.jobThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(clientId + "-job").factory());
@@ -65,7 +68,7 @@ public final class StageConsumer implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // Nothing to flush: offsets are committed right after each job.
@@ -73,20 +76,47 @@ public final class StageConsumer implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.debug("{} assigned {}", topic, partitions);
+                    LOG.debug("{} assigned {}", topics, partitions);
+                    // Before this poll returns anything from the new partitions.
+                    applyPriorities();
                 }
             });
             while (running) {
+                applyPriorities();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     process(record);
+                    // One job per poll: priorities are checked again before the next one.
+                    break;
                 }
             }
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (RuntimeException e) {
-            LOG.error("{} consumer stopped", topic, e);
+            LOG.error("{} consumer stopped", topics, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Pauses every topic after the first one that has records waiting, resumes the rest. */
+    private void applyPriorities() {
+        if (topics.size() < 2) {
+            return;
+        }
+        var assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
+        boolean higherWaiting = false;
+        for (String topic : topics) {
+            var partitions = assigned.stream().filter(p -> p.topic().equals(topic)).toList();
+            if (higherWaiting) {
+                consumer.pause(partitions);
+                continue;
+            }
+            consumer.resume(partitions);
+            higherWaiting = partitions.stream().anyMatch(p -> consumer.position(p) < ends.getOrDefault(p, 0L));
         }
     }
 

@@ -2,6 +2,7 @@ package org.ltxfleet.common.kafka;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * One worker of a pipeline stage: a consumer-group member on the stage's input topic, an event
@@ -24,18 +25,18 @@ public final class StageWorker implements AutoCloseable {
     private final CancellationWatcher cancellations;
     private final StageConsumer consumer;
 
-    private StageWorker(String bootstrap, String stage, String topic, String group, String name,
+    private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
                         HandlerFactory factory) {
         this.events = new EventWriter(bootstrap, stage + "-worker/" + name);
         this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
-        this.consumer = new StageConsumer(bootstrap, topic, group, stage + "-" + name,
+        this.consumer = new StageConsumer(bootstrap, topics, group, stage + "-" + name,
                 factory.create(events, cancellations), MAX_ATTEMPTS);
     }
 
-    /** Starts a worker of {@code stage} in consumer group {@code group} on {@code topic}. */
-    public static StageWorker start(String bootstrap, String stage, String topic, String group, String name,
+    /** Starts a worker of {@code stage} in consumer group {@code group} on {@code topics}, highest priority first. */
+    public static StageWorker start(String bootstrap, String stage, List<String> topics, String group, String name,
                                     HandlerFactory factory) {
-        return new StageWorker(bootstrap, stage, topic, group, name, factory);
+        return new StageWorker(bootstrap, stage, topics, group, name, factory);
     }
 
     /** A name unique to this process: host name and pid. */

@@ -7,6 +7,8 @@ public final class Topics {
 
     /** Submitted jobs ({@link JobMessage}); public: users may produce to it directly. */
     public static final String JOBS = "ltx.jobs";
+    /** Submitted jobs of low priority ({@code x-fal-queue-priority: low}); started only when {@link #JOBS} is empty. */
+    public static final String JOBS_LOW = "ltx.jobs.low";
     /** Preprocessed datasets ready to train. */
     public static final String READY = "ltx.ready";
     /** The lifecycle of every job ({@link org.ltxfleet.common.event.JobEvent}); the gateway's projection source. */
@@ -29,10 +31,20 @@ public final class Topics {
 
     /** Every topic the stack creates at start-up. */
     public static List<String> all() {
-        var all = new java.util.ArrayList<>(List.of(JOBS, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
+        var all = new java.util.ArrayList<>(List.of(JOBS, JOBS_LOW, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
                 WEBHOOK_DEAD_LETTERS));
         all.addAll(webhookRetryTiers());
         return List.copyOf(all);
+    }
+
+    /** The job topics, highest priority first. */
+    public static List<String> jobTopics() {
+        return List.of(JOBS, JOBS_LOW);
+    }
+
+    /** The job topic for a priority: {@code low} goes to {@link #JOBS_LOW}, anything else to {@link #JOBS}. */
+    public static String jobTopic(String priority) {
+        return "low".equalsIgnoreCase(priority) ? JOBS_LOW : JOBS;
     }
 
     /** The retry tier topics, shortest delay first. */

@@ -275,7 +275,7 @@ class GatewayIT {
     private static JobMessage readJob(String requestId) {
         var props = KafkaSettings.consumer(stack.kafkaBootstrap(), null, "gateway-it");
         try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
-            var partitions = consumer.partitionsFor(Topics.JOBS).stream()
+            var partitions = Topics.jobTopics().stream().flatMap(t -> consumer.partitionsFor(t).stream())
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -3,9 +3,15 @@ package org.ltxfleet.infra.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.infra.stack.StackOptions;
 
@@ -14,8 +20,7 @@ class QueueIT {
 
     @Test
     void queuePositionsFollowTheBacklogAndQueuedJobsCancelAtOnce() throws Exception {
-        try (FleetStack stack = TestStacks.start(
-                StackOptions.forTests(Files.createTempDirectory("fleet-it-queue")).withWorkers(false))) {
+        try (FleetStack stack = idleStack("fleet-it-queue")) {
             var client = TestStacks.client(stack);
             String first = client.submit(GatewayIT.VALID).body().get("request_id").asText();
             var second = client.submit(GatewayIT.VALID);
@@ -33,5 +38,30 @@ class QueueIT {
             assertThat(client.status(first, false).body().get("error").asText()).contains("canceled");
             assertThat(client.status(thirdId, false).body().get("queue_position").asInt()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void lowPriorityJobsQueueBehindNormalOnes() throws Exception {
+        try (FleetStack stack = idleStack("fleet-it-priority")) {
+            submit(stack, "normal");
+            String low = submit(stack, "low").get("request_id").asText();
+            JsonNode normal = submit(stack, "normal");
+            assertThat(normal.get("queue_position").asInt()).isEqualTo(1);
+            assertThat(TestStacks.client(stack).status(low, false).body().get("queue_position").asInt()).isEqualTo(2);
+        }
+    }
+
+    private static FleetStack idleStack(String name) throws Exception {
+        return TestStacks.start(StackOptions.forTests(Files.createTempDirectory(name)).withWorkers(false));
+    }
+
+    private static JsonNode submit(FleetStack stack, String priority) throws Exception {
+        var request = HttpRequest.newBuilder(stack.gatewayUrl().resolve("/" + GatewaySettings.ENDPOINT_ID))
+                .header("Authorization", "Key " + stack.apiKey()).header("Content-Type", "application/json")
+                .header("x-fal-queue-priority", priority)
+                .POST(HttpRequest.BodyPublishers.ofString(GatewayIT.VALID)).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Json.readTree(response.body().getBytes());
     }
 }

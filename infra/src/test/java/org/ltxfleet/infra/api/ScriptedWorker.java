@@ -28,7 +28,7 @@ final class ScriptedWorker {
 
     /** Starts the scripted pipeline; close it to stop. */
     static StageWorker start(String bootstrap) {
-        return StageWorker.start(bootstrap, "scripted", Topics.JOBS, "scripted-worker", "test", Script::new);
+        return StageWorker.start(bootstrap, "scripted", Topics.jobTopics(), "scripted-worker", "test", Script::new);
     }
 
     private record Script(EventWriter events, CancellationWatcher cancellations) implements StageConsumer.Handler {
