@@ -12,14 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.ConsumerLoop;
 import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.Topics;
@@ -36,46 +35,35 @@ import org.slf4j.LoggerFactory;
  * attempt is recorded as a {@code webhook.attempt} event on the job. Past the retry window a
  * delivery goes to the dead-letter topic. Offsets are committed after the outcome is durable.
  */
-public final class WebhookDeliveryWorker implements AutoCloseable {
+public final class WebhookDeliveryWorker extends ConsumerLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryWorker.class);
     static final String GROUP = "ltx-webhook-send";
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final WebhookSender sender;
     private final JobPublisher publisher;
     private final WebhookSettings settings;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /** Starts delivering in a background thread. */
     public WebhookDeliveryWorker(String bootstrapServers, WebhookSigner signer, JobPublisher publisher,
                                  WebhookSettings settings) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-send"));
+        super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-send"), "webhook-send");
         this.sender = new WebhookSender(signer, settings);
         this.publisher = publisher;
         this.settings = settings;
-        this.thread = Thread.ofPlatform().name("webhook-send").daemon().unstarted(this::run);
-        thread.start();
+        start();
     }
 
-    private void run() {
-        try {
-            var topics = new ArrayList<String>();
-            topics.add(Topics.WEBHOOKS);
-            topics.addAll(Topics.webhookRetryTiers());
-            consumer.subscribe(topics);
-            while (running) {
-                resumeDue();
-                processBatch(consumer.poll(Duration.ofMillis(200)));
-            }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (Exception e) {
-            LOG.error("webhook delivery worker stopped; pending deliveries resume after a restart", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+    @Override
+    protected void loop() throws Exception {
+        var topics = new ArrayList<String>();
+        topics.add(Topics.WEBHOOKS);
+        topics.addAll(Topics.webhookRetryTiers());
+        consumer.subscribe(topics);
+        while (running()) {
+            resumeDue();
+            processBatch(consumer.poll(Duration.ofMillis(200)));
         }
     }
 
@@ -168,17 +156,6 @@ public final class WebhookDeliveryWorker implements AutoCloseable {
             LOG.warn("skipping malformed webhook delivery at {}-{}@{}", record.topic(), record.partition(),
                     record.offset());
             return null;
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

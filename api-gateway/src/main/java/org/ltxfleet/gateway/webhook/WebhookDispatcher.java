@@ -11,9 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
 import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.kafka.ConsumerLoop;
 import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.Topics;
@@ -30,24 +29,20 @@ import org.slf4j.LoggerFactory;
  * offsets are committed after the deliveries are durable, so a crash re-dispatches rather than
  * loses (the delivery id is derived from the request id, so a re-dispatch is the same delivery).
  */
-public final class WebhookDispatcher implements AutoCloseable {
+public final class WebhookDispatcher extends ConsumerLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final String GROUP = "ltx-webhook-dispatch";
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final JobProjection projection;
     private final JobPublisher publisher;
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /** Starts dispatching in a background thread. */
     public WebhookDispatcher(String bootstrapServers, JobProjection projection, JobPublisher publisher) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"));
+        super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"), "webhook-dispatch");
         this.projection = projection;
         this.publisher = publisher;
-        this.thread = Thread.ofPlatform().name("webhook-dispatch").daemon().unstarted(this::run);
-        thread.start();
+        start();
     }
 
     /** The delivery id of a job's webhook: the same for every attempt and every re-dispatch. */
@@ -62,25 +57,16 @@ public final class WebhookDispatcher implements AutoCloseable {
                 WebhookBody.of(job), 0, now, now);
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.EVENTS));
-            while (running) {
-                var sends = new ArrayList<CompletableFuture<?>>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    dispatch(record).ifPresent(d -> sends.add(publisher.send(Records.webhook(Topics.WEBHOOKS, d))));
-                }
-                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-                if (!sends.isEmpty() || running) {
-                    consumer.commitSync();
-                }
+    @Override
+    protected void loop() throws Exception {
+        consumer.subscribe(List.of(Topics.EVENTS));
+        while (running()) {
+            var sends = new ArrayList<CompletableFuture<?>>();
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                dispatch(record).ifPresent(d -> sends.add(publisher.send(Records.webhook(Topics.WEBHOOKS, d))));
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (Exception e) {
-            LOG.error("webhook dispatcher stopped; uncommitted job ends will be dispatched after a restart", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            consumer.commitSync();
         }
     }
 
@@ -113,16 +99,5 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         LOG.warn("job {} ended but the projection has not seen it after 10 s; no webhook", event.requestId());
         return Optional.empty();
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -11,10 +11,8 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Topics are given in priority order: while an earlier topic has records waiting, the later
  * ones are paused, so a low-priority job never starts ahead of a waiting normal one.
  */
-public final class StageConsumer implements AutoCloseable {
+public final class StageConsumer extends ConsumerLoop {
 
     /** What a stage does with one record. */
     public interface Handler {
@@ -43,58 +41,50 @@ public final class StageConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageConsumer.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final List<String> topics;
     private final Handler handler;
     private final int maxAttempts;
     private final ExecutorService jobThread;
-    private final Thread pollThread;
-    private volatile boolean running = true;
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
     public StageConsumer(String bootstrapServers, List<String> topics, String groupId, String clientId,
                          Handler handler, int maxAttempts) {
-        Properties props = KafkaSettings.consumer(bootstrapServers, groupId, clientId);
-        // One job at a time per worker: the next one stays in Kafka for other members.
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-        this.consumer = new KafkaConsumer<>(props);
+        super(oneRecordAtATime(KafkaSettings.consumer(bootstrapServers, groupId, clientId)), clientId + "-poll");
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.maxAttempts = maxAttempts;
         this.jobThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(clientId + "-job").factory());
-        this.pollThread = Thread.ofPlatform().name(clientId + "-poll").unstarted(this::run);
-        pollThread.start();
+        start();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(topics, new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // Nothing to flush: offsets are committed right after each job.
-                }
+    /** One job at a time per worker: the next one stays in Kafka for other members. */
+    private static Properties oneRecordAtATime(Properties props) {
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        return props;
+    }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.debug("{} assigned {}", topics, partitions);
-                    // Before this poll returns anything from the new partitions.
-                    applyPriorities();
-                }
-            });
-            while (running) {
-                applyPriorities();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    process(record);
-                    // One job per poll: priorities are checked again before the next one.
-                    break;
-                }
+    @Override
+    protected void loop() {
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Nothing to flush: offsets are committed right after each job.
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            LOG.error("{} consumer stopped", topics, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                LOG.debug("{} assigned {}", topics, partitions);
+                // Before this poll returns anything from the new partitions.
+                applyPriorities();
+            }
+        });
+        while (running()) {
+            applyPriorities();
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                process(record);
+                // One job per poll: priorities are checked again before the next one.
+                break;
+            }
         }
     }
 
@@ -124,7 +114,7 @@ public final class StageConsumer implements AutoCloseable {
         var partition = new TopicPartition(record.topic(), record.partition());
         consumer.pause(consumer.assignment());
         try {
-            for (int attempt = 1; running; attempt++) {
+            for (int attempt = 1; running(); attempt++) {
                 Exception error = runJob(record);
                 if (error == null) {
                     break;
@@ -137,7 +127,7 @@ public final class StageConsumer implements AutoCloseable {
                 LOG.warn("attempt {} of {} failed, retrying: {}", attempt, record.key(), error.toString());
                 sleepPolling(Duration.ofSeconds(1L << Math.min(attempt, 5)));
             }
-            if (running) {
+            if (running()) {
                 consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
             }
         } finally {
@@ -168,20 +158,14 @@ public final class StageConsumer implements AutoCloseable {
 
     private void sleepPolling(Duration duration) {
         long until = System.nanoTime() + duration.toNanos();
-        while (running && System.nanoTime() < until) {
+        while (running() && System.nanoTime() < until) {
             consumer.poll(Duration.ofMillis(200));
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            pollThread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        super.close();
         jobThread.shutdownNow();
     }
 }

@@ -8,12 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads whole topics from the beginning, then follows them, in a background thread: for state
@@ -21,25 +17,19 @@ import org.slf4j.LoggerFactory;
  * consumer group and no committed offsets. Ready once it has read everything that existed when it
  * started. The record callback runs on the reader's thread and must not throw for bad input.
  */
-public final class TopicReplayer implements AutoCloseable {
+public final class TopicReplayer extends ConsumerLoop {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TopicReplayer.class);
-
-    private final KafkaConsumer<String, byte[]> consumer;
     private final List<String> topics;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /** Starts replaying {@code topics} into {@code onRecord}. */
     public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
                          Consumer<ConsumerRecord<String, byte[]>> onRecord) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrapServers, null, clientId));
+        super(KafkaSettings.consumer(bootstrapServers, null, clientId), clientId);
         this.topics = List.copyOf(topics);
         this.onRecord = onRecord;
-        this.thread = Thread.ofPlatform().name(clientId).daemon().unstarted(this::run);
-        thread.start();
+        start();
     }
 
     /** Whether everything that existed at start-up has been read. */
@@ -52,24 +42,17 @@ public final class TopicReplayer implements AutoCloseable {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (running) {
-                consumer.poll(Duration.ofMillis(200)).forEach(onRecord);
-                if (caughtUp.getCount() > 0 && reached(ends)) {
-                    caughtUp.countDown();
-                }
+    @Override
+    protected void loop() {
+        List<TopicPartition> partitions = partitions();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        while (running()) {
+            consumer.poll(Duration.ofMillis(200)).forEach(onRecord);
+            if (caughtUp.getCount() > 0 && reached(ends)) {
+                caughtUp.countDown();
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            LOG.error("reader of {} stopped", topics, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
         }
     }
 
@@ -92,16 +75,5 @@ public final class TopicReplayer implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
