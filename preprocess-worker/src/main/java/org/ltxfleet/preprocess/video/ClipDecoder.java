@@ -1,0 +1,109 @@
+package org.ltxfleet.preprocess.video;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.ltxfleet.common.job.Bucket;
+
+/**
+ * Decodes a clip's video stream (audio is never decoded) and converts it in FFmpeg's own filter
+ * graph to the target rate and bucket: {@code fps} (drops or repeats frames by timestamp, as the
+ * ffmpeg command line does), scale to fill with Lanczos, center crop, RGB. The native graph does
+ * the per-pixel work; Java only receives the finished frames.
+ */
+public final class ClipDecoder {
+
+    /** What the container says about a clip. */
+    public record Probe(String codec, int width, int height, double fps, double seconds, int frames) {
+    }
+
+    private ClipDecoder() {
+    }
+
+    /** Reads the container's description; an unreadable file raises {@link UndecodableClipException}. */
+    public static Probe probe(Path file) throws UndecodableClipException {
+        try (var grabber = open(file)) {
+            return new Probe(grabber.getVideoCodecName(), grabber.getImageWidth(), grabber.getImageHeight(),
+                    grabber.getFrameRate(), grabber.getLengthInTime() / 1e6, grabber.getLengthInVideoFrames());
+        } catch (FrameGrabber.Exception e) {
+            throw new UndecodableClipException(file, e);
+        }
+    }
+
+    /**
+     * Decodes the clip at {@code fps} frames a second, resized to fill {@code bucket} and center
+     * cropped, calling {@code sink} for each frame in order. Returns the number of frames.
+     */
+    public static int decode(Path file, int fps, Bucket bucket, Consumer<VideoFrame> sink)
+            throws UndecodableClipException {
+        try (var grabber = open(file)) {
+            String graph = "fps=" + fps
+                    + ",scale=" + bucket.width() + ":" + bucket.height()
+                    + ":force_original_aspect_ratio=increase:flags=lanczos"
+                    + ",crop=" + bucket.width() + ":" + bucket.height()
+                    + ",format=rgb24";
+            try (var filter = new FFmpegFrameFilter(graph, grabber.getImageWidth(), grabber.getImageHeight())) {
+                filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+                filter.setFrameRate(grabber.getFrameRate() > 0 ? grabber.getFrameRate() : fps);
+                filter.start();
+                int[] count = {0};
+                for (Frame frame; (frame = grabber.grabImage()) != null; ) {
+                    filter.push(frame);
+                    drain(filter, bucket, sink, count);
+                }
+                filter.push(null);
+                drain(filter, bucket, sink, count);
+                return count[0];
+            }
+        } catch (FrameGrabber.Exception | org.bytedeco.javacv.FrameFilter.Exception e) {
+            throw new UndecodableClipException(file, e);
+        }
+    }
+
+    private static void drain(FFmpegFrameFilter filter, Bucket bucket, Consumer<VideoFrame> sink, int[] count)
+            throws FFmpegFrameFilter.Exception {
+        for (Frame out; (out = filter.pull()) != null; ) {
+            if (out.image == null) {
+                continue;
+            }
+            sink.accept(new VideoFrame(count[0]++, out.timestamp / 1e6, bucket.width(), bucket.height(),
+                    rgb(out, bucket)));
+        }
+    }
+
+    /** Copies the frame's pixels, dropping any row padding FFmpeg added. */
+    private static byte[] rgb(Frame frame, Bucket bucket) {
+        ByteBuffer pixels = (ByteBuffer) frame.image[0];
+        int row = bucket.width() * 3;
+        byte[] out = new byte[row * bucket.height()];
+        for (int y = 0; y < bucket.height(); y++) {
+            pixels.position(y * frame.imageStride);
+            pixels.get(out, y * row, row);
+        }
+        return out;
+    }
+
+    private static FFmpegFrameGrabber open(Path file) throws FrameGrabber.Exception {
+        var grabber = new FFmpegFrameGrabber(file.toFile());
+        // Packed BGR frames: the filter graph copies a planar frame's planes as if contiguous, and
+        // decoders pad them, which smears the chroma (seen on the fixtures before this was set).
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setAudioStream(-1);
+        grabber.start();
+        if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+            grabber.close();
+            throw new FrameGrabber.Exception("no video stream");
+        }
+        return grabber;
+    }
+
+    static {
+        // FFmpeg prints every container quirk to stderr; the worker logs what matters itself.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+}
