@@ -1,0 +1,21 @@
+package org.ltxfleet.preprocess.video;
+
+import java.util.List;
+
+/**
+ * One training sample cut from a clip: exactly {@code number_of_frames} frames at the target rate
+ * and bucket. Its keyframes are the first and last frame (and the middle one when asked).
+ *
+ * @param scene        which scene of the source clip it comes from, from 0
+ * @param startSeconds source time of its first frame
+ * @param endSeconds   source time of its last frame
+ * @param resampled    whether frames were dropped or repeated to reach the frame count
+ */
+public record ClipWindow(int scene, double startSeconds, double endSeconds, boolean resampled,
+                         List<VideoFrame> frames) {
+
+    /** Index of the middle keyframe. */
+    public int middle() {
+        return frames.size() / 2;
+    }
+}
