@@ -2,7 +2,6 @@ package org.ltxfleet.preprocess.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -14,20 +13,14 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.job.Bucket;
+import org.ltxfleet.preprocess.Fixtures;
 
 /** Decoding the real clips of ../shared/fixtures (skipped with a message where that folder is absent). */
 class ClipDecoderFixtureIT {
 
-    static Path fixture(String name) {
-        Path dir = Path.of(System.getProperty("fixtures.dir", "../../shared/fixtures")).resolve("video");
-        Path file = dir.resolve(name);
-        assumeTrue(Files.isRegularFile(file), "fixture " + file + " is absent; skipping (see ../shared/fixtures)");
-        return file;
-    }
-
     @Test
     void convertsALongClipToTheTargetRateAndBucket(@TempDir Path out) throws Exception {
-        Path vtest = fixture("vtest.avi");
+        Path vtest = Fixtures.video("vtest.avi");
         var probe = ClipDecoder.probe(vtest);
         assertThat(probe.width()).isEqualTo(768);
         assertThat(probe.seconds()).isBetween(79.0, 80.0);
@@ -52,7 +45,7 @@ class ClipDecoderFixtureIT {
 
     @Test
     void decodesAClipWithBrokenContainerTiming() throws Exception {
-        Path bugy = fixture("Megamind_bugy.avi");
+        Path bugy = Fixtures.video("Megamind_bugy.avi");
         List<Double> times = new ArrayList<>();
         int count = ClipDecoder.decode(bugy, 24, new Bucket(512, 512), f -> times.add(f.seconds()));
         // The container claims 30 fps over 9 s for its 270 frames; we follow its timestamps.
@@ -72,7 +65,7 @@ class ClipDecoderFixtureIT {
     @Test
     void refusesCorruptFiles(@TempDir Path dir) throws Exception {
         Path corrupt = dir.resolve("corrupt.mp4");
-        byte[] header = Files.readAllBytes(fixture("Megamind.avi"));
+        byte[] header = Files.readAllBytes(Fixtures.video("Megamind.avi"));
         Files.write(corrupt, java.util.Arrays.copyOf(header, 4096));
         Path garbage = dir.resolve("garbage.mov");
         Files.writeString(garbage, "this is not a video");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.job.Bucket;
+import org.ltxfleet.preprocess.Fixtures;
 
 /** Cut detection on the real clips of ../shared/fixtures. */
 class SceneCutDetectorFixtureIT {
@@ -22,7 +23,7 @@ class SceneCutDetectorFixtureIT {
     void findsTheKnownCutsOfMegamind() throws Exception {
         // ffmpeg's scene score puts cuts near 0.08, 4.13, 6.46 and 8.38 s; the one at 0.08 s is
         // inside the minimum scene length (the clip starts on it), so three are expected.
-        List<Double> cuts = cutSeconds(ClipDecoderFixtureIT.fixture("Megamind.avi"), 20);
+        List<Double> cuts = cutSeconds(Fixtures.video("Megamind.avi"), 20);
         assertThat(cuts).hasSize(3);
         assertThat(cuts.get(0)).isCloseTo(4.13, org.assertj.core.data.Offset.offset(0.15));
         assertThat(cuts.get(1)).isCloseTo(6.46, org.assertj.core.data.Offset.offset(0.15));
@@ -32,6 +33,6 @@ class SceneCutDetectorFixtureIT {
     // Measured: Megamind's cuts score 46-102, its other frames at most 8.6; vtest.avi at most 12.4.
     @Test
     void findsNoCutInAFixedCameraClip() throws Exception {
-        assertThat(cutSeconds(ClipDecoderFixtureIT.fixture("vtest.avi"), 27)).isEmpty();
+        assertThat(cutSeconds(Fixtures.video("vtest.avi"), 27)).isEmpty();
     }
 }

@@ -1,0 +1,24 @@
+package org.ltxfleet.preprocess.dataset;
+
+import org.ltxfleet.common.config.FleetConfig;
+
+/**
+ * How clips are cut into samples (README "Configuration").
+ *
+ * @param sceneThreshold    content-change score (0-255, HSV) that marks a cut; 27 as PySceneDetect
+ * @param minSceneSeconds   shorter scenes are merged into the previous one
+ * @param maxWindowsPerClip most samples one source clip may give
+ * @param parallelism       clips of one job decoded at once
+ */
+public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, int maxWindowsPerClip,
+                                 int parallelism) {
+
+    /** Reads the {@code preprocess.*} settings. */
+    public static PreprocessSettings from(FleetConfig config) {
+        return new PreprocessSettings(
+                Double.parseDouble(config.string("preprocess.scene.threshold", "27")),
+                Double.parseDouble(config.string("preprocess.scene.min.seconds", "0.5")),
+                config.integer("preprocess.max.windows.per.clip", 8),
+                config.integer("preprocess.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+    }
+}

@@ -1,0 +1,17 @@
+package org.ltxfleet.preprocess.dataset;
+
+import org.ltxfleet.preprocess.video.ClipWindow;
+
+/**
+ * One prepared training sample: a window of frames and its caption.
+ *
+ * @param clip   the source clip's base name
+ * @param index  the window's number within its clip, from 0
+ */
+public record Sample(String clip, String sourceFile, int index, ClipWindow window, String caption) {
+
+    /** A name unique in the dataset, for files and logs. */
+    public String id() {
+        return clip + "_s" + window.scene() + "_w" + index;
+    }
+}

@@ -1,0 +1,160 @@
+package org.ltxfleet.preprocess.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.common.job.JobFailedException;
+import org.ltxfleet.common.job.TrainingInput;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.preprocess.archive.ArchiveInspector;
+import org.ltxfleet.preprocess.archive.ArchiveLimits;
+import org.ltxfleet.preprocess.Fixtures;
+
+/** From a zip of the real fixture clips to samples and a debug dataset. */
+class DatasetPreparerFixtureIT {
+
+    private static final PreprocessSettings SETTINGS = new PreprocessSettings(27, 0.5, 8, 2);
+    private static final ArchiveLimits LIMITS = new ArchiveLimits(100, 1L << 32, 200);
+
+    @TempDir
+    Path dir;
+
+    private static TrainingInput input(String extra) {
+        return new InputValidator().validate(Json.readTree(("{\"training_data_url\":\"https://e/x.zip\","
+                + "\"resolution\":\"low\",\"aspect_ratio\":\"16:9\",\"number_of_frames\":25,\"frame_rate\":8,"
+                + "\"split_input_duration_threshold\":5,\"trigger_phrase\":\"mystyle\"" + extra + "}").getBytes()));
+    }
+
+    private Path zip(Map<String, Path> files, Map<String, String> captions) throws IOException {
+        Path zip = dir.resolve("dataset.zip");
+        try (var out = new ZipArchiveOutputStream(zip)) {
+            for (var e : files.entrySet()) {
+                out.putArchiveEntry(new ZipArchiveEntry(e.getKey()));
+                Files.copy(e.getValue(), out);
+                out.closeArchiveEntry();
+            }
+            for (var e : captions.entrySet()) {
+                out.putArchiveEntry(new ZipArchiveEntry(e.getKey()));
+                out.write(e.getValue().getBytes());
+                out.closeArchiveEntry();
+            }
+        }
+        return zip;
+    }
+
+    private Path corrupt() throws IOException {
+        Path file = dir.resolve("corrupt-source.mp4");
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(Fixtures.video("Megamind.avi")), 3000));
+        return file;
+    }
+
+    private List<ClipReport> prepare(Path zip, TrainingInput input, List<Sample> out, DebugDatasetWriter debug)
+            throws Exception {
+        try (var archive = ArchiveInspector.open(zip, LIMITS)) {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            return new DatasetPreparer(SETTINGS).prepare(archive, input, work, s -> {
+                out.add(s);
+                if (debug != null) {
+                    debug.accept(s);
+                }
+            }, line -> { });
+        }
+    }
+
+    @Test
+    void cutsRealClipsIntoSamplesAndWritesTheDebugDataset() throws Exception {
+        Path zip = zip(Map.of("street.avi", Fixtures.video("vtest.avi"),
+                        "film/megamind.avi", Fixtures.video("Megamind.avi"),
+                        "broken.mp4", corrupt()),
+                Map.of("film/megamind.txt", " a man talks at dinner \n"));
+        var samples = new CopyOnWriteArrayList<Sample>();
+        var debug = new DebugDatasetWriter(dir.resolve("debug"), 8, false);
+        List<ClipReport> reports = prepare(zip, input(""), samples, debug);
+
+        ClipReport street = report(reports, "street");
+        assertThat(street.scenes()).isEqualTo(1);
+        assertThat(street.windows()).isEqualTo(8);  // 636 frames at 8 fps hold 25 windows; capped at 8
+        ClipReport film = report(reports, "megamind");
+        assertThat(film.scenes()).isEqualTo(4);     // cuts at 4.13, 6.46 and 8.38 s
+        assertThat(film.windows()).isEqualTo(1);    // only the first scene holds 25 frames at 8 fps
+        assertThat(film.dropped()).hasSize(3).allMatch(d -> d.reason().contains("shorter than number_of_frames"));
+        assertThat(report(reports, "broken").error()).contains("broken.mp4");
+
+        assertThat(samples).allSatisfy(s -> assertThat(s.window().frames()).hasSize(25));
+        assertThat(samples).filteredOn(s -> s.clip().equals("megamind")).singleElement()
+                .satisfies(s -> assertThat(s.caption()).isEqualTo("mystyle a man talks at dinner"));
+        assertThat(samples).filteredOn(s -> s.clip().equals("street"))
+                .allSatisfy(s -> assertThat(s.caption()).isEqualTo("mystyle"));
+
+        Path debugZip = debug.finish(reports, dir.resolve("debug.zip"));
+        try (var archive = new ZipFile(debugZip.toFile())) {
+            JsonNode manifest = Json.readTree(archive.getInputStream(archive.getEntry("manifest.json")).readAllBytes());
+            assertThat(manifest.get("samples")).hasSize(9);
+            assertThat(manifest.get("dropped")).hasSize(4);
+            assertThat(archive.getEntry("clips/megamind_s0_w0.mp4")).isNotNull();
+            assertThat(archive.getEntry("keyframes/megamind_s0_w0_last.png")).isNotNull();
+        }
+        Path mp4 = dir.resolve("debug/clips/megamind_s0_w0.mp4");
+        try (var grabber = new FFmpegFrameGrabber(mp4.toFile())) {
+            grabber.start();
+            assertThat(grabber.getVideoCodecName()).isEqualTo("h264");
+            assertThat(grabber.getImageWidth()).isEqualTo(512);
+            assertThat(grabber.getImageHeight()).isEqualTo(288);
+            assertThat(grabber.getLengthInVideoFrames()).isEqualTo(25);
+        }
+        Path keep = Files.createDirectories(Path.of("target", "fixture-frames"));
+        Files.copy(dir.resolve("debug/keyframes/megamind_s0_w0_last.png"), keep.resolve("megamind-sample-last.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void autoScaleTurnsEverySceneIntoOneSampleOfExactlyTheFrameCount() throws Exception {
+        Path zip = zip(Map.of("megamind.avi", Fixtures.video("Megamind.avi"),
+                "bugy.avi", Fixtures.video("Megamind_bugy.avi")), Map.of());
+        var samples = new ArrayList<Sample>();
+        List<ClipReport> reports = prepare(zip, input(",\"auto_scale_input\":true"), java.util.Collections.synchronizedList(samples), null);
+        assertThat(report(reports, "megamind").windows()).isEqualTo(4);
+        assertThat(report(reports, "bugy").windows()).isEqualTo(4);
+        assertThat(samples).allSatisfy(s -> assertThat(s.window().frames()).hasSize(25));
+        assertThat(samples).anyMatch(s -> s.window().resampled());
+    }
+
+    @Test
+    void failsWithNoUsableTrainingDataWhenNothingDecodes() throws Exception {
+        Path zip = zip(Map.of("broken.mp4", corrupt()), Map.of());
+        var failure = catchThrowableOfType(JobFailedException.class,
+                () -> prepare(zip, input(""), new ArrayList<>(), null));
+        assertThat(failure.statusCode()).isEqualTo(422);
+        assertThat(failure.getMessage()).contains("No usable training data").contains("broken.mp4");
+    }
+
+    @Test
+    void dropsClipsShorterThanTheFrameCountWithoutAutoScale() throws Exception {
+        Path zip = zip(Map.of("megamind.avi", Fixtures.video("Megamind.avi")), Map.of());
+        var failure = catchThrowableOfType(JobFailedException.class, () -> prepare(zip,
+                input(",\"number_of_frames\":121,\"split_input_into_scenes\":false,\"frame_rate\":8"),
+                new ArrayList<>(), null));
+        // 11.3 s at 8 fps is 90 frames, fewer than 121.
+        assertThat(failure.getMessage()).contains("No usable training data").contains("shorter than number_of_frames");
+    }
+
+    private static ClipReport report(List<ClipReport> reports, String clip) {
+        return reports.stream().filter(r -> r.clip().equals(clip)).findFirst().orElseThrow();
+    }
+}
