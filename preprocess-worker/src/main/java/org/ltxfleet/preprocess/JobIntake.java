@@ -1,11 +1,15 @@
 package org.ltxfleet.preprocess;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
+import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
@@ -26,15 +30,17 @@ final class JobIntake implements StageConsumer.Handler {
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
+    private final DatasetJob dataset;
     private final InputValidator validator = new InputValidator();
 
-    JobIntake(EventWriter events, CancellationWatcher cancellations) {
+    JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
         this.events = events;
         this.cancellations = cancellations;
+        this.dataset = new DatasetJob(parts.downloader(), parts.limits(), parts.settings(), events);
     }
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record) {
+    public void handle(ConsumerRecord<String, byte[]> record) throws IOException, InterruptedException {
         JobMessage job;
         try {
             job = Json.fromBytes(record.value(), JobMessage.class);
@@ -61,13 +67,33 @@ final class JobIntake implements StageConsumer.Handler {
         preprocess(job, input);
     }
 
-    private void preprocess(JobMessage job, TrainingInput input) {
+    private void preprocess(JobMessage job, TrainingInput input) throws IOException, InterruptedException {
         events.emit(job.requestId(), job.keyId(), EventType.LOG, new Payloads.Log("INFO",
-                "preprocess: job accepted for " + input.numberOfFrames() + " frames at " + input.bucket().width() + "x"
-                        + input.bucket().height(), Payloads.STAGE_PREPROCESS));
-        events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(501, "stage_not_implemented",
-                Json.toTree("The preprocess stage is not implemented yet; the job was not billed."),
-                Payloads.STAGE_PREPROCESS));
+                "preprocess: " + input.numberOfFrames() + " frames at " + input.frameRate() + " fps, "
+                        + input.bucket().width() + "x" + input.bucket().height(), Payloads.STAGE_PREPROCESS));
+        Path work = Files.createTempDirectory("preprocess-" + job.requestId());
+        try {
+            var result = dataset.run(job, input, work);
+            // Encoding samples to latents needs the model's VAE and text encoder (the model issue):
+            // until then the job ends here, visibly and unbilled, instead of faking a dataset.
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(501, "stage_not_implemented",
+                    Json.toTree("Preprocessing prepared " + result.samples() + " sample(s) from " + result.clips().size()
+                            + " clip(s), but encoding them to latents and training are not implemented yet; "
+                            + "the job was not billed."), Payloads.STAGE_PREPROCESS));
+        } catch (JobFailedException e) {
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
+                    e.errorType(), e.detail(), Payloads.STAGE_PREPROCESS));
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not clean up {}: {}", dir, e.toString());
+        }
     }
 
     @Override

@@ -6,6 +6,10 @@ import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.preprocess.archive.ArchiveLimits;
+import org.ltxfleet.preprocess.dataset.PreprocessSettings;
+import org.ltxfleet.preprocess.download.DownloadSettings;
+import org.ltxfleet.preprocess.download.Downloader;
 
 /** The preprocess worker: a member of the {@value #GROUP} consumer group on the job topics (normal, then low priority). */
 public final class PreprocessWorker {
@@ -18,9 +22,11 @@ public final class PreprocessWorker {
 
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
+        var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
+                PreprocessSettings.from(config));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                JobIntake::new);
+                (events, cancellations) -> new JobIntake(events, cancellations, parts));
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

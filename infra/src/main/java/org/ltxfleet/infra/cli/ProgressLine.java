@@ -7,7 +7,10 @@ final class ProgressLine {
 
     private static final int WIDTH = 30;
     private String lastPhase = "";
+    private String lastBar = "";
     private boolean barVisible;
+    /** On a terminal the bar redraws in place; in a log it is a line per change. */
+    private final boolean terminal = System.console() != null;
 
     /** Prints what is new in one status event. */
     void show(JsonNode status) {
@@ -24,9 +27,18 @@ final class ProgressLine {
         }
         JsonNode progress = status.path("progress");
         if (progress.isObject() && progress.path("total").asLong() > 0) {
-            System.out.print("\r" + bar(progress));
-            System.out.flush();
-            barVisible = true;
+            String bar = bar(progress);
+            if (bar.equals(lastBar) && (barVisible || !terminal)) {
+                return;
+            }
+            lastBar = bar;
+            if (terminal) {
+                System.out.print("\r" + bar);
+                System.out.flush();
+                barVisible = true;
+            } else {
+                System.out.println(bar);
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,16 +30,18 @@ class DirectKafkaJobIT {
     }
 
     @Test
-    void validJobFromAProducerIsTakenByTheWorkerAndVisibleToItsKey() throws Exception {
+    void validJobFromAProducerIsPreprocessedByTheWorkerAndVisibleToItsKey() throws Exception {
         String requestId = UUID.randomUUID().toString();
         String keyId = stack.apiKey().split(":")[0];
-        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId,
-                "{\"training_data_url\":\"https://example.com/clips.zip\",\"number_of_steps\":100}");
+        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId, "{\"training_data_url\":\""
+                + TestStacks.sampleDataset(stack, 3) + "\",\"number_of_frames\":25,\"resolution\":\"low\"}");
 
         JsonNode status = awaitCompleted(requestId);
         assertThat(status.get("logs")).extracting(l -> l.get("message").asText())
-                .anyMatch(m -> m.startsWith("preprocess: job accepted"));
-        assertThat(status.get("error").asText()).contains("not implemented yet");
+                .anyMatch(m -> m.startsWith("preprocess: 3 clip(s) found"))
+                .anyMatch(m -> m.contains("clip_000.mp4: 1 sample(s)"));
+        assertThat(status.get("error").asText()).contains("prepared 3 sample(s) from 3 clip(s)")
+                .contains("not implemented yet");
         var result = client.result(requestId);
         assertThat(result.status()).isEqualTo(501);
         assertThat(TestStacks.otherClient(stack).status(requestId, false).status()).isEqualTo(404);
@@ -59,12 +63,39 @@ class DirectKafkaJobIT {
     }
 
     @Test
-    void submittedJobEndsWithTheNotImplementedFailureUnbilled() throws Exception {
-        var reply = client.submit("{\"training_data_url\":\"https://example.com/clips.zip\"}");
+    void unreachableTrainingDataFailsTheJobNamingTheField() throws Exception {
+        var reply = client.submit("{\"training_data_url\":\"http://127.0.0.1:9/nothing-listens-here.zip\"}");
         String requestId = reply.body().get("request_id").asText();
         JsonNode status = awaitCompleted(requestId);
-        assertThat(status.get("error").asText()).contains("preprocess stage is not implemented yet");
-        assertThat(status.get("error").asText()).contains("not billed");
+        assertThat(status.get("state").asText()).isEqualTo("FAILED");
+        var result = client.result(requestId);
+        assertThat(result.status()).isEqualTo(422);
+        assertThat(result.body().get("detail").get(0).get("loc").toString())
+                .isEqualTo("[\"body\",\"training_data_url\"]");
+    }
+
+    @Test
+    void archiveWithImagesFailsWith422NamingThem() throws Exception {
+        Path zip = Files.createTempFile("fleet-it-images", ".zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("still.png"));
+            out.write(new byte[] {1, 2, 3});
+            out.closeEntry();
+        }
+        var settings = org.ltxfleet.common.s3.S3Settings.from(stack.config());
+        String url;
+        try (var s3 = org.ltxfleet.common.s3.S3Clients.client(settings);
+             var presigner = org.ltxfleet.common.s3.S3Clients.presigner(settings)) {
+            s3.putObject(b -> b.bucket(settings.bucket()).key("it/images.zip"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(zip));
+            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key("it/images.zip"))).url().toString();
+        }
+        String requestId = client.submit("{\"training_data_url\":\"" + url + "\"}").body().get("request_id").asText();
+        awaitCompleted(requestId);
+        var result = client.result(requestId);
+        assertThat(result.status()).isEqualTo(422);
+        assertThat(result.body().get("detail").get(0).get("msg").asText()).contains("still.png");
     }
 
     private static JsonNode awaitCompleted(String requestId) {

@@ -32,7 +32,7 @@ class RestartIT {
                 assertThat(after.status()).isEqualTo(200);
                 assertThat(after.body().get("logs")).isEqualTo(before.get("logs"));
                 assertThat(after.body().get("error")).isEqualTo(before.get("error"));
-                assertThat(again.result(done).status()).isEqualTo(501);
+                assertThat(again.result(done).status()).isEqualTo(422);
             }
         }
     }
@@ -53,7 +53,8 @@ class RestartIT {
             assertThat(stack.apiKey()).isEqualTo(key);
             var status = TestStacks.client(stack).status(requestId, true);
             assertThat(status.status()).isEqualTo(200);
-            assertThat(status.body().get("error").asText()).contains("not implemented yet");
+            assertThat(status.body().get("state").asText()).isEqualTo("FAILED");
+            assertThat(status.body().get("error").asText()).contains("training_data_url");
         }
     }
 }

@@ -44,12 +44,37 @@ final class TestStacks {
         return withWorkers;
     }
 
-    /** Starts a stack that also accepts {@link #OTHER_KEY}. */
+    /** Starts a stack that also accepts {@link #OTHER_KEY}; downloads fail fast unless the test configured them. */
     static FleetStack start(StackOptions options) throws Exception {
         Path keys = options.dataDir().resolve("api-keys.json");
         Files.createDirectories(options.dataDir());
         new org.ltxfleet.gateway.auth.ApiKeys().add(OTHER_KEY).save(keys);
+        Path properties = options.dataDir().resolve("fleet.properties");
+        String existing = Files.exists(properties) ? Files.readString(properties) : "";
+        if (!existing.contains("download.attempts")) {
+            Files.writeString(properties, existing + "download.attempts=1\n");
+        }
         return FleetStack.start(options);
+    }
+
+    /**
+     * A presigned URL of a zip of {@code clips} generated clips (256x256, 33 frames at 24 fps, with
+     * captions) in the stack's own S3 store.
+     */
+    static String sampleDataset(FleetStack stack, int clips) throws Exception {
+        Path zip = Files.createTempFile("fleet-it-dataset", ".zip");
+        org.ltxfleet.infra.demo.SampleClipGenerator.writeDatasetZip(zip, clips, 256, 256, 24, 33, 7);
+        var settings = org.ltxfleet.common.s3.S3Settings.from(stack.config());
+        String key = "it/" + java.util.UUID.randomUUID() + ".zip";
+        try (var s3 = org.ltxfleet.common.s3.S3Clients.client(settings);
+             var presigner = org.ltxfleet.common.s3.S3Clients.presigner(settings)) {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(zip));
+            return presigner.presignGetObject(p -> p.signatureDuration(java.time.Duration.ofHours(1))
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(key))).url().toString();
+        } finally {
+            Files.deleteIfExists(zip);
+        }
     }
 
     /** A client with the stack's dev key. */
