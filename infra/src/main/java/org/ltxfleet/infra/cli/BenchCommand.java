@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -25,9 +25,42 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"gateway".equals(target)) {
-            throw new IllegalArgumentException("unknown benchmark '" + target + "'; available: gateway");
+        return switch (target) {
+            case "gateway" -> gateway();
+            case "preprocess" -> preprocess();
+            default -> throw new IllegalArgumentException("unknown benchmark '" + target
+                    + "'; available: gateway, preprocess");
+        };
+    }
+
+    @Option(names = "--clip", description = "clip for the preprocess benchmark (default: ../shared/fixtures/video/vtest.avi, "
+            + "else a generated one)")
+    java.nio.file.Path clip;
+
+    private Integer preprocess() throws Exception {
+        java.nio.file.Path source = clip != null ? clip : java.nio.file.Path.of("..", "shared", "fixtures", "video", "vtest.avi");
+        if (!Files.isRegularFile(source)) {
+            Console.step("no " + source + "; generating a clip instead");
+            source = org.ltxfleet.infra.demo.SampleClipGenerator.writeClips(Files.createTempDirectory("fleet-bench"),
+                    1, 768, 576, 24, 480, 1).get(0);
         }
+        String ffmpeg = org.ltxfleet.infra.bench.PreprocessBench.findFfmpeg();
+        if (ffmpeg == null) {
+            Console.step("no ffmpeg on the PATH: the reference run is skipped (install Debian's: apt-get install ffmpeg)");
+        }
+        var bucket = org.ltxfleet.common.job.Bucket.of(org.ltxfleet.common.job.Resolution.MEDIUM,
+                org.ltxfleet.common.job.AspectRatio.SQUARE);
+        Console.step("decode + fps + scale + crop of " + source + " to " + bucket.width() + "x" + bucket.height()
+                + " at 24 fps, ours beside the ffmpeg command line, 3 runs each, alternating");
+        var result = new org.ltxfleet.infra.bench.PreprocessBench(source, 24, bucket, 3).run(ffmpeg);
+        result.put("cache_hit_fraction_of_miss", null);
+        result.put("cache_note", "latent bundle cache not implemented yet (needs the model's VAE)");
+        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
+        System.out.println("RESULT " + Json.toString(result));
+        return 0;
+    }
+
+    private Integer gateway() throws Exception {
         var dataDir = Files.createTempDirectory("fleet-bench");
         // One key offers the whole load: its per-key rate limit would cap the benchmark.
         Files.writeString(dataDir.resolve("fleet.properties"), "gateway.rate.limit.per.second=0\n");

@@ -48,7 +48,7 @@ public final class ClipDecoder {
                     + ",crop=" + bucket.width() + ":" + bucket.height()
                     + ",format=rgb24";
             try (var filter = new FFmpegFrameFilter(graph, grabber.getImageWidth(), grabber.getImageHeight())) {
-                filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+                filter.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
                 filter.setFrameRate(grabber.getFrameRate() > 0 ? grabber.getFrameRate() : fps);
                 filter.start();
                 int[] count = {0};
@@ -90,9 +90,11 @@ public final class ClipDecoder {
 
     private static FFmpegFrameGrabber open(Path file) throws FrameGrabber.Exception {
         var grabber = new FFmpegFrameGrabber(file.toFile());
-        // Packed BGR frames: the filter graph copies a planar frame's planes as if contiguous, and
-        // decoders pad them, which smears the chroma (seen on the fixtures before this was set).
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // A contiguous YUV 4:2:0 copy: the filter graph reads a frame's planes as if contiguous, and
+        // decoders pad theirs, which smeared the chroma into streaks when the decoder's own frames
+        // were pushed (seen by eye on the fixtures). Scaling in YUV costs half of scaling RGB.
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
+        grabber.setVideoOption("threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
         grabber.setAudioStream(-1);
         grabber.start();
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {

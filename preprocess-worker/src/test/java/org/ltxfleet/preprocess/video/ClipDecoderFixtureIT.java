@@ -41,6 +41,7 @@ class ClipDecoderFixtureIT {
         Path keep = Path.of("target", "fixture-frames");
         Files.createDirectories(keep);
         ImageIO.write(image(frames.get(1)), "png", keep.resolve("vtest-400-512x288.png").toFile());
+        assertThat(stripeRatio(image(frames.get(1)))).isLessThan(1.5);
     }
 
     @Test
@@ -60,6 +61,29 @@ class ClipDecoderFixtureIT {
         Path keep = Path.of("target", "fixture-frames");
         Files.createDirectories(keep);
         ImageIO.write(middle[0], "png", keep.resolve("megamind-bugy-100-512x512.png").toFile());
+        assertThat(stripeRatio(middle[0])).as("row-to-row change over column-to-column change").isLessThan(1.5);
+    }
+
+    /**
+     * Mis-laid-out chroma planes show up as horizontal stripes: neighbouring rows differ far more
+     * than neighbouring columns. In a natural picture the two are alike.
+     */
+    static double stripeRatio(BufferedImage image) {
+        double rows = 0;
+        double columns = 0;
+        for (int y = 1; y < image.getHeight(); y++) {
+            for (int x = 1; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                rows += colourDistance(p, image.getRGB(x, y - 1));
+                columns += colourDistance(p, image.getRGB(x - 1, y));
+            }
+        }
+        return rows / columns;
+    }
+
+    private static int colourDistance(int a, int b) {
+        return Math.abs((a >> 16 & 0xff) - (b >> 16 & 0xff)) + Math.abs((a >> 8 & 0xff) - (b >> 8 & 0xff))
+                + Math.abs((a & 0xff) - (b & 0xff));
     }
 
     @Test
