@@ -16,6 +16,7 @@ import org.ltxfleet.preprocess.dataset.ClipReport;
 import org.ltxfleet.preprocess.dataset.DatasetPreparer;
 import org.ltxfleet.preprocess.dataset.DebugDatasetWriter;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
+import org.ltxfleet.preprocess.dataset.ValidationKeyframes;
 import org.ltxfleet.preprocess.download.Downloader;
 
 /**
@@ -46,6 +47,13 @@ final class DatasetJob {
     }
 
     Result run(JobMessage job, TrainingInput input, Path workDir) throws IOException, InterruptedException {
+        if (!input.validation().isEmpty()) {
+            // Cheap and likely to be wrong: check the keyframe images before the long decode.
+            var keyframes = ValidationKeyframes.prepare(input, downloader,
+                    Files.createDirectories(workDir.resolve("validation")));
+            log(job, keyframes.size() + " validation entr" + (keyframes.size() == 1 ? "y" : "ies")
+                    + " fitted to " + input.validationBucket().width() + "x" + input.validationBucket().height());
+        }
         log(job, "downloading training_data_url");
         var archiveFile = downloader.download(input.trainingDataUrl(), workDir.resolve("dataset.zip"),
                 "training_data_url");

@@ -30,7 +30,12 @@ public final class JobFailedException extends RuntimeException {
 
     /** A 422 whose detail names a field of the input, in the validation shape. */
     public static JobFailedException invalidField(String errorType, String field, String message) {
-        var problem = ValidationProblem.at(List.of(field), message, errorType);
+        return invalidAt(List.of(field), errorType, message);
+    }
+
+    /** A 422 whose detail names a nested place of the input, e.g. {@code validation, 0, start_image_url}. */
+    public static JobFailedException invalidAt(List<Object> path, String errorType, String message) {
+        var problem = ValidationProblem.at(path, message, errorType);
         return new JobFailedException(422, errorType, Json.toTree(List.of(problem)), message);
     }
 

@@ -41,12 +41,33 @@ public final class ClipDecoder {
      */
     public static int decode(Path file, int fps, Bucket bucket, Consumer<VideoFrame> sink)
             throws UndecodableClipException {
+        return decode(file, "fps=" + fps + "," + fit(bucket), fps, bucket, sink);
+    }
+
+    /** Decodes a still image (PNG, JPEG, WebP, …), resized to fill {@code bucket} and center cropped. */
+    public static VideoFrame decodeStill(Path file, Bucket bucket) throws UndecodableClipException {
+        VideoFrame[] first = {null};
+        decode(file, fit(bucket), 1, bucket, f -> {
+            if (first[0] == null) {
+                first[0] = f;
+            }
+        });
+        if (first[0] == null) {
+            throw new UndecodableClipException(file, new IllegalStateException("no picture in the file"));
+        }
+        return first[0];
+    }
+
+    private static String fit(Bucket bucket) {
+        return "scale=" + bucket.width() + ":" + bucket.height()
+                + ":force_original_aspect_ratio=increase:flags=lanczos"
+                + ",crop=" + bucket.width() + ":" + bucket.height()
+                + ",format=rgb24";
+    }
+
+    private static int decode(Path file, String graph, int fps, Bucket bucket, Consumer<VideoFrame> sink)
+            throws UndecodableClipException {
         try (var grabber = open(file)) {
-            String graph = "fps=" + fps
-                    + ",scale=" + bucket.width() + ":" + bucket.height()
-                    + ":force_original_aspect_ratio=increase:flags=lanczos"
-                    + ",crop=" + bucket.width() + ":" + bucket.height()
-                    + ",format=rgb24";
             try (var filter = new FFmpegFrameFilter(graph, grabber.getImageWidth(), grabber.getImageHeight())) {
                 filter.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
                 filter.setFrameRate(grabber.getFrameRate() > 0 ? grabber.getFrameRate() : fps);
