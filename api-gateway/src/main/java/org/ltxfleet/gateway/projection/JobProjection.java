@@ -32,25 +32,30 @@ public final class JobProjection {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger queuedNormal = new AtomicInteger();
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
+    private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
 
     /** Records a submission (from the gateway on acknowledgement, or read back from Kafka); idempotent. */
     public void submitted(JobMessage job) {
         JobState state = jobs.computeIfAbsent(job.requestId(), JobState::new);
-        if (!state.submit(job)) {
-            return;
-        }
-        if (job.idempotencyKey() != null) {
-            idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
-        }
-        if (state.queued()) {
-            boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(job.priority()));
-            long seq = nextSeq.getAndIncrement() + (low ? LOW_PRIORITY : 0);
-            queueSeq.put(job.requestId(), seq);
-            queue.put(seq, job.requestId());
-            queued.incrementAndGet();
-            if (!low) {
-                queuedNormal.incrementAndGet();
+        // Under the queue lock: the gateway and the Kafka reader may record the same job at once, and
+        // whichever loses must not read the queue counts before the winner has updated them.
+        synchronized (queueLock) {
+            if (!state.submit(job)) {
+                return;
+            }
+            if (job.idempotencyKey() != null) {
+                idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
+            }
+            if (state.queued()) {
+                boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(job.priority()));
+                long seq = nextSeq.getAndIncrement() + (low ? LOW_PRIORITY : 0);
+                queueSeq.put(job.requestId(), seq);
+                queue.put(seq, job.requestId());
+                queued.incrementAndGet();
+                if (!low) {
+                    queuedNormal.incrementAndGet();
+                }
             }
         }
         notifyListeners(state);
@@ -59,15 +64,17 @@ public final class JobProjection {
     /** Folds one event into its job. */
     public void apply(JobEvent event) {
         JobState state = jobs.computeIfAbsent(event.requestId(), JobState::new);
-        if (!state.apply(event)) {
-            return;
-        }
-        if (!state.queued()) {
-            Long seq = queueSeq.remove(event.requestId());
-            if (seq != null && queue.remove(seq) != null) {
-                queued.decrementAndGet();
-                if (seq < LOW_PRIORITY) {
-                    queuedNormal.decrementAndGet();
+        synchronized (queueLock) {
+            if (!state.apply(event)) {
+                return;
+            }
+            if (!state.queued()) {
+                Long seq = queueSeq.remove(event.requestId());
+                if (seq != null && queue.remove(seq) != null) {
+                    queued.decrementAndGet();
+                    if (seq < LOW_PRIORITY) {
+                        queuedNormal.decrementAndGet();
+                    }
                 }
             }
         }

@@ -4,17 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.common.s3.S3Clients;
-import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.demo.SampleClipGenerator;
 import org.ltxfleet.infra.stack.FleetStack;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** One demo job: dataset, submission, progress, outputs. */
 final class DemoRun {
@@ -75,15 +69,12 @@ final class DemoRun {
                 FRAMES - 1);
 
         Console.step("uploading the dataset to the embedded S3 store");
-        S3Settings settings = S3Settings.from(fleet.config());
         ObjectNode input = Json.object();
-        try (S3Client s3 = S3Clients.client(settings); S3Presigner presigner = S3Clients.presigner(settings)) {
-            input.put("training_data_url", upload(s3, presigner, settings.bucket(), "demo/sample-clips.zip", zip));
-            var sample = input.putArray("validation").addObject();
-            sample.put("prompt", TRIGGER + " " + SampleClipGenerator.captionFor(SEED, CLIPS));
-            sample.put("start_image_url", upload(s3, presigner, settings.bucket(), "demo/start.png", start));
-            sample.put("end_image_url", upload(s3, presigner, settings.bucket(), "demo/end.png", end));
-        }
+        input.put("training_data_url", fleet.publish("demo/sample-clips.zip", zip));
+        var sample = input.putArray("validation").addObject();
+        sample.put("prompt", TRIGGER + " " + SampleClipGenerator.captionFor(SEED, CLIPS));
+        sample.put("start_image_url", fleet.publish("demo/start.png", start));
+        sample.put("end_image_url", fleet.publish("demo/end.png", end));
         input.put("trigger_phrase", TRIGGER);
         input.put("number_of_steps", steps);
         input.put("rank", 16);
@@ -95,12 +86,6 @@ final class DemoRun {
         input.put("validation_number_of_frames", 49);
         input.put("debug_dataset", true);
         return input;
-    }
-
-    private static String upload(S3Client s3, S3Presigner presigner, String bucket, String key, Path file) {
-        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
-        return presigner.presignGetObject(p -> p.signatureDuration(Duration.ofDays(1))
-                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
     }
 
     private void saveOutputs(FleetClient client, JsonNode result) throws Exception {

@@ -120,6 +120,20 @@ public final class FleetStack implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stores a file in the embedded S3 store and returns a presigned download URL valid for a day:
+     * how the demo and the tests hand the workers a dataset or an image.
+     */
+    public String publish(String key, Path file) {
+        S3Settings settings = S3Settings.from(config);
+        try (var s3 = S3Clients.client(settings); var presigner = S3Clients.presigner(settings)) {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
+            return presigner.presignGetObject(p -> p.signatureDuration(java.time.Duration.ofDays(1))
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(key))).url().toString();
+        }
+    }
+
     /** The running gateway. */
     public Gateway gateway() {
         return gateway;

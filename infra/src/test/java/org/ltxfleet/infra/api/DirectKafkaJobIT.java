@@ -82,15 +82,7 @@ class DirectKafkaJobIT {
             out.write(new byte[] {1, 2, 3});
             out.closeEntry();
         }
-        var settings = org.ltxfleet.common.s3.S3Settings.from(stack.config());
-        String url;
-        try (var s3 = org.ltxfleet.common.s3.S3Clients.client(settings);
-             var presigner = org.ltxfleet.common.s3.S3Clients.presigner(settings)) {
-            s3.putObject(b -> b.bucket(settings.bucket()).key("it/images.zip"),
-                    software.amazon.awssdk.core.sync.RequestBody.fromFile(zip));
-            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
-                    .getObjectRequest(g -> g.bucket(settings.bucket()).key("it/images.zip"))).url().toString();
-        }
+        String url = stack.publish("it/images.zip", zip);
         String requestId = client.submit("{\"training_data_url\":\"" + url + "\"}").body().get("request_id").asText();
         awaitCompleted(requestId);
         var result = client.result(requestId);

@@ -64,14 +64,8 @@ final class TestStacks {
     static String sampleDataset(FleetStack stack, int clips) throws Exception {
         Path zip = Files.createTempFile("fleet-it-dataset", ".zip");
         org.ltxfleet.infra.demo.SampleClipGenerator.writeDatasetZip(zip, clips, 256, 256, 24, 33, 7);
-        var settings = org.ltxfleet.common.s3.S3Settings.from(stack.config());
-        String key = "it/" + java.util.UUID.randomUUID() + ".zip";
-        try (var s3 = org.ltxfleet.common.s3.S3Clients.client(settings);
-             var presigner = org.ltxfleet.common.s3.S3Clients.presigner(settings)) {
-            s3.putObject(b -> b.bucket(settings.bucket()).key(key),
-                    software.amazon.awssdk.core.sync.RequestBody.fromFile(zip));
-            return presigner.presignGetObject(p -> p.signatureDuration(java.time.Duration.ofHours(1))
-                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(key))).url().toString();
+        try {
+            return stack.publish("it/" + java.util.UUID.randomUUID() + ".zip", zip);
         } finally {
             Files.deleteIfExists(zip);
         }
