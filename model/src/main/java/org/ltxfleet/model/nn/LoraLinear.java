@@ -1,0 +1,118 @@
+package org.ltxfleet.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * A linear layer {@code y = x·Wᵀ + b} with an optional low-rank adapter
+ * {@code y += (alpha/rank)·(x·Aᵀ)·Bᵀ} (LoRA). Parameters are named as in the LTX checkpoint
+ * ({@code weight [out, in]}, {@code bias [out]}) and in LTX/ComfyUI LoRA files ({@code lora_A
+ * [rank, in]}, {@code lora_B [out, rank]}). B starts at zero, so an adapted model equals its base
+ * until the first update. {@link #freezeBase} leaves only the adapter trainable.
+ */
+public final class LoraLinear extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final long in;
+    private final long out;
+    private final int rank;
+    private final float scale;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Parameter loraA;
+    private final Parameter loraB;
+
+    private LoraLinear(long in, long out, boolean withBias, int rank, float alpha) {
+        super(VERSION);
+        this.in = in;
+        this.out = out;
+        this.rank = rank;
+        this.scale = rank == 0 ? 0 : alpha / rank;
+        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(out, in)).optInitializer(new XavierInitializer()).build());
+        this.bias = withBias ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                .optShape(new Shape(out)).build()) : null;
+        if (rank > 0) {
+            // A small and random, B zero: the product starts at 0 and its gradient at B is not.
+            this.loraA = addParameter(Parameter.builder().setName("lora_A").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(rank, in)).optInitializer(new NormalInitializer(1f / rank)).build());
+            this.loraB = addParameter(Parameter.builder().setName("lora_B").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(out, rank)).optInitializer((m, s, t) -> m.zeros(s, t)).build());
+        } else {
+            this.loraA = null;
+            this.loraB = null;
+        }
+    }
+
+    /** A layer from {@code in} to {@code out} features, with a bias. */
+    public static LoraLinear of(long in, long out) {
+        return new LoraLinear(in, out, true, 0, 0);
+    }
+
+    /** A layer with an adapter of {@code rank} and {@code alpha} (LTX's trainer uses alpha = rank). */
+    public static LoraLinear adapted(long in, long out, boolean withBias, int rank, float alpha) {
+        if (rank <= 0) {
+            throw new IllegalArgumentException("a LoRA rank must be positive, got " + rank);
+        }
+        return new LoraLinear(in, out, withBias, rank, alpha);
+    }
+
+    /** Whether the layer has an adapter. */
+    public boolean adapted() {
+        return rank > 0;
+    }
+
+    /** The adapter's rank (0 without one). */
+    public int rank() {
+        return rank;
+    }
+
+    /** Freezes weight and bias so that only the adapter learns. */
+    public void freezeBase() {
+        weight.freeze(true);
+        if (bias != null) {
+            bias.freeze(true);
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray w = store.getValue(weight, x.getDevice(), training);
+        NDArray y = x.matMul(w.transpose());
+        if (bias != null) {
+            y = y.add(store.getValue(bias, x.getDevice(), training));
+        }
+        if (rank > 0) {
+            NDArray a = store.getValue(loraA, x.getDevice(), training);
+            NDArray b = store.getValue(loraB, x.getDevice(), training);
+            y = y.add(x.matMul(a.transpose()).matMul(b.transpose()).mul(scale));
+        }
+        return new NDList(y);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape input = inputs[0];
+        if (input.get(input.dimension() - 1) != in) {
+            throw new IllegalArgumentException("expected inputs with " + in + " features, got " + input);
+        }
+        return new Shape[] {input.slice(0, input.dimension() - 1).add(out)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no children
+    }
+}
