@@ -63,6 +63,7 @@ final class TestStacks {
      */
     static String sampleDataset(FleetStack stack, int clips) throws Exception {
         Path zip = Files.createTempFile("fleet-it-dataset", ".zip");
+        org.ltxfleet.infra.demo.SampleClipGenerator.quietFfmpegLogs();
         org.ltxfleet.infra.demo.SampleClipGenerator.writeDatasetZip(zip, clips, 256, 256, 24, 33, 7);
         try {
             return stack.publish("it/" + java.util.UUID.randomUUID() + ".zip", zip);
