@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,32 +23,27 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.BillingRecord;
 import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
-import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.stack.FleetStack;
-import org.ltxfleet.infra.stack.StackOptions;
 
 /** What the API adds to fal's lifecycle: explicit outcomes, log cursors, resumable streams, rate limits, usage. */
 class LifecycleIT {
 
     private static FleetStack stack;
-    private static StageWorker pipeline;
+    private static TestStacks.Scripted scripted;
     private static FleetClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("fleet-it-lifecycle");
-        Files.writeString(dir.resolve("fleet.properties"), "gateway.rate.limit.per.second=30\n");
-        stack = TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
-        pipeline = ScriptedWorker.start(stack.kafkaBootstrap());
+        scripted = TestStacks.startScripted("fleet-it-lifecycle", "gateway.rate.limit.per.second=30\n");
+        stack = scripted.stack();
         client = TestStacks.client(stack);
     }
 
     @AfterAll
     static void stop() {
-        pipeline.close();
-        stack.close();
+        scripted.close();
     }
 
     private static String submit(String trigger) throws Exception {

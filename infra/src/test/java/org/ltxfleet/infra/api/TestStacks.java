@@ -72,6 +72,23 @@ final class TestStacks {
         }
     }
 
+    /** A stack of its own (no real workers) with the given settings, driven by a {@link ScriptedWorker}. */
+    record Scripted(FleetStack stack, org.ltxfleet.common.kafka.StageWorker pipeline) implements AutoCloseable {
+        @Override
+        public void close() {
+            pipeline.close();
+            stack.close();
+        }
+    }
+
+    /** Starts a {@link Scripted} stack with {@code properties} as its fleet.properties. */
+    static Scripted startScripted(String name, String properties) throws Exception {
+        Path dir = Files.createTempDirectory(name);
+        Files.writeString(dir.resolve("fleet.properties"), properties);
+        FleetStack stack = start(StackOptions.forTests(dir).withWorkers(false));
+        return new Scripted(stack, ScriptedWorker.start(stack.kafkaBootstrap()));
+    }
+
     /** A client with the stack's dev key. */
     static FleetClient client(FleetStack stack) {
         return new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);

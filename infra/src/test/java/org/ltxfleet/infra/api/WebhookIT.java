@@ -9,8 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -26,12 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.gateway.Gateway;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.stack.FleetStack;
-import org.ltxfleet.infra.stack.StackOptions;
 
 /**
  * Webhooks against a real HTTP receiver on loopback that verifies every signature on its own,
@@ -44,22 +40,19 @@ class WebhookIT {
             + "webhook.timeout.ms=2000\n";
 
     private static FleetStack stack;
-    private static StageWorker pipeline;
+    private static TestStacks.Scripted scripted;
     private static FleetClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("fleet-it-webhooks");
-        Files.writeString(dir.resolve("fleet.properties"), SETTINGS);
-        stack = TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
-        pipeline = ScriptedWorker.start(stack.kafkaBootstrap());
+        scripted = TestStacks.startScripted("fleet-it-webhooks", SETTINGS);
+        stack = scripted.stack();
         client = TestStacks.client(stack);
     }
 
     @AfterAll
     static void stop() {
-        pipeline.close();
-        stack.close();
+        scripted.close();
     }
 
     private static String submit(URI webhook, String trigger) throws Exception {
@@ -155,11 +148,10 @@ class WebhookIT {
 
     @Test
     void retriesContinueAfterTheGatewayRestarts() throws Exception {
-        Path dir = Files.createTempDirectory("fleet-it-webhook-restart");
-        Files.writeString(dir.resolve("fleet.properties"), "webhook.retry.delays.ms=1500,1500,1500,1500,1500\n");
         try (var receiver = new WebhookReceiver().answer(500);
-             FleetStack own = TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
-             StageWorker ownPipeline = ScriptedWorker.start(own.kafkaBootstrap())) {
+             var scriptedOwn = TestStacks.startScripted("fleet-it-webhook-restart",
+                     "webhook.retry.delays.ms=1500,1500,1500,1500,1500\n")) {
+            FleetStack own = scriptedOwn.stack();
             var request = HttpRequest.newBuilder(URI.create(own.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID
                             + "?fal_webhook=" + receiver.url("/restart")))
                     .header("Authorization", "Key " + own.apiKey()).header("Content-Type", "application/json")
