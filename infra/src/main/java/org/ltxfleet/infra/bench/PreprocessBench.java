@@ -73,10 +73,9 @@ public final class PreprocessBench {
     }
 
     private double ffmpegOnce(String ffmpeg) throws IOException, InterruptedException {
-        String filter = "fps=" + fps + ",scale=" + bucket.width() + ":" + bucket.height()
-                + ":force_original_aspect_ratio=increase:flags=lanczos,crop=" + bucket.width() + ":" + bucket.height();
-        List<String> command = List.of(ffmpeg, "-v", "error", "-nostdin", "-i", clip.toString(), "-an", "-vf", filter,
-                "-pix_fmt", "rgb24", "-f", "rawvideo", "-y", "/dev/null");
+        // The very filter graph the worker runs (same scaler threads), so only the plumbing differs.
+        List<String> command = List.of(ffmpeg, "-v", "error", "-nostdin", "-i", clip.toString(), "-an", "-vf",
+                ClipDecoder.graph(fps, bucket), "-f", "rawvideo", "-y", "/dev/null");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -18,6 +18,9 @@ import org.ltxfleet.common.job.Bucket;
  */
 public final class ClipDecoder {
 
+    /** Threads for decoding and for the scaler: the work of one clip uses every core. */
+    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
     /** What the container says about a clip. */
     public record Probe(String codec, int width, int height, double fps, double seconds, int frames) {
     }
@@ -41,7 +44,7 @@ public final class ClipDecoder {
      */
     public static int decode(Path file, int fps, Bucket bucket, Consumer<VideoFrame> sink)
             throws UndecodableClipException {
-        return decode(file, "fps=" + fps + "," + fit(bucket), fps, bucket, sink);
+        return decode(file, graph(fps, bucket), fps, bucket, sink);
     }
 
     /** Decodes a still image (PNG, JPEG, WebP, …), resized to fill {@code bucket} and center cropped. */
@@ -58,9 +61,14 @@ public final class ClipDecoder {
         return first[0];
     }
 
+    /** The filter graph that converts a clip to {@code fps} and {@code bucket}, as the ffmpeg command line takes it. */
+    public static String graph(int fps, Bucket bucket) {
+        return "fps=" + fps + "," + fit(bucket);
+    }
+
     private static String fit(Bucket bucket) {
         return "scale=" + bucket.width() + ":" + bucket.height()
-                + ":force_original_aspect_ratio=increase:flags=lanczos"
+                + ":force_original_aspect_ratio=increase:flags=lanczos:threads=" + THREADS
                 + ",crop=" + bucket.width() + ":" + bucket.height()
                 + ",format=rgb24";
     }
@@ -115,7 +123,7 @@ public final class ClipDecoder {
         // decoders pad theirs, which smeared the chroma into streaks when the decoder's own frames
         // were pushed (seen by eye on the fixtures). Scaling in YUV costs half of scaling RGB.
         grabber.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
-        grabber.setVideoOption("threads", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        grabber.setVideoOption("threads", Integer.toString(THREADS));
         grabber.setAudioStream(-1);
         grabber.start();
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
