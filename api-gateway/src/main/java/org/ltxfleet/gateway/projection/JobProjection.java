@@ -58,7 +58,7 @@ public final class JobProjection {
                 }
             }
         }
-        notifyListeners(state);
+        notifyListeners(job.requestId(), state);
     }
 
     /** Folds one event into its job. */
@@ -78,7 +78,7 @@ public final class JobProjection {
                 }
             }
         }
-        notifyListeners(state);
+        notifyListeners(event.requestId(), state);
     }
 
     /** The job as its owner sees it; empty for unknown ids and for other keys' jobs alike. */
@@ -135,11 +135,12 @@ public final class JobProjection {
         return jobs.size();
     }
 
-    private void notifyListeners(JobState state) {
-        List<Consumer<JobSnapshot>> subscribed = listeners.get(state.snapshot().requestId());
+    private void notifyListeners(String requestId, JobState state) {
+        List<Consumer<JobSnapshot>> subscribed = listeners.get(requestId);
         if (subscribed == null) {
             return;
         }
+        // A snapshot copies the job's logs: take one only when someone listens.
         JobSnapshot snapshot = state.snapshot();
         subscribed.forEach(l -> l.accept(snapshot));
     }

@@ -79,8 +79,8 @@ final class JobState {
             }
             case PROGRESS -> progress = event.payloadAs(Payloads.Progress.class);
             case COMPLETED -> {
-                output = event.payloadAs(Payloads.Completed.class).output() == null
-                        ? null : event.payload().get("output");
+                var out = event.payload().get("output");
+                output = out == null || out.isNull() ? null : out;
                 finish(JobPhase.COMPLETED, event);
             }
             case FAILED -> {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.http.RequestUrls;
 import org.ltxfleet.gateway.projection.JobSnapshot;
 import org.ltxfleet.gateway.projection.LogLine;
@@ -93,7 +94,7 @@ public final class StatusStreamHandler {
 
         /** Re-reads the job: catches changes made before the subscription and queue moves. */
         private void refresh() {
-            services.projection().find(ctx.pathParam("id"), ctx.get("keyId")).ifPresent(this::send);
+            services.projection().find(ctx.pathParam("id"), AuthHandler.keyId(ctx)).ifPresent(this::send);
             if (!ctx.response().ended() && System.currentTimeMillis() - lastWrite > KEEPALIVE_MS) {
                 write(": keep-alive\n\n");
             }

@@ -166,5 +166,4 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.shutdown();
         server.awaitShutdown();
     }
-
 }
