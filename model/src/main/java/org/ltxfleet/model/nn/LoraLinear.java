@@ -59,6 +59,11 @@ public final class LoraLinear extends AbstractBlock {
         return new LoraLinear(in, out, true, 0, 0);
     }
 
+    /** A layer with an adapter when {@code rank > 0}, a plain one otherwise; alpha = rank. */
+    public static LoraLinear withRank(long in, long out, int rank) {
+        return new LoraLinear(in, out, true, rank, rank);
+    }
+
     /** A layer with an adapter of {@code rank} and {@code alpha} (LTX's trainer uses alpha = rank). */
     public static LoraLinear adapted(long in, long out, boolean withBias, int rank, float alpha) {
         if (rank <= 0) {
@@ -85,21 +90,20 @@ public final class LoraLinear extends AbstractBlock {
         }
     }
 
+    /** The layer applied to {@code x [..., in]}, adapter included. */
+    public NDArray apply(NDArray x) {
+        NDArray y = Functional.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
+        if (rank > 0) {
+            NDArray down = Functional.linear(x, loraA.getArray(), null);
+            y = y.add(Functional.linear(down, loraB.getArray(), null).mul(scale));
+        }
+        return y;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray w = store.getValue(weight, x.getDevice(), training);
-        NDArray y = x.matMul(w.transpose());
-        if (bias != null) {
-            y = y.add(store.getValue(bias, x.getDevice(), training));
-        }
-        if (rank > 0) {
-            NDArray a = store.getValue(loraA, x.getDevice(), training);
-            NDArray b = store.getValue(loraB, x.getDevice(), training);
-            y = y.add(x.matMul(a.transpose()).matMul(b.transpose()).mul(scale));
-        }
-        return new NDList(y);
+        return new NDList(apply(inputs.singletonOrThrow()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -116,27 +117,39 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** The tensor's elements as float32, whatever its stored type. */
     public float[] readFloats(String name) throws IOException {
-        TensorInfo info = info(name);
-        long count = info.elements();
+        long count = info(name).elements();
         if (count > Integer.MAX_VALUE - 8) {
-            throw new IOException("tensor " + name + " has " + count + " elements; read it in slices");
+            throw new IOException("tensor " + name + " has " + count + " elements; read it with readInto");
         }
         float[] out = new float[(int) count];
+        readInto(name, FloatBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Streams the tensor's elements as float32 into {@code target} (for example a view of a
+     * native tensor), a chunk at a time: no whole-tensor copy on the Java heap.
+     */
+    public void readInto(String name, FloatBuffer target) throws IOException {
+        TensorInfo info = info(name);
+        long count = info.elements();
+        if (target.remaining() < count) {
+            throw new IOException("tensor " + name + " has " + count + " elements, the target holds " + target.remaining());
+        }
         int bytesPerElement = info.dtype().bytes();
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK * bytesPerElement).order(ByteOrder.LITTLE_ENDIAN);
         long position = dataStart + info.begin();
-        for (int done = 0; done < out.length; ) {
-            int n = Math.min(CHUNK, out.length - done);
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(CHUNK, count - done);
             buffer.clear().limit(n * bytesPerElement);
             readFully(channel, buffer, position);
             buffer.flip();
             for (int i = 0; i < n; i++) {
-                out[done + i] = info.dtype().read(buffer);
+                target.put(info.dtype().read(buffer));
             }
             position += (long) n * bytesPerElement;
             done += n;
         }
-        return out;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -1,0 +1,53 @@
+package org.ltxfleet.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+
+/**
+ * Stateless tensor functions the LTX blocks share. Every function keeps its activation argument as
+ * the first operand, so results live in the activation's (per-step) manager and never pile up in
+ * the model's.
+ */
+public final class Functional {
+
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+    private Functional() {
+    }
+
+    /** {@code x·Wᵀ + b} with a torch-layout weight {@code [out, in]}; {@code bias} may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return bias == null ? Linear.linear(x, weight).singletonOrThrow()
+                : Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** RMS normalisation over the last axis, without weights. */
+    public static NDArray rmsNorm(NDArray x, float eps) {
+        int last = x.getShape().dimension() - 1;
+        return x.div(x.square().mean(new int[] {last}, true).add(eps).sqrt());
+    }
+
+    /** Layer normalisation over the last axis, without affine parameters. */
+    public static NDArray layerNorm(NDArray x, float eps) {
+        int last = x.getShape().dimension() - 1;
+        NDArray centered = x.sub(x.mean(new int[] {last}, true));
+        return centered.div(centered.square().mean(new int[] {last}, true).add(eps).sqrt());
+    }
+
+    /** {@code x·(1 + scale) + shift}: AdaLN modulation. */
+    public static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
+        return x.add(x.mul(scale)).add(shift);
+    }
+
+    /** SiLU, {@code x·sigmoid(x)}. */
+    public static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** GELU with the tanh approximation, as LTX's feed-forward uses it. */
+    public static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
+        return x.mul(inner.tanh().add(1)).mul(0.5f);
+    }
+}

@@ -1,0 +1,31 @@
+package org.ltxfleet.model.nn;
+
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+
+/** Seeded standard-normal values, drawn in Java so runs repeat bit for bit whatever the engine. */
+public final class Noise {
+
+    private Noise() {
+    }
+
+    public static float[] gaussian(long seed, int count) {
+        float[] values = new float[count];
+        fill(seed, FloatBuffer.wrap(values), 1);
+        return values;
+    }
+
+    /** Fills the rest of {@code target} with N(0, std²) values of the stream seeded by {@code seed}. */
+    public static void fill(long seed, FloatBuffer target, double std) {
+        var random = new SplittableRandom(seed);
+        while (target.hasRemaining()) {
+            double u1 = 1 - random.nextDouble();
+            double u2 = random.nextDouble();
+            double radius = Math.sqrt(-2 * Math.log(u1)) * std;
+            target.put((float) (radius * Math.cos(2 * Math.PI * u2)));
+            if (target.hasRemaining()) {
+                target.put((float) (radius * Math.sin(2 * Math.PI * u2)));
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.ltxfleet.model.text;
+
+import org.ltxfleet.model.latent.TextFeatures;
+
+/** Turns a prompt into the features the transformer's cross-attention reads. */
+public interface TextEncoder {
+
+    /** Name and version; part of the dataset cache key. */
+    String id();
+
+    TextFeatures encode(String prompt);
+}

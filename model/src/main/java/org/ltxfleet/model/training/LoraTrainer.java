@@ -1,0 +1,111 @@
+package org.ltxfleet.model.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.nn.Noise;
+import org.ltxfleet.model.objective.SigmaSampler;
+import org.ltxfleet.model.transformer.VideoTransformer;
+
+/**
+ * Trains a transformer's trainable parameters (the adapters, or everything for base pre-training)
+ * on the keyframe objective: one example per step, AdamW, warm-up then linear decay, gradients
+ * clipped to a global norm of 1. Every step's randomness (which example, σ, ε) comes from a stream
+ * seeded by (seed, step), so a run resumed at step k from a checkpoint repeats exactly what an
+ * uninterrupted run would have done: the step count is the whole RNG state.
+ */
+public final class LoraTrainer {
+
+    /** LTX trainer's gradient clipping norm. */
+    public static final double MAX_GRAD_NORM = 1.0;
+
+    private final VideoTransformer model;
+    private final List<TrainingExample> examples;
+    private final Map<String, Parameter> trainable = new LinkedHashMap<>();
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final long seed;
+    private final NDManager manager;
+
+    /** What one step did. */
+    public record StepResult(int step, double loss, double learningRate, double gradientNorm, double sigma) {
+    }
+
+    public LoraTrainer(VideoTransformer model, List<TrainingExample> examples, AdamW optimizer,
+                       LearningRateSchedule schedule, long seed, NDManager manager) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        this.model = model;
+        this.examples = List.copyOf(examples);
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.seed = seed;
+        this.manager = manager;
+        model.parametersByName().forEach((name, parameter) -> {
+            if (parameter.requiresGradient()) {
+                trainable.put(name, parameter);
+            }
+        });
+        if (trainable.isEmpty()) {
+            throw new IllegalArgumentException("the model has no trainable parameters");
+        }
+    }
+
+    /** Trainable parameters by checkpoint name. */
+    public Map<String, Parameter> trainable() {
+        return trainable;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** Runs the next step. */
+    public StepResult step() {
+        optimizer.beginStep();
+        int step = (int) optimizer.step();
+        var random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+        TrainingExample example = examples.get(random.nextInt(examples.size()));
+        int videoTokens = example.video().tokens();
+        double sigma = new SigmaSampler(random.nextLong()).sample(videoTokens);
+        float[] noise = Noise.gaussian(random.nextLong(), videoTokens * example.video().channels());
+        double lr = schedule.at(step);
+        try (NDManager stepManager = manager.newSubManager();
+             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            var prepared = KeyframeObjective.prepare(model, example, sigma, noise, stepManager);
+            NDArray loss = KeyframeObjective.loss(model, prepared);
+            collector.backward(loss);
+            var gradients = new LinkedHashMap<String, NDArray>();
+            NDArray squaredNorm = stepManager.zeros(new ai.djl.ndarray.types.Shape());
+            for (var entry : trainable.entrySet()) {
+                NDArray gradient = entry.getValue().getArray().getGradient();
+                gradient.attach(stepManager);
+                gradients.put(entry.getKey(), gradient);
+                squaredNorm = squaredNorm.add(gradient.square().sum());
+            }
+            double norm = Math.sqrt(squaredNorm.getFloat());
+            // A non-finite gradient (an overflow) skips the update rather than poisoning the weights.
+            boolean finite = Double.isFinite(norm);
+            float clip = (float) Math.min(1, MAX_GRAD_NORM / (norm + 1e-6));
+            for (var entry : gradients.entrySet()) {
+                NDArray gradient = entry.getValue();
+                if (finite) {
+                    optimizer.update(entry.getKey(), trainable.get(entry.getKey()).getArray(), gradient.mul(clip), (float) lr);
+                }
+            }
+            // Zeroed through the engine: a NaN gradient times 0 would stay NaN.
+            trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
+            return new StepResult(step, loss.getFloat(), lr, norm, sigma);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.ltxfleet.model.transformer;
+
+import java.util.Set;
+
+/**
+ * Which layers get a LoRA adapter and of what rank. LTX's trainer adapts {@code to_q},
+ * {@code to_k}, {@code to_v} and {@code to_out.0} of every attention; the feed-forward
+ * ({@code ff.net.0.proj}, {@code ff.net.2}) is optional. Alpha equals the rank, so the adapter's
+ * scale is 1 and loaders that ignore alpha (ltx-core) or default it to the rank (ComfyUI) agree.
+ */
+public record LoraSpec(int rank, boolean feedForward) {
+
+    public static final Set<Integer> RANKS = Set.of(8, 16, 32, 64, 128);
+
+    public LoraSpec {
+        if (rank != 0 && !RANKS.contains(rank)) {
+            throw new IllegalArgumentException("rank must be one of " + RANKS + ", got " + rank);
+        }
+    }
+
+    /** No adapters: the base model alone. */
+    public static LoraSpec none() {
+        return new LoraSpec(0, false);
+    }
+
+    /** Attention adapters of {@code rank}. */
+    public static LoraSpec attention(int rank) {
+        return new LoraSpec(rank, false);
+    }
+
+    /** The rank the feed-forward layers get (0 when they are not adapted). */
+    public int feedForwardRank() {
+        return feedForward ? rank : 0;
+    }
+}

@@ -1,0 +1,155 @@
+package org.ltxfleet.model.transformer;
+
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ltxfleet.model.safetensors.DType;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.safetensors.SafetensorsWriter;
+import org.ltxfleet.model.safetensors.TensorInfo;
+import org.ltxfleet.model.nn.Noise;
+
+/**
+ * Fills a transformer's parameters: seeded initial values, or a (sharded) safetensors checkpoint by
+ * the real key names. Every parameter draws from its own stream seeded by (seed, name), so adding
+ * adapters never changes the base's initial values and runs repeat bit for bit.
+ */
+public final class Weights {
+
+    /** The single-file LTX checkpoint's prefix before transformer keys. */
+    public static final String CHECKPOINT_PREFIX = "model.diffusion_model.";
+
+    private Weights() {
+    }
+
+    /**
+     * Seeded initial values, DiT style: linear weights N(0, 1/in), biases 0, norms 1, AdaLN tables
+     * N(0, 1/D); the gate logits start at 0 (gates at 1); LoRA A uniform in ±1/√in and B zero (the adapted model equals
+     * the base at step 0).
+     */
+    public static void initialize(VideoTransformer model, NDManager manager, long seed) {
+        model.parametersByName().forEach((name, parameter) -> {
+            Shape shape = parameter.getShape();
+            SplittableRandom random = new SplittableRandom(seed ^ (long) name.hashCode() * 0x9E3779B97F4A7C15L);
+            fill(name, shape, nativeView(parameter, manager), random);
+        });
+    }
+
+    /** Written straight into native memory: real-width layers hold more floats than a Java array may. */
+    private static void fill(String name, Shape shape, FloatBuffer values, SplittableRandom random) {
+        if (name.endsWith(".lora_B") || name.endsWith(".bias") || zeroInit(name)) {
+            while (values.hasRemaining()) {
+                values.put(0f);
+            }
+        } else if (name.endsWith("norm.weight")) {
+            while (values.hasRemaining()) {
+                values.put(1f);
+            }
+        } else if (name.endsWith(".lora_A")) {
+            double bound = 1 / Math.sqrt(shape.get(1));
+            while (values.hasRemaining()) {
+                values.put((float) ((2 * random.nextDouble() - 1) * bound));
+            }
+        } else if (name.endsWith("scale_shift_table")) {
+            Noise.fill(random.nextLong(), values, 1 / Math.sqrt(shape.get(1)));
+        } else {
+            Noise.fill(random.nextLong(), values, 1 / Math.sqrt(shape.get(shape.dimension() - 1)));
+        }
+    }
+
+    private static boolean zeroInit(String name) {
+        return name.contains("to_gate_logits.");
+    }
+
+    /**
+     * Loads every base parameter from safetensors shards by checkpoint name (with or without the
+     * {@code model.diffusion_model.} prefix), checking shapes and converting bf16/f16 to float32;
+     * keys the video model does not use (audio stream, VAE, connectors) are skipped. Adapters, which
+     * a base checkpoint does not hold, keep their current values. Returns the number of tensors loaded.
+     */
+    public static int load(VideoTransformer model, List<Path> shards, NDManager manager) throws IOException {
+        var readers = new ArrayList<SafetensorsReader>();
+        try {
+            Map<String, SafetensorsReader> owner = new HashMap<>();
+            for (Path shard : shards) {
+                SafetensorsReader reader = SafetensorsReader.open(shard);
+                readers.add(reader);
+                for (String key : reader.names()) {
+                    owner.put(key.startsWith(CHECKPOINT_PREFIX) ? key.substring(CHECKPOINT_PREFIX.length()) : key, reader);
+                }
+            }
+            var missing = new ArrayList<String>();
+            int loaded = 0;
+            for (var entry : model.parametersByName().entrySet()) {
+                String name = entry.getKey();
+                if (VideoTransformer.isLora(name)) {
+                    continue;
+                }
+                SafetensorsReader reader = owner.get(name);
+                if (reader == null) {
+                    missing.add(name);
+                    continue;
+                }
+                String key = reader.names().contains(name) ? name : CHECKPOINT_PREFIX + name;
+                TensorInfo info = reader.info(key);
+                Shape expected = entry.getValue().getShape();
+                if (!Arrays.equals(info.shape(), expected.getShape())) {
+                    throw new IOException("checkpoint tensor " + key + " has shape " + Arrays.toString(info.shape())
+                            + ", the " + model.config().name() + " model expects " + expected);
+                }
+                readInto(entry.getValue(), reader, key, manager);
+                loaded++;
+            }
+            if (!missing.isEmpty()) {
+                throw new IOException("the checkpoint lacks " + missing.size() + " tensor(s) of the "
+                        + model.config().name() + " model, e.g. " + missing.subList(0, Math.min(5, missing.size())));
+            }
+            return loaded;
+        } finally {
+            for (SafetensorsReader reader : readers) {
+                reader.close();
+            }
+        }
+    }
+
+    /** Writes the base parameters as float32 safetensors (exact, so a reload is bit-identical). */
+    public static void saveBase(VideoTransformer model, Map<String, String> metadata, Path file) throws IOException {
+        var writer = new SafetensorsWriter();
+        metadata.forEach(writer::metadata);
+        model.parametersByName().forEach((name, parameter) -> {
+            if (!VideoTransformer.isLora(name)) {
+                writer.add(name, DType.F32, parameter.getShape().getShape(), () -> parameter.getArray().toFloatArray());
+            }
+        });
+        writer.write(file);
+    }
+
+    /** Streams a checkpoint tensor straight into the parameter's native memory. */
+    private static void readInto(Parameter parameter, SafetensorsReader reader, String key, NDManager manager)
+            throws IOException {
+        reader.readInto(key, nativeView(parameter, manager));
+    }
+
+    /**
+     * A writable float view of the parameter's (contiguous, engine-allocated) tensor, allocating it
+     * first if needed; shaped parameters take their first array from an initializer, not setArray.
+     */
+    private static FloatBuffer nativeView(Parameter parameter, NDManager manager) {
+        if (!parameter.isInitialized()) {
+            parameter.setInitializer((m, shape, type) -> m.zeros(shape, type));
+            parameter.initialize(manager, DataType.FLOAT32);
+        }
+        return parameter.getArray().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

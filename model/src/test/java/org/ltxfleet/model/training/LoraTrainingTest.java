@@ -1,0 +1,128 @@
+package org.ltxfleet.model.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.model.TinyFixtures;
+import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.lora.LoraExporter;
+import org.ltxfleet.model.nn.Noise;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.LoraSpec;
+import org.ltxfleet.model.transformer.VideoTransformer;
+
+class LoraTrainingTest {
+
+    @Test
+    void onlyTheAdaptersChange() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(LoraSpec.attention(16), 1, manager);
+            model.freezeBase();
+            Map<String, float[]> before = snapshot(model);
+            var trainer = new LoraTrainer(model, List.of(TinyFixtures.example(0, false)), AdamW.defaults(manager),
+                    new LearningRateSchedule(1e-3, 10), 1, manager);
+            for (int i = 0; i < 5; i++) {
+                trainer.step();
+            }
+            assertThat(trainer.trainable().keySet()).allMatch(VideoTransformer::isLora);
+            int changed = 0;
+            for (var entry : model.parametersByName().entrySet()) {
+                float[] now = entry.getValue().getArray().toFloatArray();
+                if (VideoTransformer.isLora(entry.getKey())) {
+                    changed += java.util.Arrays.equals(now, before.get(entry.getKey())) ? 0 : 1;
+                } else {
+                    assertThat(now).as(entry.getKey()).containsExactly(before.get(entry.getKey()));
+                }
+            }
+            assertThat(changed).isEqualTo(trainer.trainable().size());
+        }
+    }
+
+    @Test
+    void overfitsOneClip() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(LoraSpec.none(), 2, manager);
+            model.parametersByName().values().forEach(p -> p.freeze(false));
+            TrainingExample example = TinyFixtures.example(4, false);
+            var trainer = new LoraTrainer(model, List.of(example), AdamW.defaults(manager),
+                    new LearningRateSchedule(3e-3, 300), 4, manager);
+            double before = heldOutLoss(model, example, manager);
+            for (int i = 0; i < 300; i++) {
+                trainer.step();
+            }
+            double after = heldOutLoss(model, example, manager);
+            System.out.printf("overfit, all weights: held-out-draw loss %.4f → %.4f (%.1f×)%n", before, after, before / after);
+            assertThat(after).isLessThan(before / 5);
+        }
+    }
+
+    @Test
+    void anAdapterAloneLowersTheLossOnItsClip() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(LoraSpec.attention(32), 2, manager);
+            model.freezeBase();
+            TrainingExample example = TinyFixtures.example(4, false);
+            var trainer = new LoraTrainer(model, List.of(example), AdamW.defaults(manager),
+                    new LearningRateSchedule(3e-3, 100), 4, manager);
+            double before = heldOutLoss(model, example, manager);
+            for (int i = 0; i < 100; i++) {
+                trainer.step();
+            }
+            double after = heldOutLoss(model, example, manager);
+            System.out.printf("overfit, rank-32 adapters on a random base: %.4f → %.4f (%.1f×)%n", before, after, before / after);
+            assertThat(after).isLessThan(before / 1.5);
+        }
+    }
+
+    @Test
+    void exportedKeysFollowTheLtxPattern(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(new LoraSpec(8, true), 1, manager);
+            Path file = dir.resolve("lora.safetensors");
+            int tensors = LoraExporter.write(model, Map.of("rank", "8"), file);
+            var pattern = Pattern.compile("diffusion_model\\.transformer_blocks\\.(\\d+)\\."
+                    + "(attn[12]\\.(to_q|to_k|to_v|to_out\\.0)|ff\\.net\\.(0\\.proj|2))\\.lora_[AB]\\.weight");
+            int blocks = TinyFixtures.CONFIG.blocks();
+            assertThat(tensors).isEqualTo(blocks * (2 * 4 + 2) * 2);
+            try (var reader = SafetensorsReader.open(file)) {
+                assertThat(reader.names()).hasSize(tensors).allMatch(n -> pattern.matcher(n).matches());
+                for (int b = 0; b < blocks; b++) {
+                    for (String layer : List.of("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out.0",
+                            "attn2.to_q", "attn2.to_k", "attn2.to_v", "attn2.to_out.0", "ff.net.0.proj", "ff.net.2")) {
+                        String prefix = "diffusion_model.transformer_blocks." + b + "." + layer;
+                        assertThat(reader.info(prefix + ".lora_A.weight").shape()[0]).isEqualTo(8);
+                        assertThat(reader.info(prefix + ".lora_B.weight").shape()[1]).isEqualTo(8);
+                    }
+                }
+                assertThat(reader.metadata()).containsEntry("rank", "8");
+            }
+        }
+    }
+
+    /** Mean loss over fixed draws of σ and ε the training never used. */
+    static double heldOutLoss(VideoTransformer model, TrainingExample example, NDManager manager) {
+        double[] sigmas = {0.2, 0.4, 0.6, 0.8};
+        double total = 0;
+        for (int i = 0; i < sigmas.length; i++) {
+            try (NDManager step = manager.newSubManager()) {
+                float[] noise = Noise.gaussian(1000 + i, example.video().tokens() * example.video().channels());
+                var prepared = KeyframeObjective.prepare(model, example, sigmas[i], noise, step);
+                total += KeyframeObjective.loss(model, prepared).getFloat();
+            }
+        }
+        return total / sigmas.length;
+    }
+
+    private static Map<String, float[]> snapshot(VideoTransformer model) {
+        var values = new HashMap<String, float[]>();
+        model.parametersByName().forEach((n, p) -> values.put(n, p.getArray().toFloatArray()));
+        return values;
+    }
+}
