@@ -15,6 +15,8 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
 import org.ltxfleet.common.kafka.EventWriter;
 import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.ReadyMessage;
+import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.StageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,7 @@ final class JobIntake implements StageConsumer.Handler {
     JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
         this.events = events;
         this.cancellations = cancellations;
-        this.dataset = new DatasetJob(parts.downloader(), parts.limits(), parts.settings(), events);
+        this.dataset = new DatasetJob(parts, events);
     }
 
     @Override
@@ -74,12 +76,10 @@ final class JobIntake implements StageConsumer.Handler {
         Path work = Files.createTempDirectory("preprocess-" + job.requestId());
         try {
             var result = dataset.run(job, input, work);
-            // Encoding samples to latents needs the model's VAE and text encoder (the model issue):
-            // until then the job ends here, visibly and unbilled, instead of faking a dataset.
-            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(501, "stage_not_implemented",
-                    Json.toTree("Preprocessing prepared " + result.samples() + " sample(s) from " + result.clips().size()
-                            + " clip(s), but encoding them to latents and training are not implemented yet; "
-                            + "the job was not billed."), Payloads.STAGE_PREPROCESS));
+            // Written (and acknowledged) before the job's offset is committed: a worker dying after
+            // this line leaves at worst a duplicate ready message, which the train worker drops.
+            events.send(Records.ready(new ReadyMessage(1, job.requestId(), job.keyId(), job.endpoint(), job.webhookUrl(), input,
+                    result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey())));
         } catch (JobFailedException e) {
             events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_PREPROCESS));

@@ -6,6 +6,9 @@ import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
 import org.ltxfleet.preprocess.download.DownloadSettings;
@@ -23,7 +26,8 @@ public final class PreprocessWorker {
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
-                PreprocessSettings.from(config));
+                PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
+                Encoders.of(config.string("model.preset", "tiny")));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts));

@@ -1,9 +1,13 @@
 package org.ltxfleet.train;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
 import org.ltxfleet.common.kafka.EventWriter;
@@ -12,21 +16,28 @@ import org.ltxfleet.common.kafka.StageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Takes a ready dataset off {@code ltx.ready}, skips canceled jobs and hands the rest to training. */
+/**
+ * Takes a ready dataset off {@code ltx.ready}: skips canceled jobs and jobs that already finished
+ * (a redelivered message), and trains the rest. Every path but a shutdown ends with a durable
+ * event before the offset is committed; a shutdown leaves a checkpoint and no outcome, so the job
+ * is handed to the next worker, which resumes it.
+ */
 final class ReadyIntake implements StageConsumer.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadyIntake.class);
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
+    private final TrainWorker.Parts parts;
 
-    ReadyIntake(EventWriter events, CancellationWatcher cancellations) {
+    ReadyIntake(EventWriter events, CancellationWatcher cancellations, TrainWorker.Parts parts) {
         this.events = events;
         this.cancellations = cancellations;
+        this.parts = parts;
     }
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record) {
+    public void handle(ConsumerRecord<String, byte[]> record) throws IOException, InterruptedException {
         ReadyMessage ready;
         try {
             ready = Json.fromBytes(record.value(), ReadyMessage.class);
@@ -40,8 +51,17 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
-        events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(501, "stage_not_implemented",
-                Json.toTree("The train stage is not implemented yet; the job was not billed."), Payloads.STAGE_TRAIN));
+        Path work = Files.createTempDirectory("train-" + ready.requestId());
+        try {
+            new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels()).run(ready, work);
+        } catch (JobFailedException e) {
+            events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
+                    e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Override

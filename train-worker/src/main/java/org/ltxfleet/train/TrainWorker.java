@@ -6,6 +6,8 @@ import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.s3.S3Settings;
 
 /** The train worker: a member of the {@value #GROUP} consumer group on {@code ltx.ready}. */
 public final class TrainWorker {
@@ -16,11 +18,17 @@ public final class TrainWorker {
     private TrainWorker() {
     }
 
+    /** The worker-wide parts every job uses. */
+    record Parts(TrainSettings settings, ObjectStore store, BaseModels baseModels) {
+    }
+
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
+        var settings = TrainSettings.from(config);
+        var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                ReadyIntake::new);
+                (events, cancellations) -> new ReadyIntake(events, cancellations, parts));
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

@@ -9,13 +9,18 @@ import org.ltxfleet.common.job.TrainingInput;
 /**
  * A preprocessed dataset ready to train, on {@link Topics#READY}, keyed by request id.
  *
+ * @param endpoint  the endpoint the job was submitted to (billing names it)
  * @param input     the validated input the job trains with
  * @param bundleKey S3 key prefix of the latent bundle ({@code datasets/{cache_key}/})
  * @param stats     dataset statistics for logs (clips kept and dropped, frames, …)
+ * @param validationKey S3 key of the job's encoded validation keyframes and prompts, null without
+ *                  validation entries
+ * @param debugDatasetKey S3 key of the debug dataset zip, null unless {@code debug_dataset}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record ReadyMessage(int schemaVersion, String requestId, String keyId, String webhookUrl, TrainingInput input,
-                           String bundleKey, JsonNode stats) {
+public record ReadyMessage(int schemaVersion, String requestId, String keyId, String endpoint, String webhookUrl,
+                           TrainingInput input,
+                           String bundleKey, JsonNode stats, String validationKey, String debugDatasetKey) {
 
     public ReadyMessage {
         Objects.requireNonNull(requestId, "request_id");

@@ -37,6 +37,11 @@ public final class Records {
         return new ProducerRecord<>(Topics.jobTopic(job.priority()), job.requestId(), Json.toBytes(job));
     }
 
+    /** The record for a ready dataset on {@link Topics#READY}. */
+    public static ProducerRecord<String, byte[]> ready(ReadyMessage ready) {
+        return new ProducerRecord<>(Topics.READY, ready.requestId(), Json.toBytes(ready));
+    }
+
     /** The record for a control message on {@link Topics#CONTROL}. */
     public static ProducerRecord<String, byte[]> control(ControlMessage message) {
         return new ProducerRecord<>(Topics.CONTROL, message.requestId(), Json.toBytes(message));

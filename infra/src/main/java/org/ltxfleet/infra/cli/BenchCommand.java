@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -28,8 +28,9 @@ final class BenchCommand implements Callable<Integer> {
         return switch (target) {
             case "gateway" -> gateway();
             case "preprocess" -> preprocess();
+            case "model" -> model();
             default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; available: gateway, preprocess");
+                    + "'; available: gateway, preprocess, model");
         };
     }
 
@@ -55,6 +56,16 @@ final class BenchCommand implements Callable<Integer> {
         var result = new org.ltxfleet.infra.bench.PreprocessBench(source, 24, bucket, 3).run(ffmpeg);
         result.put("cache_hit_fraction_of_miss", null);
         result.put("cache_note", "latent bundle cache not implemented yet (needs the model's VAE)");
+        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
+        System.out.println("RESULT " + Json.toString(result));
+        return 0;
+    }
+
+    private Integer model() {
+        Console.step("tiny preset: LoRA rank 16 training steps on one 89-frame 512x512 window (low, 1:1) with first "
+                + "and last keyframes, then DJL's 1024² matmul in the same process as the peak");
+        var result = new org.ltxfleet.model.bench.ModelBench(org.ltxfleet.model.transformer.TransformerConfig.tiny(),
+                89, 512, 512, 16, 5).run(Console::step);
         result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
         System.out.println("RESULT " + Json.toString(result));
         return 0;

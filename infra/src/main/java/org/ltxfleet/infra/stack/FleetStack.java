@@ -60,7 +60,9 @@ public final class FleetStack implements AutoCloseable {
             this.apiKey = resolveApiKey(dataDir, options.apiKey());
             Path keysFile = dataDir.resolve("api-keys.json");
             ApiKeys.load(keysFile).add(apiKey).save(keysFile);
-            this.config = FleetConfig.load(dataDir.resolve("fleet.properties"))
+            FleetConfig file = FleetConfig.load(dataDir.resolve("fleet.properties"));
+            this.config = file
+                    .with("model.dir", file.string("model.dir", dataDir.resolve("models").toString()))
                     .with(Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
                     .with(Settings.S3_ENDPOINT, s3.endpoint().toString())
                     .with(Settings.S3_ACCESS_KEY, S3_ACCESS_KEY)

@@ -38,7 +38,7 @@ public final class TinyBase {
 
         /** What {@code ./fleet base tiny} runs. */
         public static Recipe standard() {
-            return new Recipe(64, 1500, 33, 256, 256, 1e-3);
+            return new Recipe(64, 1000, 33, 256, 256, 1e-3);
         }
     }
 

@@ -1,0 +1,95 @@
+package org.ltxfleet.common.s3;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The fleet's bucket as the workers use it: put and get objects by key, ask whether one exists,
+ * and hand out presigned download URLs. Thread-safe; one per process.
+ */
+public final class ObjectStore implements AutoCloseable {
+
+    /** How long output download URLs stay valid (S3's limit for presigned URLs is 7 days). */
+    public static final Duration URL_LIFETIME = Duration.ofDays(7);
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+
+    private ObjectStore(S3Client s3, S3Presigner presigner, String bucket) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+    }
+
+    /** A store for the configured bucket (created if missing). */
+    public static ObjectStore open(S3Settings settings) {
+        S3Client client = S3Clients.client(settings);
+        S3Clients.ensureBucket(client, settings.bucket());
+        return new ObjectStore(client, S3Clients.presigner(settings), settings.bucket());
+    }
+
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public void put(String key, Path file) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+    }
+
+    public void put(String key, byte[] bytes, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    /** Downloads an object to {@code target} (replaced atomically). */
+    public Path get(String key, Path target) throws IOException {
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        s3.getObject(b -> b.bucket(bucket).key(key), partial);
+        return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The object's size in bytes. */
+    public long size(String key) {
+        return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+    }
+
+    public byte[] bytes(String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
+    /** A presigned GET URL for clients. */
+    public String downloadUrl(String key) {
+        return presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
+                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+    }
+
+    /** Deletes every object under {@code prefix} (e.g. a finished job's checkpoints). */
+    public void deletePrefix(String prefix) {
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                .forEach(o -> s3.deleteObject(b -> b.bucket(bucket).key(o.key())));
+    }
+
+    @Override
+    public void close() {
+        presigner.close();
+        s3.close();
+    }
+}

@@ -1,0 +1,89 @@
+package org.ltxfleet.model.latent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.ltxfleet.model.safetensors.DType;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.safetensors.SafetensorsWriter;
+
+/**
+ * The tensors of a latent bundle ({@code datasets/{cache_key}/latents.safetensors}): for training
+ * example i, {@code sample.i.video} {@code [C, F, H, W]}, {@code sample.i.keyframe.<pixel frame>}
+ * {@code [C, 1, H, W]} and {@code sample.i.caption} {@code [S, D]}, float32; metadata holds the
+ * frame rate, the sample count and the encoders that made it. The {@code manifest.json} beside it
+ * describes the samples for people and logs.
+ */
+public final class LatentBundle {
+
+    public static final String TENSORS = "latents.safetensors";
+    public static final String MANIFEST = "manifest.json";
+
+    private LatentBundle() {
+    }
+
+    /** Writes examples (all at one frame rate) with metadata. */
+    public static void write(List<TrainingExample> examples, Map<String, String> metadata, Path file) throws IOException {
+        var writer = new SafetensorsWriter();
+        metadata.forEach(writer::metadata);
+        writer.metadata("samples", Integer.toString(examples.size()));
+        if (!examples.isEmpty()) {
+            writer.metadata("fps", Double.toString(examples.get(0).fps()));
+        }
+        for (int i = 0; i < examples.size(); i++) {
+            TrainingExample example = examples.get(i);
+            String prefix = "sample." + i + ".";
+            add(writer, prefix + "video", example.video());
+            for (Keyframe keyframe : example.keyframes()) {
+                add(writer, prefix + "keyframe." + keyframe.pixelFrame(), keyframe.latent());
+            }
+            add(writer, prefix + "caption", example.caption());
+        }
+        writer.write(file);
+    }
+
+    /** Reads every example back. */
+    public static List<TrainingExample> read(Path file) throws IOException {
+        try (var reader = SafetensorsReader.open(file)) {
+            int count = Integer.parseInt(reader.metadata().getOrDefault("samples", "0"));
+            double fps = Double.parseDouble(reader.metadata().getOrDefault("fps", "24"));
+            var examples = new ArrayList<TrainingExample>();
+            for (int i = 0; i < count; i++) {
+                String prefix = "sample." + i + ".";
+                var keyframes = new ArrayList<Keyframe>();
+                for (String name : reader.names()) {
+                    if (name.startsWith(prefix + "keyframe.")) {
+                        int frame = Integer.parseInt(name.substring((prefix + "keyframe.").length()));
+                        keyframes.add(new Keyframe(frame, latent(reader, name)));
+                    }
+                }
+                keyframes.sort(Comparator.comparingInt(Keyframe::pixelFrame));
+                examples.add(new TrainingExample(latent(reader, prefix + "video"), keyframes,
+                        text(reader, prefix + "caption"), fps));
+            }
+            return examples;
+        }
+    }
+
+    static void add(SafetensorsWriter writer, String name, Latent latent) {
+        writer.add(name, DType.F32, new long[] {latent.channels(), latent.frames(), latent.height(), latent.width()},
+                latent.data());
+    }
+
+    static void add(SafetensorsWriter writer, String name, TextFeatures text) {
+        writer.add(name, DType.F32, new long[] {text.tokens(), text.width()}, text.data());
+    }
+
+    static Latent latent(SafetensorsReader reader, String name) throws IOException {
+        long[] shape = reader.info(name).shape();
+        return new Latent((int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], reader.readFloats(name));
+    }
+
+    static TextFeatures text(SafetensorsReader reader, String name) throws IOException {
+        long[] shape = reader.info(name).shape();
+        return new TextFeatures((int) shape[0], (int) shape[1], reader.readFloats(name));
+    }
+}

@@ -1,0 +1,63 @@
+package org.ltxfleet.preprocess.dataset;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.training.ExampleEncoder;
+import org.ltxfleet.model.vae.PixelVideo;
+import org.ltxfleet.preprocess.video.VideoFrame;
+
+/**
+ * Encodes samples as they are cut (from several decoding threads at once): the window's latent,
+ * its keyframes as one-frame latents, the caption's features. Frames are dropped once encoded, so
+ * a job holds latents, not pixels. Samples come back ordered by id, whatever order threads finished in.
+ */
+public final class SampleEncoder {
+
+    private final ExampleEncoder encoder;
+    private final boolean middleKeyframe;
+    private final int fps;
+    private final Map<String, Encoded> encoded = new ConcurrentSkipListMap<>();
+
+    /** One encoded sample and what the manifest says about it. */
+    public record Encoded(TrainingExample example, Map<String, Object> manifestEntry) {
+    }
+
+    public SampleEncoder(ExampleEncoder encoder, boolean middleKeyframe, int fps) {
+        this.encoder = encoder;
+        this.middleKeyframe = middleKeyframe;
+        this.fps = fps;
+    }
+
+    /** Encodes one sample; thread-safe. */
+    public void accept(Sample sample) {
+        List<VideoFrame> frames = sample.window().frames();
+        VideoFrame first = frames.get(0);
+        byte[][] pixels = new byte[frames.size()][];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = frames.get(i).rgb();
+        }
+        TrainingExample example = encoder.encode(new PixelVideo(first.height(), first.width(), pixels),
+                sample.caption(), middleKeyframe, fps);
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("id", sample.id());
+        entry.put("clip", sample.clip());
+        entry.put("source_file", sample.sourceFile());
+        entry.put("scene", sample.window().scene());
+        entry.put("window", sample.index());
+        entry.put("start_seconds", sample.window().startSeconds());
+        entry.put("end_seconds", sample.window().endSeconds());
+        entry.put("resampled", sample.window().resampled());
+        entry.put("caption", sample.caption());
+        entry.put("keyframe_frames", ExampleEncoder.keyframeIndices(frames.size(), middleKeyframe));
+        encoded.put(sample.id(), new Encoded(example, entry));
+    }
+
+    /** Encoded samples in id order. */
+    public List<Encoded> samples() {
+        return new ArrayList<>(encoded.values());
+    }
+}

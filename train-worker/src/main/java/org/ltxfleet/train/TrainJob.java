@@ -1,0 +1,214 @@
+package org.ltxfleet.train;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.job.FileRef;
+import org.ltxfleet.common.job.JobFailedException;
+import org.ltxfleet.common.job.TrainingInput;
+import org.ltxfleet.common.job.TrainingOutput;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.BillingRecord;
+import org.ltxfleet.common.kafka.CancellationWatcher;
+import org.ltxfleet.common.kafka.EventWriter;
+import org.ltxfleet.common.kafka.ReadyMessage;
+import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.model.latent.LatentBundle;
+import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.latent.ValidationSet;
+import org.ltxfleet.model.lora.LoraExporter;
+import org.ltxfleet.model.preset.Encoders;
+import org.ltxfleet.model.training.AdamW;
+import org.ltxfleet.model.training.LearningRateSchedule;
+import org.ltxfleet.model.training.LoraTrainer;
+import org.ltxfleet.model.transformer.LoraSpec;
+import org.ltxfleet.model.transformer.TransformerConfig;
+import org.ltxfleet.model.transformer.VideoTransformer;
+import org.ltxfleet.model.transformer.Weights;
+
+/**
+ * One training job, from a ready dataset to its outputs and its charge: load the bundle and the
+ * base model, resume from the job's checkpoint if there is one, train the adapters step by step
+ * (progress events, checkpoints, cancellation checked every step), then export the LoRA, its config
+ * and the validation reel, announce them, and write the charge. An interrupt (shutdown) saves a
+ * checkpoint and hands the job back without an outcome.
+ */
+final class TrainJob {
+
+    private final TrainSettings settings;
+    private final ObjectStore store;
+    private final EventWriter events;
+    private final CancellationWatcher cancellations;
+    private final BaseModels baseModels;
+
+    TrainJob(TrainSettings settings, ObjectStore store, EventWriter events, CancellationWatcher cancellations,
+             BaseModels baseModels) {
+        this.settings = settings;
+        this.store = store;
+        this.events = events;
+        this.cancellations = cancellations;
+        this.baseModels = baseModels;
+    }
+
+    void run(ReadyMessage ready, Path workDir) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        TrainingInput input = ready.input();
+        String id = ready.requestId();
+        List<TrainingExample> examples = LatentBundle.read(
+                store.get(ready.bundleKey() + LatentBundle.TENSORS, workDir.resolve(LatentBundle.TENSORS)));
+        TransformerConfig config = TransformerConfig.preset(settings.preset());
+        if (examples.isEmpty()) {
+            throw JobFailedException.unprocessable("no_usable_data", "The dataset has no training samples.");
+        }
+        if (examples.get(0).video().channels() != config.latentChannels()) {
+            throw new IOException("the dataset's latents have " + examples.get(0).video().channels()
+                    + " channels, the " + config.name() + " model reads " + config.latentChannels());
+        }
+        ValidationSet validation = ready.validationKey() == null ? null
+                : ValidationSet.read(store.get(ready.validationKey(), workDir.resolve("validation.safetensors")));
+        List<Path> base = baseModels.weights(config, line -> log(ready, line));
+        var checkpoints = new Checkpoints(store, id);
+        int steps = input.numberOfSteps();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = new VideoTransformer(config, LoraSpec.attention(input.rank()));
+            long seed = seed(id);
+            Weights.initialize(model, manager, seed);
+            Weights.load(model, base, manager);
+            model.freezeBase();
+            var optimizer = AdamW.defaults(manager);
+            var trainer = new LoraTrainer(model, examples, optimizer, new LearningRateSchedule(input.learningRate(), steps),
+                    seed, manager);
+            int done = checkpoints.restore(trainer.trainable(), optimizer, workDir);
+            log(ready, done > 0 ? "resuming from the checkpoint at step " + done + " of " + steps
+                    : "training " + config.name() + " with rank-" + input.rank() + " adapters on " + examples.size()
+                            + " sample(s) for " + steps + " steps");
+            var clock = new StepClock(done, steps);
+            while (done < steps) {
+                if (cancellations.isCanceled(id)) {
+                    checkpoints.delete();
+                    events.emit(id, ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
+                    return;
+                }
+                if (Thread.interrupted()) {
+                    // The flag is cleared first: S3's client refuses to work on an interrupted thread.
+                    checkpoints.save(done, trainer.trainable(), optimizer, workDir);
+                    throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
+                }
+                LoraTrainer.StepResult result = trainer.step();
+                done = result.step();
+                clock.stepped(done);
+                if (done % settings.progressEvery() == 0 || done == steps || done == 1) {
+                    events.emit(id, ready.keyId(), EventType.PROGRESS, new Payloads.Progress(Payloads.STAGE_TRAIN, done,
+                            steps, result.loss(), result.learningRate(), clock.secondsPerStep(), clock.etaSeconds()));
+                }
+                if (!Double.isFinite(result.gradientNorm())) {
+                    log(ready, "step " + done + ": gradient not finite, update skipped");
+                }
+                if (done < steps && done % settings.checkpointEvery() == 0) {
+                    checkpoints.save(done, trainer.trainable(), optimizer, workDir);
+                }
+                if (validation != null && settings.previewEvery() > 0 && done < steps && done % settings.previewEvery() == 0) {
+                    String url = upload(ready, "previews/step_" + done + ".mp4",
+                            reel(model, validation, input, manager, workDir.resolve("preview.mp4")), "video/mp4").url();
+                    log(ready, "preview at step " + done + ": " + url);
+                }
+            }
+            checkpoints.save(steps, trainer.trainable(), optimizer, workDir);
+            var output = outputs(ready, model, validation, manager, workDir);
+            events.emit(id, ready.keyId(), EventType.COMPLETED,
+                    new Payloads.Completed(output, (System.nanoTime() - started) / 1e9));
+            // The ledger counts one charge per request id, so a redelivered job is never billed twice.
+            events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(), Math.max(100, steps),
+                    Instant.now())));
+            checkpoints.delete();
+        }
+    }
+
+    private TrainingOutput outputs(ReadyMessage ready, VideoTransformer model, ValidationSet validation,
+                                   NDManager manager, Path workDir) throws IOException {
+        TrainingInput input = ready.input();
+        Path lora = workDir.resolve("lora.safetensors");
+        LoraExporter.write(model, loraMetadata(input), lora);
+        Path config = workDir.resolve("config.json");
+        Files.write(config, Json.toBytes(configFile(input)));
+        FileRef video = null;
+        if (validation != null) {
+            video = upload(ready, "validation_reel.mp4",
+                    reel(model, validation, input, manager, workDir.resolve("validation_reel.mp4")), "video/mp4");
+        }
+        FileRef debug = ready.debugDatasetKey() == null ? null
+                : new FileRef(store.downloadUrl(ready.debugDatasetKey()), "application/zip", "debug_dataset.zip",
+                        store.size(ready.debugDatasetKey()));
+        return new TrainingOutput(upload(ready, "lora.safetensors", lora, "application/octet-stream"),
+                upload(ready, "config.json", config, "application/json"), video, debug);
+    }
+
+    private Path reel(VideoTransformer model, ValidationSet validation, TrainingInput input, NDManager manager,
+                      Path file) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            var videos = Previews.render(model, Encoders.of(settings.preset()).vae(), validation, input.stgScale(), scope);
+            ReelWriter.write(videos, validation.fps(), file);
+            return file;
+        }
+    }
+
+    private FileRef upload(ReadyMessage ready, String name, Path file, String contentType) throws IOException {
+        String key = "jobs/" + ready.requestId() + "/outputs/" + name;
+        store.put(key, file);
+        return new FileRef(store.downloadUrl(key), contentType, name, Files.size(file));
+    }
+
+    private Map<String, String> loraMetadata(TrainingInput input) {
+        var metadata = new LinkedHashMap<String, String>();
+        metadata.put("format", "ltx-lora");
+        metadata.put("base_model", settings.preset());
+        metadata.put("training_type", "interpolate");
+        metadata.put("rank", Integer.toString(input.rank()));
+        metadata.put("alpha", Integer.toString(input.rank()));
+        metadata.put("trigger_phrase", input.triggerPhrase() == null ? "" : input.triggerPhrase());
+        metadata.put("include_middle_keyframe", Boolean.toString(input.includeMiddleKeyframe()));
+        metadata.put("steps", Integer.toString(input.numberOfSteps()));
+        metadata.put("target_modules", "to_q,to_k,to_v,to_out.0");
+        return metadata;
+    }
+
+    private Map<String, Object> configFile(TrainingInput input) {
+        var config = new LinkedHashMap<String, Object>();
+        config.put("base_model", settings.preset());
+        config.put("training_type", "interpolate");
+        config.put("trigger_phrase", input.triggerPhrase());
+        config.put("include_middle_keyframe", input.includeMiddleKeyframe());
+        config.put("rank", input.rank());
+        config.put("alpha", input.rank());
+        config.put("target_modules", List.of("to_q", "to_k", "to_v", "to_out.0"));
+        config.put("number_of_steps", input.numberOfSteps());
+        config.put("learning_rate", input.learningRate());
+        config.put("optimizer", "adamw (beta 0.9/0.999, weight decay 0.01), warm-up 5 %, linear decay to 10 %, "
+                + "gradient norm clipped at 1");
+        config.put("resolution", input.resolution().name().toLowerCase(java.util.Locale.ROOT));
+        config.put("aspect_ratio", input.aspectRatio().name().toLowerCase(java.util.Locale.ROOT));
+        config.put("width", input.bucket().width());
+        config.put("height", input.bucket().height());
+        config.put("number_of_frames", input.numberOfFrames());
+        config.put("frame_rate", input.frameRate());
+        return config;
+    }
+
+    private void log(ReadyMessage ready, String message) {
+        events.emit(ready.requestId(), ready.keyId(), EventType.LOG,
+                new Payloads.Log("INFO", "train: " + message, Payloads.STAGE_TRAIN));
+    }
+
+    /** One seed per job, so a resumed run draws exactly what the interrupted one would have. */
+    static long seed(String requestId) {
+        return requestId.hashCode() * 0x9E3779B97F4A7C15L + 17;
+    }
+}
