@@ -49,6 +49,10 @@ final class ReadyIntake implements StageConsumer.Handler {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
             return;
         }
+        if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
+            LOG.info("{} already completed; dropping its redelivered dataset message", ready.requestId());
+            return;
+        }
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
         Path work = Files.createTempDirectory("train-" + ready.requestId());

@@ -122,23 +122,31 @@ final class TrainJob {
                 }
             }
             checkpoints.save(steps, trainer.trainable(), optimizer, workDir);
-            var output = outputs(ready, model, validation, manager, workDir);
+            var output = outputs(ready, model, validation, manager, workDir, done);
             events.emit(id, ready.keyId(), EventType.COMPLETED,
                     new Payloads.Completed(output, (System.nanoTime() - started) / 1e9));
             // The ledger counts one charge per request id, so a redelivered job is never billed twice.
             events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(), Math.max(100, steps),
                     Instant.now())));
+            store.put(doneKey(id), Json.toBytes(output), "application/json");
             checkpoints.delete();
         }
     }
 
+    /** Written once a job's outcome and charge are out: a redelivered ready message for it is dropped. */
+    static String doneKey(String requestId) {
+        return "jobs/" + requestId + "/done.json";
+    }
+
     private TrainingOutput outputs(ReadyMessage ready, VideoTransformer model, ValidationSet validation,
-                                   NDManager manager, Path workDir) throws IOException {
+                                   NDManager manager, Path workDir, int stepsTrained) throws IOException {
         TrainingInput input = ready.input();
         Path lora = workDir.resolve("lora.safetensors");
         LoraExporter.write(model, loraMetadata(input), lora);
         Path config = workDir.resolve("config.json");
-        Files.write(config, Json.toBytes(configFile(input)));
+        var configFile = configFile(input);
+        configFile.put("steps_trained", stepsTrained);
+        Files.write(config, Json.toBytes(configFile));
         FileRef video = null;
         if (validation != null) {
             video = upload(ready, "validation_reel.mp4",

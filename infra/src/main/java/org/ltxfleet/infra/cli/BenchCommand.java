@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -29,8 +29,9 @@ final class BenchCommand implements Callable<Integer> {
             case "gateway" -> gateway();
             case "preprocess" -> preprocess();
             case "model" -> model();
+            case "train" -> train();
             default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; available: gateway, preprocess, model");
+                    + "'; available: gateway, preprocess, model, train");
         };
     }
 
@@ -54,8 +55,13 @@ final class BenchCommand implements Callable<Integer> {
         Console.step("decode + fps + scale + crop of " + source + " to " + bucket.width() + "x" + bucket.height()
                 + " at 24 fps, ours beside the ffmpeg command line, 3 runs each, alternating");
         var result = new org.ltxfleet.infra.bench.PreprocessBench(source, 24, bucket, 3).run(ffmpeg);
-        result.put("cache_hit_fraction_of_miss", null);
-        result.put("cache_note", "latent bundle cache not implemented yet (needs the model's VAE)");
+        Console.step("dataset cache: the same archive submitted twice to a stack running only the preprocess worker");
+        var dataDir = Files.createTempDirectory("fleet-bench");
+        try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
+            java.nio.file.Path zip = org.ltxfleet.infra.demo.SampleClipGenerator.zipFlat(dataDir.resolve("clip.zip"),
+                    java.util.List.of(source));
+            result.putAll(new org.ltxfleet.infra.bench.CacheBench(fleet, zip).run());
+        }
         result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
         System.out.println("RESULT " + Json.toString(result));
         return 0;
@@ -66,6 +72,25 @@ final class BenchCommand implements Callable<Integer> {
                 + "and last keyframes, then DJL's 1024² matmul in the same process as the peak");
         var result = new org.ltxfleet.model.bench.ModelBench(org.ltxfleet.model.transformer.TransformerConfig.tiny(),
                 89, 512, 512, 16, 5).run(Console::step);
+        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
+        System.out.println("RESULT " + Json.toString(result));
+        return 0;
+    }
+
+    private Integer train() {
+        Console.step("tiny preset: LoRA rank 16 training (the demo's) on 512x512 windows of 25, 49 and 89 frames "
+                + "with first and last keyframes, 5 timed steps each");
+        var config = org.ltxfleet.model.transformer.TransformerConfig.tiny();
+        var result = new java.util.LinkedHashMap<String, Object>();
+        result.put("preset", config.name());
+        result.put("device", "cpu, " + Runtime.getRuntime().availableProcessors() + " cores");
+        for (int frames : new int[] {25, 49, 89}) {
+            var run = new org.ltxfleet.model.bench.ModelBench(config, frames, 512, 512, 16, 5).run(line -> { });
+            result.put("s_per_step_" + frames + "f", run.get("step_s"));
+            result.put("video_frames_per_s_" + frames + "f", run.get("video_frames_per_s"));
+            Console.step(frames + " frames: " + run.get("step_s") + " s/step, " + run.get("video_frames_per_s")
+                    + " video frames/s");
+        }
         result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
         System.out.println("RESULT " + Json.toString(result));
         return 0;

@@ -34,16 +34,17 @@ class DirectKafkaJobIT {
         String requestId = UUID.randomUUID().toString();
         String keyId = stack.apiKey().split(":")[0];
         ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId, "{\"training_data_url\":\""
-                + TestStacks.sampleDataset(stack, 3) + "\",\"number_of_frames\":25,\"resolution\":\"low\"}");
+                + TestStacks.sampleDataset(stack, 3) + "\",\"number_of_frames\":25,\"resolution\":\"low\",\"number_of_steps\":100,"
+                + "\"rank\":8}");
 
         JsonNode status = awaitCompleted(requestId);
         assertThat(status.get("logs")).extracting(l -> l.get("message").asText())
                 .anyMatch(m -> m.startsWith("preprocess: 3 clip(s) found"))
                 .anyMatch(m -> m.contains("clip_000.mp4: 1 sample(s)"));
-        assertThat(status.get("error").asText()).contains("prepared 3 sample(s) from 3 clip(s)")
-                .contains("not implemented yet");
+        assertThat(status.get("state").asText()).isEqualTo("COMPLETED");
         var result = client.result(requestId);
-        assertThat(result.status()).isEqualTo(501);
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.body().get("lora_file").get("url").asText()).contains("/outputs/lora.safetensors");
         assertThat(TestStacks.otherClient(stack).status(requestId, false).status()).isEqualTo(404);
     }
 
@@ -91,7 +92,9 @@ class DirectKafkaJobIT {
     }
 
     private static JsonNode awaitCompleted(String requestId) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.status(requestId, true), r -> r.status() == 200).body();
+        return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.status(requestId, true),
+                        r -> r.status() == 200 && r.body().path("state").asText().matches("COMPLETED|FAILED|CANCELED"))
+                .body();
     }
 }

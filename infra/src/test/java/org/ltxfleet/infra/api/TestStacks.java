@@ -14,6 +14,7 @@ import org.ltxfleet.infra.stack.StackOptions;
 final class TestStacks {
 
     static final String OTHER_KEY = "other-key:other-secret";
+    static final Path MODELS = Path.of("target", "test-models");
 
     private static FleetStack scripted;
     private static org.ltxfleet.common.kafka.StageWorker scriptedWorker;
@@ -52,8 +53,13 @@ final class TestStacks {
         Path properties = options.dataDir().resolve("fleet.properties");
         String existing = Files.exists(properties) ? Files.readString(properties) : "";
         if (!existing.contains("download.attempts")) {
-            Files.writeString(properties, existing + "download.attempts=1\n");
+            existing += "download.attempts=1\n";
         }
+        if (!existing.contains("model.dir")) {
+            // Every test stack shares one copy of the tiny base weights (pre-trained once per build).
+            existing += "model.dir=" + MODELS.toAbsolutePath() + "\n";
+        }
+        Files.writeString(properties, existing);
         return FleetStack.start(options);
     }
 

@@ -32,8 +32,8 @@ public final class PatternClips {
         double y0 = height * (0.2 + 0.6 * random.nextDouble());
         double angle = random.nextDouble() * 2 * Math.PI;
         double travel = Math.min(height, width) * (0.2 + 0.3 * random.nextDouble());
-        double dx = Math.cos(angle) * travel;
-        double dy = Math.sin(angle) * travel;
+        double dx = StrictMath.cos(angle) * travel;
+        double dy = StrictMath.sin(angle) * travel;
         int[] top = {random.nextInt(120), random.nextInt(120), random.nextInt(120)};
         int[] bottom = {random.nextInt(120), random.nextInt(120), random.nextInt(120)};
         byte[][] pixels = new byte[frames][];

@@ -30,7 +30,7 @@ import org.ltxfleet.model.vae.TinyVae;
 public final class TinyBase {
 
     /** Bump when the recipe changes: the file name carries it, so old weights are not reused. */
-    public static final String VERSION = "v1";
+    public static final String VERSION = "v2";
     public static final long SEED = 20_261_130L;
 
     /** The recipe: how many clips and steps, at which size. */

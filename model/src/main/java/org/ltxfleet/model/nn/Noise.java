@@ -3,7 +3,11 @@ package org.ltxfleet.model.nn;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
-/** Seeded standard-normal values, drawn in Java so runs repeat bit for bit whatever the engine. */
+/**
+ * Seeded standard-normal values, drawn in Java so runs repeat bit for bit whatever the engine.
+ * StrictMath, not Math: Math's transcendental functions may give different last bits once the JIT
+ * swaps in intrinsics, which made two runs of the same seeded training drift apart.
+ */
 public final class Noise {
 
     private Noise() {
@@ -21,10 +25,10 @@ public final class Noise {
         while (target.hasRemaining()) {
             double u1 = 1 - random.nextDouble();
             double u2 = random.nextDouble();
-            double radius = Math.sqrt(-2 * Math.log(u1)) * std;
-            target.put((float) (radius * Math.cos(2 * Math.PI * u2)));
+            double radius = Math.sqrt(-2 * StrictMath.log(u1)) * std;
+            target.put((float) (radius * StrictMath.cos(2 * Math.PI * u2)));
             if (target.hasRemaining()) {
-                target.put((float) (radius * Math.sin(2 * Math.PI * u2)));
+                target.put((float) (radius * StrictMath.sin(2 * Math.PI * u2)));
             }
         }
     }

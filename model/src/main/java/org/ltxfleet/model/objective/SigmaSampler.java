@@ -54,10 +54,10 @@ public final class SigmaSampler {
         // Box-Muller on the seeded stream, so runs repeat bit for bit.
         double u1 = 1 - random.nextDouble();
         double u2 = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 
     private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+        return 1 / (1 + StrictMath.exp(-x));
     }
 }

@@ -17,7 +17,7 @@ public final class SigmaSchedule {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
-        double shift = Math.exp(0.95 + (tokens - 1024) * 1.1 / 3072);
+        double shift = StrictMath.exp(0.95 + (tokens - 1024) * 1.1 / 3072);
         double[] sigmas = new double[steps + 1];
         for (int i = 0; i <= steps; i++) {
             double linear = 1 - (double) i / steps;

@@ -39,7 +39,7 @@ public final class HashedWordEncoder implements TextEncoder {
             var random = new SplittableRandom(fnv1a(word));
             for (int i = 0; i < width; i++) {
                 double unitUniform = (random.nextDouble() * 2 - 1) * Math.sqrt(3);
-                double position = 0.1 * Math.sin(token / Math.pow(100, (double) i / width));
+                double position = 0.1 * StrictMath.sin(token / StrictMath.pow(100, (double) i / width));
                 data[token * width + i] = (float) (unitUniform + position);
             }
             token++;

@@ -55,8 +55,8 @@ public final class AdamW {
         NDArray v = secondMoments.computeIfAbsent(name, k -> manager.zeros(weight.getShape()));
         m.muli(beta1).addi(gradient.mul(1 - beta1));
         v.muli(beta2).addi(gradient.square().mul(1 - beta2));
-        double correction1 = 1 - Math.pow(beta1, step);
-        double correction2 = 1 - Math.pow(beta2, step);
+        double correction1 = 1 - StrictMath.pow(beta1, step);
+        double correction2 = 1 - StrictMath.pow(beta2, step);
         // Results of ops on the moments land in the optimiser's manager: move them to the step's.
         NDArray mHat = m.div(correction1);
         mHat.attach(gradient.getManager());

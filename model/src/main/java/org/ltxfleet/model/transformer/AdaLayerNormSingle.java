@@ -41,7 +41,7 @@ final class AdaLayerNormSingle extends Module {
         int half = TransformerConfig.TIMESTEP_CHANNELS / 2;
         float[] frequencies = new float[half];
         for (int k = 0; k < half; k++) {
-            frequencies[k] = (float) Math.exp(-Math.log(10_000) * k / half);
+            frequencies[k] = (float) StrictMath.exp(-StrictMath.log(10_000) * k / half);
         }
         NDManager manager = sigma.getManager();
         NDArray angles = sigma.mul(TIMESTEP_SCALE).expandDims(-1).mul(Tensors.create(manager, frequencies, new Shape(frequencies.length)));

@@ -30,7 +30,7 @@ public final class RopeTable {
         double[] omega = new double[frequencies];
         for (int k = 0; k < frequencies; k++) {
             double exponent = frequencies == 1 ? 0 : k / (double) (frequencies - 1);
-            omega[k] = Math.pow(theta, exponent) * Math.PI / 2;
+            omega[k] = StrictMath.pow(theta, exponent) * Math.PI / 2;
         }
         float[] cos = new float[positions.length * half];
         float[] sin = new float[positions.length * half];
@@ -43,8 +43,8 @@ public final class RopeTable {
                 for (int axis = 0; axis < 3; axis++) {
                     double angle = omega[k] * (2 * positions[t][axis] / maxPositions[axis] - 1);
                     int at = row + pad + 3 * k + axis;
-                    cos[at] = (float) Math.cos(angle);
-                    sin[at] = (float) Math.sin(angle);
+                    cos[at] = (float) StrictMath.cos(angle);
+                    sin[at] = (float) StrictMath.sin(angle);
                 }
             }
         }

@@ -1,0 +1,55 @@
+package org.ltxfleet.infra.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.concurrent.Callable;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.eval.EvalRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./fleet eval}: a LoRA against its base on held-out draws and real in-between frames. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a LoRA on a zip of clips: held-out flow-matching loss of base and LoRA, and PSNR of "
+                + "keyframe-conditioned interpolation against the real frames beside a cross-fade. Prints JSON.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--lora", required = true, description = "the LoRA .safetensors file")
+    Path lora;
+
+    @Option(names = "--data", required = true, description = "a zip of clips (with optional captions), as for a job")
+    Path data;
+
+    @Option(names = "--preset", description = "model preset (default: ${DEFAULT-VALUE})")
+    String preset = "tiny";
+
+    @Option(names = "--frames", description = "window length in frames (default: ${DEFAULT-VALUE})")
+    int frames = 89;
+
+    @Option(names = "--resolution", description = "low, medium or high (default: ${DEFAULT-VALUE})")
+    String resolution = "low";
+
+    @Option(names = "--aspect-ratio", description = "16:9, 1:1 or 9:16 (default: ${DEFAULT-VALUE})")
+    String aspectRatio = "1:1";
+
+    @Option(names = "--frame-rate", description = "frames per second (default: ${DEFAULT-VALUE})")
+    int frameRate = 24;
+
+    @Option(names = "--max-windows", description = "most windows evaluated (default: ${DEFAULT-VALUE})")
+    int maxWindows = 8;
+
+    @Option(names = "--data-dir", description = "stack data directory holding models/ (default: ${DEFAULT-VALUE})")
+    Path dataDir = Path.of(".fleet");
+
+    @Override
+    public Integer call() throws Exception {
+        var input = new LinkedHashMap<String, Object>();
+        input.put("number_of_frames", frames);
+        input.put("resolution", resolution);
+        input.put("aspect_ratio", aspectRatio);
+        input.put("frame_rate", frameRate);
+        var result = new EvalRun(preset, dataDir.resolve("models"), maxWindows).run(lora, data, input, Console::step);
+        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.stack.FleetStack;
+
+/**
+ * The same archive with the same preprocessing inputs is prepared once: a second job (other
+ * training settings) reuses the latent bundle without decoding, and a change of a preprocessing
+ * input (the frame count) prepares it again.
+ */
+class DatasetCacheIT {
+
+    @Test
+    void aSecondJobOnTheSameArchiveSkipsDecoding() throws Exception {
+        FleetStack stack = TestStacks.withWorkers();
+        FleetClient client = TestStacks.client(stack);
+        String url = TestStacks.sampleDataset(stack, 2);
+
+        List<String> first = logsOf(client, run(client, url, 25, 100, 8));
+        assertThat(first).anyMatch(m -> m.startsWith("preprocess: 2 clip(s) found"))
+                .noneMatch(m -> m.contains("cache hit"));
+
+        List<String> second = logsOf(client, run(client, url, 25, 120, 16));
+        assertThat(second).anyMatch(m -> m.startsWith("preprocess: cache hit"))
+                .noneMatch(m -> m.contains("clip(s) found"));
+
+        List<String> third = logsOf(client, run(client, url, 17, 100, 8));
+        assertThat(third).anyMatch(m -> m.startsWith("preprocess: 2 clip(s) found"));
+    }
+
+    private static String run(FleetClient client, String url, int frames, int steps, int rank) throws Exception {
+        var input = Json.object();
+        input.put("training_data_url", url);
+        input.put("number_of_frames", frames);
+        input.put("resolution", "low");
+        input.put("number_of_steps", steps);
+        input.put("rank", rank);
+        return client.submit(Json.toString(input)).body().get("request_id").asText();
+    }
+
+    private static List<String> logsOf(FleetClient client, String id) {
+        JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.status(id, true).body(),
+                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
+        var logs = new ArrayList<String>();
+        status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
+        return logs;
+    }
+}

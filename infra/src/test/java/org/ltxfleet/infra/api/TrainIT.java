@@ -1,0 +1,168 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.demo.SampleClipGenerator;
+import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+
+/**
+ * Jobs through the real workers on the real embedded broker and store: submit → preprocess →
+ * train → COMPLETED with every output downloadable; cancel mid-training; a dataset that fails
+ * is not billed. Usage is read from the gateway's ledger.
+ */
+class TrainIT {
+
+    private static final Pattern LORA_KEY = Pattern.compile(
+            "diffusion_model\\.transformer_blocks\\.\\d+\\.attn[12]\\.(to_q|to_k|to_v|to_out\\.0)\\.lora_[AB]\\.weight");
+
+    private static FleetStack stack;
+    private static FleetClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = TestStacks.withWorkers();
+        client = TestStacks.client(stack);
+    }
+
+    @Test
+    void aJobTrainsAndItsOutputsDownload(@TempDir Path dir) throws Exception {
+        SampleClipGenerator.quietFfmpegLogs();
+        Path start = SampleClipGenerator.writeFramePng(dir.resolve("start.png"), 256, 256, 33, 7, 9, 0);
+        Path end = SampleClipGenerator.writeFramePng(dir.resolve("end.png"), 256, 256, 33, 7, 9, 32);
+        var input = Json.object();
+        input.put("training_data_url", TestStacks.sampleDataset(stack, 3));
+        input.put("trigger_phrase", "tstyle");
+        input.put("number_of_frames", 25);
+        input.put("resolution", "low");
+        input.put("aspect_ratio", "16:9");
+        input.put("rank", 8);
+        input.put("number_of_steps", 100);
+        input.put("validation_number_of_frames", 17);
+        input.put("validation_resolution", "low");
+        input.put("validation_aspect_ratio", "1:1");
+        input.put("debug_dataset", true);
+        var entry = input.putArray("validation").addObject();
+        entry.put("prompt", "a shape moving");
+        entry.put("start_image_url", stack.publish("it/start-" + System.nanoTime() + ".png", start));
+        entry.put("end_image_url", stack.publish("it/end-" + System.nanoTime() + ".png", end));
+        int billedBefore = billedToday();
+        String id = client.submit(Json.toString(input)).body().get("request_id").asText();
+
+        JsonNode status = awaitOutcome(id, Duration.ofMinutes(6));
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
+        assertThat(status.get("logs")).extracting(l -> l.get("message").asText())
+                .anyMatch(m -> m.startsWith("preprocess: encoded 3 sample(s)"))
+                .anyMatch(m -> m.startsWith("train: training tiny with rank-8 adapters"));
+        JsonNode result = client.result(id).body();
+
+        Path lora = download(result.get("lora_file"), dir.resolve("lora.safetensors"));
+        try (var reader = SafetensorsReader.open(lora)) {
+            assertThat(reader.names()).hasSize(2 * 8 * 2).allMatch(n -> LORA_KEY.matcher(n).matches());
+            assertThat(reader.info("diffusion_model.transformer_blocks.0.attn1.to_q.lora_A.weight").shape())
+                    .containsExactly(8, 128);
+            assertThat(reader.metadata()).containsEntry("trigger_phrase", "tstyle").containsEntry("rank", "8")
+                    .containsEntry("training_type", "interpolate");
+        }
+        JsonNode config = Json.readTree(Files.readAllBytes(download(result.get("config_file"), dir.resolve("config.json"))));
+        assertThat(config.get("number_of_steps").asInt()).isEqualTo(100);
+        assertThat(config.get("steps_trained").asInt()).isEqualTo(100);
+        assertThat(config.get("width").asInt()).isEqualTo(512);
+        assertThat(config.get("height").asInt()).isEqualTo(288);
+
+        Path reel = download(result.get("video"), dir.resolve("reel.mp4"));
+        try (var grabber = new FFmpegFrameGrabber(reel.toFile())) {
+            grabber.start();
+            assertThat(grabber.getVideoCodecName()).isEqualTo("h264");
+            assertThat(grabber.getImageWidth()).isEqualTo(512);
+            assertThat(grabber.getImageHeight()).isEqualTo(512);
+            int frames = 0;
+            while (grabber.grabImage() != null) {
+                frames++;
+            }
+            assertThat(frames).isEqualTo(17);
+        }
+        Path debug = download(result.get("debug_dataset"), dir.resolve("debug.zip"));
+        assertThat(Files.size(debug)).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(TrainIT::billedToday, n -> n == billedBefore + 1);
+    }
+
+    @Test
+    void cancelingDuringTrainingStopsItUnbilled() throws Exception {
+        var input = Json.object();
+        input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
+        input.put("number_of_frames", 25);
+        input.put("resolution", "low");
+        input.put("number_of_steps", 5000);
+        int billedBefore = billedToday();
+        String id = client.submit(Json.toString(input)).body().get("request_id").asText();
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.status(id, false).body().path("progress"),
+                        p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 5);
+        assertThat(client.cancel(id).status()).isEqualTo(202);
+        JsonNode status = awaitOutcome(id, Duration.ofSeconds(60));
+        assertThat(status.get("state").asText()).isEqualTo("CANCELED");
+        assertThat(status.path("progress").path("done").asInt()).isLessThan(5000);
+        Thread.sleep(1000);
+        assertThat(billedToday()).isEqualTo(billedBefore);
+    }
+
+    @Test
+    void aDatasetWithoutUsableClipsFailsUnbilled(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("broken.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("clip.mp4"));
+            out.write("this is not a video".getBytes());
+            out.closeEntry();
+        }
+        var input = Json.object();
+        input.put("training_data_url", stack.publish("it/broken-" + System.nanoTime() + ".zip", zip));
+        int billedBefore = billedToday();
+        String id = client.submit(Json.toString(input)).body().get("request_id").asText();
+        JsonNode status = awaitOutcome(id, Duration.ofSeconds(60));
+        assertThat(status.get("state").asText()).isEqualTo("FAILED");
+        assertThat(status.get("error").asText()).contains("No usable training data");
+        Thread.sleep(1000);
+        assertThat(billedToday()).isEqualTo(billedBefore);
+    }
+
+    private static JsonNode awaitOutcome(String id, Duration limit) {
+        return await().atMost(limit).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.status(id, true).body(),
+                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+    }
+
+    private static Path download(JsonNode file, Path target) throws Exception {
+        assertThat(file.isObject()).as("output file").isTrue();
+        client.download(file.get("url").asText(), target);
+        assertThat(Files.size(target)).isEqualTo(file.get("file_size").asLong());
+        return target;
+    }
+
+    /** Jobs charged to the stack's key today (tests run one at a time, so a test compares before and after). */
+    private static int billedToday() throws Exception {
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                        + "/v1/usage?from=" + today + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(1)))
+                .header("Authorization", "Key " + stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.readTree(response.body().getBytes()).get("jobs").asInt();
+    }
+}

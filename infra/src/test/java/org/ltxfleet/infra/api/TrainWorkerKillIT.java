@@ -1,0 +1,107 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.infra.stack.StackOptions;
+import org.ltxfleet.preprocess.PreprocessWorker;
+
+/**
+ * The train worker runs as a separate JVM and is killed with SIGKILL mid-training; a new one
+ * takes the job over from its last checkpoint, finishes exactly the asked number of steps, and the
+ * job is billed once.
+ */
+class TrainWorkerKillIT {
+
+    @Test
+    void aKilledWorkersJobResumesFromItsCheckpointAndIsBilledOnce(@TempDir Path dir) throws Exception {
+        try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
+             var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "kill-it"))) {
+            Path config = workerConfig(stack, dir);
+            var client = TestStacks.client(stack);
+            var input = Json.object();
+            input.put("training_data_url", TestStacks.sampleDataset(stack, 2));
+            input.put("number_of_frames", 25);
+            input.put("resolution", "low");
+            input.put("number_of_steps", 400);
+            String id = client.submit(Json.toString(input)).body().get("request_id").asText();
+
+            Process first = startWorker(config, dir.resolve("first.log"));
+            try {
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> client.status(id, false).body().path("progress"),
+                                p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 45);
+            } finally {
+                first.destroyForcibly().waitFor();
+            }
+            int reachedBeforeKill = client.status(id, false).body().path("progress").path("done").asInt();
+            assertThat(reachedBeforeKill).isLessThan(400);
+
+            Process second = startWorker(config, dir.resolve("second.log"));
+            try {
+                JsonNode status = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> client.status(id, true).body(),
+                                s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+                assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
+                List<String> logs = new ArrayList<>();
+                status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
+                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step (\\d+) of 400")
+                        && Integer.parseInt(m.replaceAll("\\D+", " ").trim().split(" ")[0]) >= 40);
+                Path outputConfig = dir.resolve("config.json");
+                client.download(client.result(id).body().get("config_file").get("url").asText(), outputConfig);
+                assertThat(Json.readTree(Files.readAllBytes(outputConfig)).get("steps_trained").asInt()).isEqualTo(400);
+                await().atMost(Duration.ofSeconds(15)).until(() -> billedToday(stack), n -> n == 1);
+                Thread.sleep(1000);
+                assertThat(billedToday(stack)).isEqualTo(1);
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+        }
+    }
+
+    /** The stack's broker, store and shared base weights, checkpointing every 10 steps. */
+    private static Path workerConfig(FleetStack stack, Path dir) throws Exception {
+        var lines = new StringBuilder();
+        for (String key : List.of(Settings.KAFKA_BOOTSTRAP, Settings.S3_ENDPOINT, Settings.S3_ACCESS_KEY,
+                Settings.S3_SECRET_KEY, Settings.S3_PATH_STYLE, "model.dir")) {
+            lines.append(key).append('=').append(stack.config().string(key, "")).append('\n');
+        }
+        lines.append("train.checkpoint.every=10\nworker.name=separate-jvm\n");
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, lines);
+        return file;
+    }
+
+    private static Process startWorker(Path config, Path log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), "org.ltxfleet.train.TrainWorker", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int billedToday(FleetStack stack) throws Exception {
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                        + "/v1/usage?from=" + today + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(1)))
+                .header("Authorization", "Key " + stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.readTree(response.body().getBytes()).get("jobs").asInt();
+    }
+}
