@@ -78,7 +78,7 @@ final class TrainJob {
         var checkpoints = new Checkpoints(store, id);
         int steps = input.numberOfSteps();
         try (NDManager manager = NDManager.newBaseManager()) {
-            var model = new VideoTransformer(config, LoraSpec.attention(input.rank()));
+            var model = new VideoTransformer(config, new LoraSpec(input.rank(), settings.feedForwardLora()));
             long seed = seed(id);
             Weights.initialize(model, manager, seed);
             Weights.load(model, base, manager);
@@ -88,7 +88,8 @@ final class TrainJob {
                     seed, manager);
             int done = checkpoints.restore(trainer.trainable(), optimizer, workDir);
             log(ready, done > 0 ? "resuming from the checkpoint at step " + done + " of " + steps
-                    : "training " + config.name() + " with rank-" + input.rank() + " adapters on " + examples.size()
+                    : "training " + config.name() + " with rank-" + input.rank() + " adapters on "
+                            + String.join(", ", targetModules()) + " over " + examples.size()
                             + " sample(s) for " + steps + " steps");
             var clock = new StepClock(done, steps);
             while (done < steps) {
@@ -98,27 +99,19 @@ final class TrainJob {
                     return;
                 }
                 if (Thread.interrupted()) {
-                    // The flag is cleared first: S3's client refuses to work on an interrupted thread.
-                    checkpoints.save(done, trainer.trainable(), optimizer, workDir);
-                    throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
+                    handBack(checkpoints, done, trainer, workDir);
                 }
                 LoraTrainer.StepResult result = trainer.step();
                 done = result.step();
                 clock.stepped(done);
-                if (done % settings.progressEvery() == 0 || done == steps || done == 1) {
-                    events.emit(id, ready.keyId(), EventType.PROGRESS, new Payloads.Progress(Payloads.STAGE_TRAIN, done,
-                            steps, result.loss(), result.learningRate(), clock.secondsPerStep(), clock.etaSeconds()));
-                }
-                if (!Double.isFinite(result.gradientNorm())) {
-                    log(ready, "step " + done + ": gradient not finite, update skipped");
-                }
-                if (done < steps && done % settings.checkpointEvery() == 0) {
-                    checkpoints.save(done, trainer.trainable(), optimizer, workDir);
-                }
-                if (validation != null && settings.previewEvery() > 0 && done < steps && done % settings.previewEvery() == 0) {
-                    String url = upload(ready, "previews/step_" + done + ".mp4",
-                            reel(model, validation, input, manager, workDir.resolve("preview.mp4")), "video/mp4").url();
-                    log(ready, "preview at step " + done + ": " + url);
+                try {
+                    afterStep(ready, result, clock, checkpoints, trainer, model, validation, manager, workDir);
+                } catch (RuntimeException e) {
+                    // A stop can land inside a Kafka or S3 call, which then fails instead of the next check.
+                    if (!Thread.interrupted()) {
+                        throw e;
+                    }
+                    handBack(checkpoints, done, trainer, workDir);
                 }
             }
             checkpoints.save(steps, trainer.trainable(), optimizer, workDir);
@@ -131,6 +124,36 @@ final class TrainJob {
             store.put(doneKey(id), Json.toBytes(output), "application/json");
             checkpoints.delete();
         }
+    }
+
+    /** Progress, periodic checkpoint and preview after step {@code result.step()}. */
+    private void afterStep(ReadyMessage ready, LoraTrainer.StepResult result, StepClock clock, Checkpoints checkpoints,
+                           LoraTrainer trainer, VideoTransformer model, ValidationSet validation, NDManager manager,
+                           Path workDir) throws IOException {
+        int done = result.step();
+        int steps = ready.input().numberOfSteps();
+        if (done % settings.progressEvery() == 0 || done == steps || done == 1) {
+            events.emit(ready.requestId(), ready.keyId(), EventType.PROGRESS, new Payloads.Progress(Payloads.STAGE_TRAIN,
+                    done, steps, result.loss(), result.learningRate(), clock.secondsPerStep(), clock.etaSeconds()));
+        }
+        if (!Double.isFinite(result.gradientNorm())) {
+            log(ready, "step " + done + ": gradient not finite, update skipped");
+        }
+        if (done < steps && done % settings.checkpointEvery() == 0) {
+            checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
+        }
+        if (validation != null && settings.previewEvery() > 0 && done < steps && done % settings.previewEvery() == 0) {
+            String url = upload(ready, "previews/step_" + done + ".mp4",
+                    reel(model, validation, ready.input(), manager, workDir.resolve("preview.mp4")), "video/mp4").url();
+            log(ready, "preview at step " + done + ": " + url);
+        }
+    }
+
+    /** Saves the state (the interrupt flag already cleared: S3's client refuses an interrupted thread) and gives up the job. */
+    private static void handBack(Checkpoints checkpoints, int done, LoraTrainer trainer, Path workDir)
+            throws IOException, InterruptedException {
+        checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
+        throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
     }
 
     /** Written once a job's outcome and charge are out: a redelivered ready message for it is dropped. */
@@ -184,7 +207,7 @@ final class TrainJob {
         metadata.put("trigger_phrase", input.triggerPhrase() == null ? "" : input.triggerPhrase());
         metadata.put("include_middle_keyframe", Boolean.toString(input.includeMiddleKeyframe()));
         metadata.put("steps", Integer.toString(input.numberOfSteps()));
-        metadata.put("target_modules", "to_q,to_k,to_v,to_out.0");
+        metadata.put("target_modules", String.join(",", targetModules()));
         return metadata;
     }
 
@@ -196,7 +219,7 @@ final class TrainJob {
         config.put("include_middle_keyframe", input.includeMiddleKeyframe());
         config.put("rank", input.rank());
         config.put("alpha", input.rank());
-        config.put("target_modules", List.of("to_q", "to_k", "to_v", "to_out.0"));
+        config.put("target_modules", targetModules());
         config.put("number_of_steps", input.numberOfSteps());
         config.put("learning_rate", input.learningRate());
         config.put("optimizer", "adamw (beta 0.9/0.999, weight decay 0.01), warm-up 5 %, linear decay to 10 %, "
@@ -208,6 +231,11 @@ final class TrainJob {
         config.put("number_of_frames", input.numberOfFrames());
         config.put("frame_rate", input.frameRate());
         return config;
+    }
+
+    private List<String> targetModules() {
+        return settings.feedForwardLora() ? List.of("to_q", "to_k", "to_v", "to_out.0", "ff.net.0.proj", "ff.net.2")
+                : List.of("to_q", "to_k", "to_v", "to_out.0");
     }
 
     private void log(ReadyMessage ready, String message) {

@@ -13,17 +13,22 @@ import org.ltxfleet.common.config.FleetConfig;
  * @param checkpointEvery steps between checkpoints (also taken on shutdown)
  * @param previewEvery    steps between intermediate validation previews (0: only the final reel)
  * @param progressEvery   steps between progress events
+ * @param feedForwardLora adapters on the feed-forward too ({@code ff.net.0.proj}, {@code ff.net.2}), besides
+ *                        attention; default on for tiny, whose two narrow blocks adapt too little through
+ *                        attention alone, off for ltx-2.3 (LTX trainer's own default)
  */
 public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights, int checkpointEvery, int previewEvery,
-                            int progressEvery) {
+                            int progressEvery, boolean feedForwardLora) {
 
     public static TrainSettings from(FleetConfig config) {
         String weights = config.string("model.weights", "");
-        return new TrainSettings(config.string("model.preset", "tiny"),
+        String preset = config.string("model.preset", "tiny");
+        return new TrainSettings(preset,
                 Path.of(config.string("model.dir", ".fleet/models")),
                 weights.isBlank() ? List.of() : java.util.Arrays.stream(weights.split(",")).map(String::trim).map(Path::of).toList(),
                 config.integer("train.checkpoint.every", 50),
-                config.integer("train.preview.every", 0),
-                config.integer("train.progress.every", 5));
+                config.integer("train.preview.every", 500),
+                config.integer("train.progress.every", 5),
+                config.bool("train.lora.feed.forward", "tiny".equals(preset)));
     }
 }

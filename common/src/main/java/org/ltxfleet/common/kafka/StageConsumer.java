@@ -45,6 +45,7 @@ public final class StageConsumer extends ConsumerLoop {
     private final Handler handler;
     private final int maxAttempts;
     private final ExecutorService jobThread;
+    private volatile boolean stopping;
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
     public StageConsumer(String bootstrapServers, List<String> topics, String groupId, String clientId,
@@ -114,9 +115,9 @@ public final class StageConsumer extends ConsumerLoop {
         var partition = new TopicPartition(record.topic(), record.partition());
         consumer.pause(consumer.assignment());
         try {
-            for (int attempt = 1; running(); attempt++) {
+            for (int attempt = 1; running() && !stopping; attempt++) {
                 Exception error = runJob(record);
-                if (error == null) {
+                if (error == null || stopping) {
                     break;
                 }
                 if (attempt >= maxAttempts) {
@@ -127,7 +128,7 @@ public final class StageConsumer extends ConsumerLoop {
                 LOG.warn("attempt {} of {} failed, retrying: {}", attempt, record.key(), error.toString());
                 sleepPolling(Duration.ofSeconds(1L << Math.min(attempt, 5)));
             }
-            if (running()) {
+            if (running() && !stopping) {
                 consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
             }
         } finally {
@@ -163,9 +164,22 @@ public final class StageConsumer extends ConsumerLoop {
         }
     }
 
+    /**
+     * Stops: the running job is interrupted and given a minute to wrap up (the train worker saves a
+     * checkpoint) while this member still holds its partitions; its offset is not committed, so the
+     * job goes to the next member, which resumes it.
+     */
     @Override
     public void close() {
-        super.close();
+        stopping = true;
         jobThread.shutdownNow();
+        try {
+            if (!jobThread.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("the running job did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.close();
     }
 }

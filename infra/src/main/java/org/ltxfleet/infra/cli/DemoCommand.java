@@ -18,8 +18,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--output", description = "where the outputs are saved (default: ${DEFAULT-VALUE})")
     Path output = Path.of("demo-output");
 
-    @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE}, the endpoint's minimum)")
-    int steps = 100;
+    @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
+    int steps = org.ltxfleet.infra.demo.DemoTraining.STEPS;
 
     @Override
     public Integer call() throws Exception {

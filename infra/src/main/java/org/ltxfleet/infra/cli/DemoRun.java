@@ -76,11 +76,7 @@ final class DemoRun {
         sample.put("start_image_url", fleet.publish("demo/start.png", start));
         sample.put("end_image_url", fleet.publish("demo/end.png", end));
         input.put("trigger_phrase", TRIGGER);
-        input.put("number_of_steps", steps);
-        input.put("rank", 16);
-        input.put("resolution", "low");
-        input.put("aspect_ratio", "1:1");
-        input.put("number_of_frames", 89);
+        org.ltxfleet.infra.demo.DemoTraining.apply(input, steps);
         input.put("frame_rate", FPS);
         input.put("validation_resolution", "low");
         input.put("validation_number_of_frames", 49);

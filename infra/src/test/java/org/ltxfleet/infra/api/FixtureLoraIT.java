@@ -13,13 +13,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.demo.DemoTraining;
 import org.ltxfleet.infra.demo.SampleClipGenerator;
 import org.ltxfleet.infra.eval.EvalRun;
 import org.ltxfleet.infra.stack.FleetStack;
 
 /**
- * On the real clips of {@code ../shared/fixtures}, a LoRA trained as the demo trains (rank 16,
- * 100 steps, 89-frame windows at low 1:1) lowers the held-out flow-matching loss to at most 0.8×
+ * On the real clips of {@code ../shared/fixtures}, a LoRA trained as the demo trains
+ * ({@link DemoTraining}) lowers the held-out flow-matching loss to at most 0.8×
  * the base's; the interpolation PSNR figures are printed beside a cross-fade.
  */
 class FixtureLoraIT {
@@ -38,11 +39,7 @@ class FixtureLoraIT {
         var input = Json.object();
         input.put("training_data_url", stack.publish("it/fixtures-" + System.nanoTime() + ".zip", zip));
         input.put("trigger_phrase", "fixturestyle");
-        input.put("rank", 16);
-        input.put("number_of_steps", 100);
-        input.put("number_of_frames", 89);
-        input.put("resolution", "low");
-        input.put("aspect_ratio", "1:1");
+        DemoTraining.apply(input, DemoTraining.STEPS);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         JsonNode status = await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> client.status(id, false).body(),
@@ -52,7 +49,7 @@ class FixtureLoraIT {
         client.download(client.result(id).body().get("lora_file").get("url").asText(), lora);
 
         var window = new LinkedHashMap<String, Object>();
-        window.put("number_of_frames", 89);
+        window.put("number_of_frames", DemoTraining.WINDOW_FRAMES);
         window.put("resolution", "low");
         window.put("aspect_ratio", "1:1");
         window.put("trigger_phrase", "fixturestyle");

@@ -95,6 +95,16 @@ final class TestStacks {
         return new Scripted(stack, ScriptedWorker.start(stack.kafkaBootstrap()));
     }
 
+    /** Jobs charged to the stack's dev key today, from the gateway's ledger. */
+    static int billedToday(FleetStack stack) throws Exception {
+        var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.gatewayUrl() + "/v1/usage?from=" + today + "&to=" + today.plusDays(1)))
+                .header("Authorization", "Key " + stack.apiKey()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return org.ltxfleet.common.json.Json.readTree(response.body().getBytes()).get("jobs").asInt();
+    }
+
     /** A client with the stack's dev key. */
     static FleetClient client(FleetStack stack) {
         return new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);

@@ -32,7 +32,8 @@ import org.ltxfleet.model.safetensors.SafetensorsReader;
 class TrainIT {
 
     private static final Pattern LORA_KEY = Pattern.compile(
-            "diffusion_model\\.transformer_blocks\\.\\d+\\.attn[12]\\.(to_q|to_k|to_v|to_out\\.0)\\.lora_[AB]\\.weight");
+            "diffusion_model\\.transformer_blocks\\.\\d+\\.(attn[12]\\.(to_q|to_k|to_v|to_out\\.0)|ff\\.net\\.(0\\.proj|2))"
+            + "\\.lora_[AB]\\.weight");
 
     private static FleetStack stack;
     private static FleetClient client;
@@ -64,7 +65,7 @@ class TrainIT {
         entry.put("prompt", "a shape moving");
         entry.put("start_image_url", stack.publish("it/start-" + System.nanoTime() + ".png", start));
         entry.put("end_image_url", stack.publish("it/end-" + System.nanoTime() + ".png", end));
-        int billedBefore = billedToday();
+        int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
         JsonNode status = awaitOutcome(id, Duration.ofMinutes(6));
@@ -76,7 +77,8 @@ class TrainIT {
 
         Path lora = download(result.get("lora_file"), dir.resolve("lora.safetensors"));
         try (var reader = SafetensorsReader.open(lora)) {
-            assertThat(reader.names()).hasSize(2 * 8 * 2).allMatch(n -> LORA_KEY.matcher(n).matches());
+            // 2 blocks × (8 attention projections + 2 feed-forward layers: tiny adapts both) × A and B.
+            assertThat(reader.names()).hasSize(2 * 10 * 2).allMatch(n -> LORA_KEY.matcher(n).matches());
             assertThat(reader.info("diffusion_model.transformer_blocks.0.attn1.to_q.lora_A.weight").shape())
                     .containsExactly(8, 128);
             assertThat(reader.metadata()).containsEntry("trigger_phrase", "tstyle").containsEntry("rank", "8")
@@ -102,7 +104,7 @@ class TrainIT {
         }
         Path debug = download(result.get("debug_dataset"), dir.resolve("debug.zip"));
         assertThat(Files.size(debug)).isPositive();
-        await().atMost(Duration.ofSeconds(10)).until(TrainIT::billedToday, n -> n == billedBefore + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestStacks.billedToday(stack), n -> n == billedBefore + 1);
     }
 
     @Test
@@ -112,7 +114,7 @@ class TrainIT {
         input.put("number_of_frames", 25);
         input.put("resolution", "low");
         input.put("number_of_steps", 5000);
-        int billedBefore = billedToday();
+        int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> client.status(id, false).body().path("progress"),
@@ -122,7 +124,7 @@ class TrainIT {
         assertThat(status.get("state").asText()).isEqualTo("CANCELED");
         assertThat(status.path("progress").path("done").asInt()).isLessThan(5000);
         Thread.sleep(1000);
-        assertThat(billedToday()).isEqualTo(billedBefore);
+        assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
     }
 
     @Test
@@ -135,13 +137,13 @@ class TrainIT {
         }
         var input = Json.object();
         input.put("training_data_url", stack.publish("it/broken-" + System.nanoTime() + ".zip", zip));
-        int billedBefore = billedToday();
+        int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         JsonNode status = awaitOutcome(id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("FAILED");
         assertThat(status.get("error").asText()).contains("No usable training data");
         Thread.sleep(1000);
-        assertThat(billedToday()).isEqualTo(billedBefore);
+        assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
     }
 
     private static JsonNode awaitOutcome(String id, Duration limit) {
@@ -157,12 +159,4 @@ class TrainIT {
         return target;
     }
 
-    /** Jobs charged to the stack's key today (tests run one at a time, so a test compares before and after). */
-    private static int billedToday() throws Exception {
-        String today = LocalDate.now(ZoneOffset.UTC).toString();
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                        + "/v1/usage?from=" + today + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(1)))
-                .header("Authorization", "Key " + stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.readTree(response.body().getBytes()).get("jobs").asInt();
-    }
 }

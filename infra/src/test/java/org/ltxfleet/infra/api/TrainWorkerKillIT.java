@@ -67,12 +67,44 @@ class TrainWorkerKillIT {
                 Path outputConfig = dir.resolve("config.json");
                 client.download(client.result(id).body().get("config_file").get("url").asText(), outputConfig);
                 assertThat(Json.readTree(Files.readAllBytes(outputConfig)).get("steps_trained").asInt()).isEqualTo(400);
-                await().atMost(Duration.ofSeconds(15)).until(() -> billedToday(stack), n -> n == 1);
+                await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedToday(stack), n -> n == 1);
                 Thread.sleep(1000);
-                assertThat(billedToday(stack)).isEqualTo(1);
+                assertThat(TestStacks.billedToday(stack)).isEqualTo(1);
             } finally {
                 second.destroy();
                 second.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void aStoppedWorkerCheckpointsAndHandsTheJobOver(@TempDir Path dir) throws Exception {
+        try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
+             var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "stop-it"))) {
+            var client = TestStacks.client(stack);
+            var input = Json.object();
+            input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
+            input.put("number_of_frames", 17);
+            input.put("resolution", "low");
+            input.put("number_of_steps", 300);
+            String id = client.submit(Json.toString(input)).body().get("request_id").asText();
+            var first = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "first")
+                    .with("train.checkpoint.every", "1000"));
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> client.status(id, false).body().path("progress"),
+                            p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 20);
+            first.close(); // what SIGTERM does: the job is interrupted, checkpointed and not committed
+            assertThat(client.status(id, false).body().get("state").asText()).isEqualTo("IN_PROGRESS");
+
+            try (var second = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "second"))) {
+                JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> client.status(id, true).body(),
+                                s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+                assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
+                List<String> logs = new ArrayList<>();
+                status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
+                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step \\d+ of 300")
+                        && Integer.parseInt(m.replaceAll("\\D+", " ").trim().split(" ")[0]) >= 20);
             }
         }
     }
@@ -97,11 +129,4 @@ class TrainWorkerKillIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static int billedToday(FleetStack stack) throws Exception {
-        String today = LocalDate.now(ZoneOffset.UTC).toString();
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                        + "/v1/usage?from=" + today + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(1)))
-                .header("Authorization", "Key " + stack.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.readTree(response.body().getBytes()).get("jobs").asInt();
-    }
 }

@@ -1,12 +1,16 @@
 package org.ltxfleet.model.base;
 
 import ai.djl.ndarray.NDManager;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.function.Consumer;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.nn.CpuThreads;
@@ -30,8 +34,9 @@ import org.ltxfleet.model.vae.TinyVae;
 public final class TinyBase {
 
     /** Bump when the recipe changes: the file name carries it, so old weights are not reused. */
-    public static final String VERSION = "v2";
+    public static final String VERSION = "v3";
     public static final long SEED = 20_261_130L;
+    static final String PROGRESS_PREFIX = "tiny base: ";
 
     /** The recipe: how many clips and steps, at which size. */
     public record Recipe(int clips, int steps, int frames, int height, int width, double learningRate) {
@@ -50,14 +55,58 @@ public final class TinyBase {
         return directory.resolve("tiny-base-" + VERSION + ".safetensors");
     }
 
-    /** The weights file, pre-training it first when it is missing. */
+    /** The weights file, pre-training it first (in a child process) when it is missing. */
     public static Path ensure(Path directory, Consumer<String> log) throws IOException {
         Path file = file(directory);
         if (!Files.exists(file)) {
             log.accept("no tiny base weights in " + directory + ": pre-training them (seeded, about a minute)");
-            train(Recipe.standard(), file, log);
+            trainInChildProcess(Recipe.standard(), file, log);
         }
         return file;
+    }
+
+    /**
+     * Pre-trains in a child JVM whose PyTorch runs on one thread from the start
+     * ({@code OMP_NUM_THREADS=1}, {@code MKL_NUM_THREADS=1}). Lowering the thread count inside a
+     * running engine was not enough: with the machine under load, such runs still came out
+     * different (measured: 300-step runs, same seed, 3 different results of 3 under load), while
+     * child processes gave the same bytes loaded or idle.
+     */
+    public static void trainInChildProcess(Recipe recipe, Path target, Consumer<String> log) throws IOException {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        var command = List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), TinyBase.class.getName(), target.toAbsolutePath().toString(),
+                Integer.toString(recipe.clips()), Integer.toString(recipe.steps()), Integer.toString(recipe.frames()),
+                Integer.toString(recipe.height()), Integer.toString(recipe.width()),
+                Double.toString(recipe.learningRate()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().put("MKL_NUM_THREADS", "1");
+        Process process = builder.start();
+        try (var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith(PROGRESS_PREFIX)) {
+                    log.accept(line);
+                }
+            }
+        }
+        try {
+            if (process.waitFor() != 0 || !Files.exists(target)) {
+                throw new IOException("tiny base pre-training failed (exit " + process.exitValue() + ")");
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pre-training the tiny base", e);
+        }
+    }
+
+    /** The child process of {@link #trainInChildProcess}: {@code target clips steps frames height width lr}. */
+    public static void main(String[] args) throws IOException {
+        var recipe = new Recipe(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]), Double.parseDouble(args[6]));
+        train(recipe, Path.of(args[0]), System.out::println);
     }
 
     /** Pre-trains the base model by {@code recipe} and writes it to {@code target} atomically. */
@@ -86,7 +135,8 @@ public final class TinyBase {
             for (int step = 1; step <= recipe.steps(); step++) {
                 recent += trainer.step().loss();
                 if (step % 100 == 0) {
-                    log.accept(String.format("tiny base: step %d/%d, mean loss %.4f", step, recipe.steps(), recent / 100));
+                    log.accept(String.format(PROGRESS_PREFIX + "step %d/%d, mean loss %.4f", step, recipe.steps(),
+                            recent / 100));
                     recent = 0;
                 }
             }

@@ -24,6 +24,16 @@ class TinyBaseTest {
     }
 
     @Test
+    void separateProcessesMakeTheSameBytes(@TempDir Path dir) throws Exception {
+        var recipe = new TinyBase.Recipe(4, 30, 17, 64, 64, 1e-3);
+        List<String> log = new ArrayList<>();
+        TinyBase.trainInChildProcess(recipe, dir.resolve("a.safetensors"), log::add);
+        TinyBase.trainInChildProcess(recipe, dir.resolve("b.safetensors"), log::add);
+        assertThat(Files.readAllBytes(dir.resolve("b.safetensors")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("a.safetensors")));
+    }
+
+    @Test
     void clipsAreSeededAndCaptioned() {
         var a = PatternClips.clip(3, 1, 9, 64, 64);
         var b = PatternClips.clip(3, 1, 9, 64, 64);
