@@ -49,15 +49,15 @@ final class ReadyIntake implements StageConsumer.Handler {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
             return;
         }
-        if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
-            LOG.info("{} already completed; dropping its redelivered dataset message", ready.requestId());
+        var lease = new JobLease(parts.store(), ready.requestId(), events.source());
+        if (!awaitLease(ready, lease)) {
             return;
         }
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
         Path work = Files.createTempDirectory("train-" + ready.requestId());
         try {
-            new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels()).run(ready, work);
+            new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), lease).run(ready, work);
         } catch (JobFailedException e) {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
@@ -65,6 +65,29 @@ final class ReadyIntake implements StageConsumer.Handler {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Waits while another live worker holds the job (a rebalance moved its partition here while it
+     * trains); false when the job is finished meanwhile or was already, true when it is ours to run.
+     */
+    private boolean awaitLease(ReadyMessage ready, JobLease lease) throws InterruptedException {
+        boolean announced = false;
+        while (true) {
+            if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
+                LOG.info("{} already completed; dropping its redelivered dataset message", ready.requestId());
+                return false;
+            }
+            String holder = lease.heldByAnother();
+            if (holder == null) {
+                return true;
+            }
+            if (!announced) {
+                LOG.info("{} is being trained by {}; waiting for it to finish or go silent", ready.requestId(), holder);
+                announced = true;
+            }
+            Thread.sleep(JobLease.HEARTBEAT.toMillis() / 2);
         }
     }
 

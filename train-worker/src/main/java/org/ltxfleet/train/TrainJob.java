@@ -48,18 +48,21 @@ final class TrainJob {
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final BaseModels baseModels;
+    private final JobLease lease;
 
     TrainJob(TrainSettings settings, ObjectStore store, EventWriter events, CancellationWatcher cancellations,
-             BaseModels baseModels) {
+             BaseModels baseModels, JobLease lease) {
         this.settings = settings;
         this.store = store;
         this.events = events;
         this.cancellations = cancellations;
         this.baseModels = baseModels;
+        this.lease = lease;
     }
 
     void run(ReadyMessage ready, Path workDir) throws IOException, InterruptedException {
         long started = System.nanoTime();
+        lease.beat();
         TrainingInput input = ready.input();
         String id = ready.requestId();
         List<TrainingExample> examples = LatentBundle.read(
@@ -95,6 +98,7 @@ final class TrainJob {
             while (done < steps) {
                 if (cancellations.isCanceled(id)) {
                     checkpoints.delete();
+                    lease.release();
                     events.emit(id, ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
                     return;
                 }
@@ -123,6 +127,7 @@ final class TrainJob {
                     Instant.now())));
             store.put(doneKey(id), Json.toBytes(output), "application/json");
             checkpoints.delete();
+            lease.release();
         }
     }
 
@@ -132,6 +137,7 @@ final class TrainJob {
                            Path workDir) throws IOException {
         int done = result.step();
         int steps = ready.input().numberOfSteps();
+        lease.beat();
         if (done % settings.progressEvery() == 0 || done == steps || done == 1) {
             events.emit(ready.requestId(), ready.keyId(), EventType.PROGRESS, new Payloads.Progress(Payloads.STAGE_TRAIN,
                     done, steps, result.loss(), result.learningRate(), clock.secondsPerStep(), clock.etaSeconds()));
@@ -150,9 +156,10 @@ final class TrainJob {
     }
 
     /** Saves the state (the interrupt flag already cleared: S3's client refuses an interrupted thread) and gives up the job. */
-    private static void handBack(Checkpoints checkpoints, int done, LoraTrainer trainer, Path workDir)
+    private void handBack(Checkpoints checkpoints, int done, LoraTrainer trainer, Path workDir)
             throws IOException, InterruptedException {
         checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
+        lease.release();
         throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
     }
 

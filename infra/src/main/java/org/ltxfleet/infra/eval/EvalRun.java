@@ -20,11 +20,11 @@ import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.lora.LoraLoader;
 import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.model.training.ExampleEncoder;
-import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.transformer.VideoTransformer;
 import org.ltxfleet.model.transformer.Weights;
 import org.ltxfleet.model.vae.PixelVideo;
+import org.ltxfleet.model.vae.Psnr;
 import org.ltxfleet.preprocess.archive.ArchiveInspector;
 import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.dataset.DatasetPreparer;
@@ -74,7 +74,7 @@ public final class EvalRun {
         var result = new LinkedHashMap<String, Object>();
         result.put("windows", examples.size());
         try (NDManager manager = NDManager.newBaseManager()) {
-            var model = new VideoTransformer(config, LoraSpec.attention(LoraLoader.rank(lora)));
+            var model = new VideoTransformer(config, LoraLoader.spec(lora));
             Weights.initialize(model, manager, 1);
             Weights.load(model, List.of(TinyBase.ensure(modelDir, log)), manager);
             log.accept("base model: held-out loss and interpolation");
@@ -85,12 +85,15 @@ public final class EvalRun {
             double loraLoss = Evaluation.heldOutLoss(model, examples, manager);
             double loraPsnr = psnr(model, encoders, examples, truths, negative, manager);
             double crossFade = truths.stream().mapToDouble(Evaluation::crossFadePsnr).average().orElse(Double.NaN);
+            double roundTrip = truths.stream().mapToDouble(t -> Psnr.of(t, encoders.vae().decode(encoders.vae().encode(t))))
+                    .average().orElse(Double.NaN);
             result.put("base_heldout_loss", round(baseLoss));
             result.put("lora_heldout_loss", round(loraLoss));
             result.put("lora_to_base_loss_ratio", round(loraLoss / baseLoss));
             result.put("base_interpolation_psnr_db", round(basePsnr));
             result.put("lora_interpolation_psnr_db", round(loraPsnr));
             result.put("crossfade_psnr_db", round(crossFade));
+            result.put("vae_roundtrip_psnr_db", round(roundTrip));
             result.put("sampling", config.samplingSteps() + " Euler steps, keyframes first/last"
                     + (job.includeMiddleKeyframe() ? "/middle" : "") + ", no guidance, seed 7");
         }

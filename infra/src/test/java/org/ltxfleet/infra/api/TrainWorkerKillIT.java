@@ -109,6 +109,38 @@ class TrainWorkerKillIT {
         }
     }
 
+    @Test
+    void aJobAnotherLiveWorkerHoldsIsNotTrainedTwice(@TempDir Path dir) throws Exception {
+        try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
+             var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "lease-it"));
+             var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()));
+             var worker = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "here"))) {
+            var client = TestStacks.client(stack);
+            var input = Json.object();
+            input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
+            input.put("number_of_frames", 17);
+            input.put("resolution", "low");
+            input.put("number_of_steps", 100);
+            String held = client.submit(Json.toString(input)).body().get("request_id").asText();
+            // As if a rebalance had moved the job here while a worker elsewhere still trains it.
+            String lease = "jobs/" + held + "/lease.json";
+            var holder = java.util.Map.of("worker", "elsewhere@1", "heartbeat_at", java.time.Instant.now().toString());
+            store.put(lease, Json.toBytes(holder), "application/json");
+            await().atMost(Duration.ofMinutes(1)).until(() -> client.status(held, true).body().path("logs").toString()
+                    .contains("preprocess: encoded"));
+            Thread.sleep(5000);
+            assertThat(client.status(held, true).body().path("logs").toString()).doesNotContain("train:");
+            // The other worker finishes: this one drops the message and is free for the next job.
+            store.put("jobs/" + held + "/done.json", "{}".getBytes(), "application/json");
+            String next = client.submit(Json.toString(input)).body().get("request_id").asText();
+            JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> client.status(next, false).body(),
+                            s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+            assertThat(status.get("state").asText()).isEqualTo("COMPLETED");
+            assertThat(client.status(held, true).body().path("logs").toString()).doesNotContain("train:");
+        }
+    }
+
     /** The stack's broker, store and shared base weights, checkpointing every 10 steps. */
     private static Path workerConfig(FleetStack stack, Path dir) throws Exception {
         var lines = new StringBuilder();

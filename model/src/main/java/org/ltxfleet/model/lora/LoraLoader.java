@@ -22,6 +22,15 @@ public final class LoraLoader {
         }
     }
 
+    /** The adapter layout of a file: its rank, and whether the feed-forward layers are adapted too. */
+    public static org.ltxfleet.model.transformer.LoraSpec spec(Path file) throws IOException {
+        boolean feedForward;
+        try (var reader = SafetensorsReader.open(file)) {
+            feedForward = reader.names().stream().anyMatch(n -> n.contains(".ff.net."));
+        }
+        return new org.ltxfleet.model.transformer.LoraSpec(rank(file), feedForward);
+    }
+
     /** Sets every adapter of {@code parameters} (checkpoint names) from the file; returns how many tensors were read. */
     public static int load(Map<String, Parameter> parameters, Path file) throws IOException {
         int loaded = 0;
