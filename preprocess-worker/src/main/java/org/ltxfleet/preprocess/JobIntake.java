@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.io.WorkDirs;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
@@ -84,15 +85,7 @@ final class JobIntake implements StageConsumer.Handler {
             events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_PREPROCESS));
         } finally {
-            deleteRecursively(work);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not clean up {}: {}", dir, e.toString());
+            WorkDirs.deleteQuietly(work);
         }
     }
 

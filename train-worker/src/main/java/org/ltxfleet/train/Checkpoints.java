@@ -22,11 +22,13 @@ import org.ltxfleet.model.training.AdamW;
 final class Checkpoints {
 
     private final ObjectStore store;
+    private final String prefix;
     private final String key;
 
     Checkpoints(ObjectStore store, String requestId) {
         this.store = store;
-        this.key = "jobs/" + requestId + "/checkpoints/latest.safetensors";
+        this.prefix = "jobs/" + requestId + "/checkpoints/";
+        this.key = prefix + "latest.safetensors";
     }
 
     void save(int step, Map<String, Parameter> adapters, AdamW optimizer, Path workDir) throws IOException {
@@ -67,7 +69,7 @@ final class Checkpoints {
     }
 
     void delete() {
-        store.deletePrefix("jobs/" + key.split("/")[1] + "/checkpoints/");
+        store.deletePrefix(prefix);
     }
 
     private static void add(SafetensorsWriter writer, String name, NDArray array) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.io.WorkDirs;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
@@ -62,9 +63,7 @@ final class ReadyIntake implements StageConsumer.Handler {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkDirs.deleteQuietly(work);
         }
     }
 

@@ -81,7 +81,7 @@ final class TrainJob {
         var checkpoints = new Checkpoints(store, id);
         int steps = input.numberOfSteps();
         try (NDManager manager = NDManager.newBaseManager()) {
-            var model = new VideoTransformer(config, new LoraSpec(input.rank(), settings.feedForwardLora()));
+            var model = new VideoTransformer(config, loraSpec(input));
             long seed = seed(id);
             Weights.initialize(model, manager, seed);
             Weights.load(model, base, manager);
@@ -92,7 +92,7 @@ final class TrainJob {
             int done = checkpoints.restore(trainer.trainable(), optimizer, workDir);
             log(ready, done > 0 ? "resuming from the checkpoint at step " + done + " of " + steps
                     : "training " + config.name() + " with rank-" + input.rank() + " adapters on "
-                            + String.join(", ", targetModules()) + " over " + examples.size()
+                            + String.join(", ", model.lora().targetModules()) + " over " + examples.size()
                             + " sample(s) for " + steps + " steps");
             var clock = new StepClock(done, steps);
             while (done < steps) {
@@ -123,7 +123,7 @@ final class TrainJob {
             events.emit(id, ready.keyId(), EventType.COMPLETED,
                     new Payloads.Completed(output, (System.nanoTime() - started) / 1e9));
             // The ledger counts one charge per request id, so a redelivered job is never billed twice.
-            events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(), Math.max(100, steps),
+            events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(), input.billableUnits(),
                     Instant.now())));
             store.put(doneKey(id), Json.toBytes(output), "application/json");
             checkpoints.delete();
@@ -214,7 +214,7 @@ final class TrainJob {
         metadata.put("trigger_phrase", input.triggerPhrase() == null ? "" : input.triggerPhrase());
         metadata.put("include_middle_keyframe", Boolean.toString(input.includeMiddleKeyframe()));
         metadata.put("steps", Integer.toString(input.numberOfSteps()));
-        metadata.put("target_modules", String.join(",", targetModules()));
+        metadata.put("target_modules", String.join(",", loraSpec(input).targetModules()));
         return metadata;
     }
 
@@ -226,7 +226,7 @@ final class TrainJob {
         config.put("include_middle_keyframe", input.includeMiddleKeyframe());
         config.put("rank", input.rank());
         config.put("alpha", input.rank());
-        config.put("target_modules", targetModules());
+        config.put("target_modules", loraSpec(input).targetModules());
         config.put("number_of_steps", input.numberOfSteps());
         config.put("learning_rate", input.learningRate());
         config.put("optimizer", "adamw (beta 0.9/0.999, weight decay 0.01), warm-up 5 %, linear decay to 10 %, "
@@ -240,9 +240,9 @@ final class TrainJob {
         return config;
     }
 
-    private List<String> targetModules() {
-        return settings.feedForwardLora() ? List.of("to_q", "to_k", "to_v", "to_out.0", "ff.net.0.proj", "ff.net.2")
-                : List.of("to_q", "to_k", "to_v", "to_out.0");
+    /** The job's adapters: its rank on the layers this worker adapts. */
+    private LoraSpec loraSpec(TrainingInput input) {
+        return new LoraSpec(input.rank(), settings.feedForwardLora());
     }
 
     private void log(ReadyMessage ready, String message) {

@@ -30,7 +30,7 @@ public final class CacheBench {
         try (var worker = PreprocessWorker.start(stack.config().with("worker.name", "cache-bench"))) {
             var client = new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
             String url = stack.publish("bench/cache-" + System.nanoTime() + ".zip", zip);
-            double miss = preprocessSeconds(client, url, "encoded ");
+            double miss = preprocessSeconds(client, url, "encoded");
             double hit = preprocessSeconds(client, url, "cache hit");
             var result = new LinkedHashMap<String, Object>();
             result.put("cache_miss_s", Math.round(miss * 1000) / 1000.0);
@@ -57,7 +57,7 @@ public final class CacheBench {
                 if (first == null && message.startsWith("preprocess:")) {
                     first = log;
                 }
-                if (message.startsWith("preprocess: " + lastLine) || message.startsWith("preprocess: " + lastLine.trim())) {
+                if (message.startsWith("preprocess: " + lastLine)) {
                     return seconds(first, log);
                 }
             }

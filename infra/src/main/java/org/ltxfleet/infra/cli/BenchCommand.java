@@ -62,8 +62,7 @@ final class BenchCommand implements Callable<Integer> {
                     java.util.List.of(source));
             result.putAll(new org.ltxfleet.infra.bench.CacheBench(fleet, zip).run());
         }
-        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
-        System.out.println("RESULT " + Json.toString(result));
+        print(result);
         return 0;
     }
 
@@ -72,8 +71,7 @@ final class BenchCommand implements Callable<Integer> {
                 + "and last keyframes, then DJL's 1024² matmul in the same process as the peak");
         var result = new org.ltxfleet.model.bench.ModelBench(org.ltxfleet.model.transformer.TransformerConfig.tiny(),
                 89, 512, 512, 16, 5).run(Console::step);
-        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
-        System.out.println("RESULT " + Json.toString(result));
+        print(result);
         return 0;
     }
 
@@ -91,8 +89,7 @@ final class BenchCommand implements Callable<Integer> {
             Console.step(frames + " frames: " + run.get("step_s") + " s/step, " + run.get("video_frames_per_s")
                     + " video frames/s");
         }
-        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
-        System.out.println("RESULT " + Json.toString(result));
+        print(result);
         return 0;
     }
 
@@ -105,9 +102,14 @@ final class BenchCommand implements Callable<Integer> {
             Console.step("offering " + rate + " submits/s for " + seconds + " s, through the gateway and "
                     + "through a raw Kafka producer (acks=all, idempotent)");
             var result = new GatewayBench(fleet, rate, seconds).run();
-            result.forEach((k, v) -> System.out.printf("  %-24s %s%n", k, v));
-            System.out.println("RESULT " + Json.toString(result));
+            print(result);
         }
         return 0;
+    }
+
+    /** One line per figure, then the machine-readable last line every benchmark ends with. */
+    private static void print(java.util.Map<String, Object> result) {
+        result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
+        System.out.println("RESULT " + Json.toString(result));
     }
 }

@@ -61,9 +61,7 @@ public final class EvalRun {
         var examples = new ArrayList<TrainingExample>();
         var truths = new ArrayList<PixelVideo>();
         for (Sample sample : samples) {
-            var frames = sample.window().frames();
-            byte[][] pixels = frames.stream().map(f -> f.rgb()).toArray(byte[][]::new);
-            PixelVideo video = new PixelVideo(frames.get(0).height(), frames.get(0).width(), pixels);
+            PixelVideo video = sample.window().pixels();
             truths.add(video);
             examples.add(encoder.encode(video, sample.caption(), job.includeMiddleKeyframe(), job.frameRate()));
         }

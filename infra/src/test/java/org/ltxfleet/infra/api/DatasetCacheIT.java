@@ -1,7 +1,6 @@
 package org.ltxfleet.infra.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -48,9 +47,7 @@ class DatasetCacheIT {
     }
 
     private static List<String> logsOf(FleetClient client, String id) {
-        JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .until(() -> client.status(id, true).body(),
-                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+        JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(3));
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
         var logs = new ArrayList<String>();
         status.get("logs").forEach(l -> logs.add(l.get("message").asText()));

@@ -1,7 +1,6 @@
 package org.ltxfleet.infra.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,9 +40,7 @@ class FixtureLoraIT {
         input.put("trigger_phrase", "fixturestyle");
         DemoTraining.apply(input, DemoTraining.STEPS);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
-        JsonNode status = await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> client.status(id, false).body(),
-                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+        JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(12));
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
         Path lora = dir.resolve("lora.safetensors");
         client.download(client.result(id).body().get("lora_file").get("url").asText(), lora);

@@ -95,6 +95,13 @@ final class TestStacks {
         return new Scripted(stack, ScriptedWorker.start(stack.kafkaBootstrap()));
     }
 
+    /** Polls a job's status (with logs) until it ends COMPLETED, FAILED or CANCELED; returns that status. */
+    static com.fasterxml.jackson.databind.JsonNode awaitOutcome(FleetClient client, String id, java.time.Duration limit) {
+        return org.awaitility.Awaitility.await().atMost(limit).pollInterval(java.time.Duration.ofMillis(250))
+                .until(() -> client.status(id, true).body(),
+                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+    }
+
     /** Jobs charged to the stack's dev key today, from the gateway's ledger. */
     static int billedToday(FleetStack stack) throws Exception {
         var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);

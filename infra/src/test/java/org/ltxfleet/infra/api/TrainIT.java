@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +62,7 @@ class TrainIT {
         int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
-        JsonNode status = awaitOutcome(id, Duration.ofMinutes(6));
+        JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(6));
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
         assertThat(status.get("logs")).extracting(l -> l.get("message").asText())
                 .anyMatch(m -> m.startsWith("preprocess: encoded 3 sample(s)"))
@@ -120,7 +114,7 @@ class TrainIT {
                 .until(() -> client.status(id, false).body().path("progress"),
                         p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 5);
         assertThat(client.cancel(id).status()).isEqualTo(202);
-        JsonNode status = awaitOutcome(id, Duration.ofSeconds(60));
+        JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("CANCELED");
         assertThat(status.path("progress").path("done").asInt()).isLessThan(5000);
         Thread.sleep(1000);
@@ -139,17 +133,11 @@ class TrainIT {
         input.put("training_data_url", stack.publish("it/broken-" + System.nanoTime() + ".zip", zip));
         int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
-        JsonNode status = awaitOutcome(id, Duration.ofSeconds(60));
+        JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("FAILED");
         assertThat(status.get("error").asText()).contains("No usable training data");
         Thread.sleep(1000);
         assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
-    }
-
-    private static JsonNode awaitOutcome(String id, Duration limit) {
-        return await().atMost(limit).pollInterval(Duration.ofMillis(250))
-                .until(() -> client.status(id, true).body(),
-                        s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
     }
 
     private static Path download(JsonNode file, Path target) throws Exception {

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,9 +50,7 @@ class TrainWorkerKillIT {
 
             Process second = startWorker(config, dir.resolve("second.log"));
             try {
-                JsonNode status = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> client.status(id, true).body(),
-                                s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+                JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(4));
                 assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
                 List<String> logs = new ArrayList<>();
                 status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
@@ -97,9 +89,7 @@ class TrainWorkerKillIT {
             assertThat(client.status(id, false).body().get("state").asText()).isEqualTo("IN_PROGRESS");
 
             try (var second = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "second"))) {
-                JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                        .until(() -> client.status(id, true).body(),
-                                s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+                JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(3));
                 assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
                 List<String> logs = new ArrayList<>();
                 status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
@@ -133,9 +123,7 @@ class TrainWorkerKillIT {
             // The other worker finishes: this one drops the message and is free for the next job.
             store.put("jobs/" + held + "/done.json", "{}".getBytes(), "application/json");
             String next = client.submit(Json.toString(input)).body().get("request_id").asText();
-            JsonNode status = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> client.status(next, false).body(),
-                            s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+            JsonNode status = TestStacks.awaitOutcome(client, next, Duration.ofMinutes(3));
             assertThat(status.get("state").asText()).isEqualTo("COMPLETED");
             assertThat(client.status(held, true).body().path("logs").toString()).doesNotContain("train:");
         }

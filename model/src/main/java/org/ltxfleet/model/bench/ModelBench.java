@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.ltxfleet.model.latent.Keyframe;
 import org.ltxfleet.model.latent.Latent;
-import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.text.HashedWordEncoder;

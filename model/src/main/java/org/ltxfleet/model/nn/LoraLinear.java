@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * {@code y += (alpha/rank)·(x·Aᵀ)·Bᵀ} (LoRA). Parameters are named as in the LTX checkpoint
  * ({@code weight [out, in]}, {@code bias [out]}) and in LTX/ComfyUI LoRA files ({@code lora_A
  * [rank, in]}, {@code lora_B [out, rank]}). B starts at zero, so an adapted model equals its base
- * until the first update. {@link #freezeBase} leaves only the adapter trainable.
+ * until the first update.
  */
 public final class LoraLinear extends AbstractBlock {
 
@@ -80,14 +80,6 @@ public final class LoraLinear extends AbstractBlock {
     /** The adapter's rank (0 without one). */
     public int rank() {
         return rank;
-    }
-
-    /** Freezes weight and bias so that only the adapter learns. */
-    public void freezeBase() {
-        weight.freeze(true);
-        if (bias != null) {
-            bias.freeze(true);
-        }
     }
 
     /** The layer applied to {@code x [..., in]}, adapter included. */

@@ -1,17 +1,15 @@
 package org.ltxfleet.model.sampling;
 
-import org.ltxfleet.model.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import java.util.Set;
 import org.ltxfleet.model.latent.Keyframe;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.nn.Noise;
+import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.training.KeyframeObjective;
-import org.ltxfleet.model.transformer.Rope;
 import org.ltxfleet.model.transformer.TokenSequence;
 import org.ltxfleet.model.transformer.TransformerInput;
 import org.ltxfleet.model.transformer.VideoTransformer;
@@ -36,7 +34,6 @@ public final class KeyframeSampler {
         int channels = model.config().latentChannels();
         TokenSequence sequence = TokenSequence.of(frames, height, width, keyframes, fps);
         int videoTokens = sequence.videoTokens();
-        int tokens = sequence.tokens();
         var table = sequence.rope(model.config());
         float[] x = Noise.gaussian(settings.seed(), videoTokens * channels);
         double[] sigmas = SigmaSchedule.of(settings.steps(), videoTokens);
@@ -44,21 +41,11 @@ public final class KeyframeSampler {
             double sigma = sigmas[i];
             try (NDManager step = manager.newSubManager()) {
                 NDArray current = Tensors.create(step, x, new Shape(1, videoTokens, channels));
-                NDArray latents = current;
-                if (tokens > videoTokens) {
-                    latents = current.concat(Tensors.create(step, sequence.keyframeTokens(),
-                            new Shape(1, tokens - videoTokens, channels)), 1);
-                }
-                NDArray timesteps = Tensors.create(step, sequence.timestepScale(), new Shape(1, tokens)).mul((float) sigma);
-                NDArray sigmaArray = Tensors.create(step, new float[] {(float) sigma}, new Shape(1));
-                Rope rope = Rope.of(table, tokens, step);
-                var conditional = new TransformerInput(latents, timesteps, sigmaArray,
-                        KeyframeObjective.context(prompt, step), rope, Set.of());
+                var conditional = sequence.input(current, sigma, KeyframeObjective.context(prompt, step), table, step);
                 NDArray cond = denoised(model, conditional, current, sigma, videoTokens);
                 NDArray guided = cond;
                 if (settings.cfgScale() != 1) {
-                    var unconditional = new TransformerInput(latents, timesteps, sigmaArray,
-                            KeyframeObjective.context(negative, step), rope, Set.of());
+                    var unconditional = conditional.withContext(KeyframeObjective.context(negative, step));
                     guided = guided.add(cond.sub(denoised(model, unconditional, current, sigma, videoTokens))
                             .mul((float) (settings.cfgScale() - 1)));
                 }

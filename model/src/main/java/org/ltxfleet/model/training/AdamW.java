@@ -1,10 +1,10 @@
 package org.ltxfleet.model.training;
 
-import org.ltxfleet.model.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ltxfleet.model.nn.Tensors;
 
 /**
  * AdamW (decoupled weight decay) over named parameters. Written here rather than using DJL's

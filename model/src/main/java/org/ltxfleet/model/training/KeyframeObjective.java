@@ -1,15 +1,13 @@
 package org.ltxfleet.model.training;
 
-import org.ltxfleet.model.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.Set;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.objective.FlowMatching;
-import org.ltxfleet.model.transformer.Rope;
 import org.ltxfleet.model.transformer.TokenSequence;
 import org.ltxfleet.model.transformer.TransformerInput;
 import org.ltxfleet.model.transformer.VideoTransformer;
@@ -41,18 +39,13 @@ public final class KeyframeObjective {
         NDArray clean = Tensors.create(manager, video.tokenRows(), new Shape(1, videoTokens, channels));
         NDArray eps = Tensors.create(manager, noise, new Shape(1, videoTokens, channels));
         NDArray sigmaArray = Tensors.create(manager, new float[] {(float) sigma}, new Shape(1));
-        NDArray latents = FlowMatching.noisy(clean, eps, sigmaArray);
         NDArray target = FlowMatching.target(clean, eps);
         if (keyTokens > 0) {
-            latents = latents.concat(Tensors.create(manager, sequence.keyframeTokens(), new Shape(1, keyTokens, channels)), 1);
             target = target.concat(manager.zeros(new Shape(1, keyTokens, channels)), 1);
         }
-        float[] scale = sequence.timestepScale();
-        NDArray timesteps = Tensors.create(manager, scale, new Shape(1, tokens)).mul((float) sigma);
-        NDArray lossMask = Tensors.create(manager, scale, new Shape(1, tokens));
-        NDArray context = context(example.caption(), manager);
-        Rope rope = Rope.of(sequence.rope(model.config()), tokens, manager);
-        var input = new TransformerInput(latents, timesteps, sigmaArray, context, rope, Set.of());
+        NDArray lossMask = Tensors.create(manager, sequence.timestepScale(), new Shape(1, tokens));
+        var input = sequence.input(FlowMatching.noisy(clean, eps, sigmaArray), sigma, context(example.caption(), manager),
+                sequence.rope(model.config()), manager);
         return new Prepared(input, target, lossMask, videoTokens);
     }
 

@@ -1,12 +1,12 @@
 package org.ltxfleet.model.transformer;
 
-import ai.djl.ndarray.types.Shape;
-import org.ltxfleet.model.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.Tensors;
 
 /**
  * LTX's {@code adaln_single}: σ·1000 → 256-channel sinusoid ([cos, sin], max period 10000) →

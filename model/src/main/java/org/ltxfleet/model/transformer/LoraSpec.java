@@ -1,5 +1,6 @@
 package org.ltxfleet.model.transformer;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +27,12 @@ public record LoraSpec(int rank, boolean feedForward) {
     /** Attention adapters of {@code rank}. */
     public static LoraSpec attention(int rank) {
         return new LoraSpec(rank, false);
+    }
+
+    /** The adapted layers, by the names LTX's trainer and PEFT use for target modules. */
+    public List<String> targetModules() {
+        return feedForward ? List.of("to_q", "to_k", "to_v", "to_out.0", "ff.net.0.proj", "ff.net.2")
+                : List.of("to_q", "to_k", "to_v", "to_out.0");
     }
 
     /** The rank the feed-forward layers get (0 when they are not adapted). */

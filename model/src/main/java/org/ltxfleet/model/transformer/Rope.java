@@ -1,10 +1,10 @@
 package org.ltxfleet.model.transformer;
 
-import org.ltxfleet.model.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.ltxfleet.model.nn.Tensors;
 
 /**
  * A {@link RopeTable} as tensors {@code [tokens, heads, headDim/2]}, applied to queries and keys

@@ -1,8 +1,13 @@
 package org.ltxfleet.model.transformer;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Set;
 import org.ltxfleet.model.latent.Keyframe;
 import org.ltxfleet.model.latent.Latent;
+import org.ltxfleet.model.nn.Tensors;
 
 /**
  * The token sequence of keyframe-conditioned generation: the video's tokens first (frame-major),
@@ -47,6 +52,20 @@ public record TokenSequence(int videoTokens, float[] keyframeTokens, double[][] 
     public RopeTable rope(TransformerConfig config) {
         return RopeTable.of(positions, config.heads(), config.headDim(), TransformerConfig.ROPE_THETA,
                 TransformerConfig.ROPE_MAX_POSITIONS);
+    }
+
+    /**
+     * The transformer's input for the (noisy) video tokens {@code video [1, videoTokens, C]} at level
+     * σ: the keyframe tokens appended clean, per-token timesteps σ for video and 0 for keyframes.
+     */
+    public TransformerInput input(NDArray video, double sigma, NDArray context, RopeTable rope, NDManager manager) {
+        int channels = (int) video.getShape().get(2);
+        int keyTokens = tokens() - videoTokens;
+        NDArray latents = keyTokens == 0 ? video
+                : video.concat(Tensors.create(manager, keyframeTokens, new Shape(1, keyTokens, channels)), 1);
+        NDArray timesteps = Tensors.create(manager, timestepScale(), new Shape(1, tokens())).mul((float) sigma);
+        NDArray sigmaArray = Tensors.create(manager, new float[] {(float) sigma}, new Shape(1));
+        return new TransformerInput(latents, timesteps, sigmaArray, context, Rope.of(rope, tokens(), manager), Set.of());
     }
 
     /** Per-token conditioning mask: 0 for video tokens (noised), 1 for keyframe tokens (clean). */

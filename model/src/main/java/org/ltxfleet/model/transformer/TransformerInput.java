@@ -16,6 +16,11 @@ import java.util.Set;
 public record TransformerInput(NDArray latents, NDArray timesteps, NDArray sigma, NDArray context, Rope rope,
                                Set<Integer> skipSelfAttentionIn) {
 
+    /** The same inputs attending to another text (the negative prompt of classifier-free guidance). */
+    public TransformerInput withContext(NDArray other) {
+        return new TransformerInput(latents, timesteps, sigma, other, rope, skipSelfAttentionIn);
+    }
+
     /** The same inputs with self-attention skipped in {@code blocks} (STG's perturbed pass). */
     public TransformerInput skipping(Set<Integer> blocks) {
         return new TransformerInput(latents, timesteps, sigma, context, rope, blocks);

@@ -1,7 +1,7 @@
 package org.ltxfleet.model.transformer;
 
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
@@ -14,11 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.safetensors.DType;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.safetensors.SafetensorsWriter;
 import org.ltxfleet.model.safetensors.TensorInfo;
-import org.ltxfleet.model.nn.Noise;
 
 /**
  * Fills a transformer's parameters: seeded initial values, or a (sharded) safetensors checkpoint by

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.training.ExampleEncoder;
 import org.ltxfleet.model.vae.PixelVideo;
-import org.ltxfleet.preprocess.video.VideoFrame;
 
 /**
  * Encodes samples as they are cut (from several decoding threads at once): the window's latent,
@@ -34,14 +33,8 @@ public final class SampleEncoder {
 
     /** Encodes one sample; thread-safe. */
     public void accept(Sample sample) {
-        List<VideoFrame> frames = sample.window().frames();
-        VideoFrame first = frames.get(0);
-        byte[][] pixels = new byte[frames.size()][];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = frames.get(i).rgb();
-        }
-        TrainingExample example = encoder.encode(new PixelVideo(first.height(), first.width(), pixels),
-                sample.caption(), middleKeyframe, fps);
+        PixelVideo window = sample.window().pixels();
+        TrainingExample example = encoder.encode(window, sample.caption(), middleKeyframe, fps);
         var entry = new LinkedHashMap<String, Object>();
         entry.put("id", sample.id());
         entry.put("clip", sample.clip());
@@ -52,7 +45,7 @@ public final class SampleEncoder {
         entry.put("end_seconds", sample.window().endSeconds());
         entry.put("resampled", sample.window().resampled());
         entry.put("caption", sample.caption());
-        entry.put("keyframe_frames", ExampleEncoder.keyframeIndices(frames.size(), middleKeyframe));
+        entry.put("keyframe_frames", ExampleEncoder.keyframeIndices(window.frameCount(), middleKeyframe));
         encoded.put(sample.id(), new Encoded(example, entry));
     }
 

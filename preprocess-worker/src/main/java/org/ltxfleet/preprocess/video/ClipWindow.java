@@ -1,6 +1,7 @@
 package org.ltxfleet.preprocess.video;
 
 import java.util.List;
+import org.ltxfleet.model.vae.PixelVideo;
 
 /**
  * One training sample cut from a clip: exactly {@code number_of_frames} frames at the target rate
@@ -13,6 +14,12 @@ import java.util.List;
  */
 public record ClipWindow(int scene, double startSeconds, double endSeconds, boolean resampled,
                          List<VideoFrame> frames) {
+
+    /** The frames as the VAE takes them. */
+    public PixelVideo pixels() {
+        VideoFrame first = frames.get(0);
+        return new PixelVideo(first.height(), first.width(), frames.stream().map(VideoFrame::rgb).toArray(byte[][]::new));
+    }
 
     /** Index of the middle keyframe. */
     public int middle() {
