@@ -1,10 +1,11 @@
 package org.ltxfleet.preprocess.video;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -73,56 +74,49 @@ public final class ClipDecoder {
                 + ",format=rgb24";
     }
 
-    private static int decode(Path file, String graph, int fps, Bucket bucket, Consumer<VideoFrame> sink)
+    private static int decode(Path file, String description, int fps, Bucket bucket, Consumer<VideoFrame> sink)
             throws UndecodableClipException {
         try (var grabber = open(file)) {
-            try (var filter = new FFmpegFrameFilter(graph, grabber.getImageWidth(), grabber.getImageHeight())) {
-                filter.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
-                filter.setFrameRate(grabber.getFrameRate() > 0 ? grabber.getFrameRate() : fps);
-                filter.start();
-                int[] count = {0};
+            var stream = grabber.getFormatContext().streams(grabber.getVideoStream());
+            AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : avutil.av_make_q(fps, 1);
+            try (var graph = new NativeFilterGraph(description, stream.time_base(), rate)) {
+                int count = 0;
                 for (Frame frame; (frame = grabber.grabImage()) != null; ) {
-                    filter.push(frame);
-                    drain(filter, bucket, sink, count);
+                    graph.push((AVFrame) frame.opaque);
+                    count = drain(graph, bucket, sink, count);
                 }
-                filter.push(null);
-                drain(filter, bucket, sink, count);
-                return count[0];
+                graph.finish();
+                return drain(graph, bucket, sink, count);
             }
-        } catch (FrameGrabber.Exception | org.bytedeco.javacv.FrameFilter.Exception e) {
+        } catch (FrameGrabber.Exception | NativeFilterGraph.FilterException e) {
             throw new UndecodableClipException(file, e);
         }
     }
 
-    private static void drain(FFmpegFrameFilter filter, Bucket bucket, Consumer<VideoFrame> sink, int[] count)
-            throws FFmpegFrameFilter.Exception {
-        for (Frame out; (out = filter.pull()) != null; ) {
-            if (out.image == null) {
-                continue;
-            }
-            sink.accept(new VideoFrame(count[0]++, out.timestamp / 1e6, bucket.width(), bucket.height(),
-                    rgb(out, bucket)));
+    private static int drain(NativeFilterGraph graph, Bucket bucket, Consumer<VideoFrame> sink, int count)
+            throws NativeFilterGraph.FilterException {
+        for (AVFrame out; (out = graph.pull()) != null; ) {
+            sink.accept(new VideoFrame(count++, graph.seconds(out), bucket.width(), bucket.height(), rgb(out, bucket)));
         }
+        return count;
     }
 
-    /** Copies the frame's pixels, dropping any row padding FFmpeg added. */
-    private static byte[] rgb(Frame frame, Bucket bucket) {
-        ByteBuffer pixels = (ByteBuffer) frame.image[0];
+    /** Copies the frame's packed RGB pixels, dropping any row padding FFmpeg added. */
+    private static byte[] rgb(AVFrame frame, Bucket bucket) {
+        BytePointer pixels = frame.data(0);
         int row = bucket.width() * 3;
+        int stride = frame.linesize(0);
         byte[] out = new byte[row * bucket.height()];
         for (int y = 0; y < bucket.height(); y++) {
-            pixels.position(y * frame.imageStride);
-            pixels.get(out, y * row, row);
+            pixels.position((long) y * stride).get(out, y * row, row);
         }
         return out;
     }
 
     private static FFmpegFrameGrabber open(Path file) throws FrameGrabber.Exception {
         var grabber = new FFmpegFrameGrabber(file.toFile());
-        // A contiguous YUV 4:2:0 copy: the filter graph reads a frame's planes as if contiguous, and
-        // decoders pad theirs, which smeared the chroma into streaks when the decoder's own frames
-        // were pushed (seen by eye on the fixtures). Scaling in YUV costs half of scaling RGB.
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_YUYV422);
+        // The decoder's own frames, unconverted: the filter graph takes them as they are.
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         grabber.setVideoOption("threads", Integer.toString(THREADS));
         grabber.setAudioStream(-1);
         grabber.start();
