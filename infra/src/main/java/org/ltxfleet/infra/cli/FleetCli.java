@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fleet", mixinStandardHelpOptions = true, version = "ltx-fleet 0.1.0",
         description = "Self-hostable LTX-2.3 keyframe-interpolation LoRA trainer on Kafka and S3.",
         subcommands = {UpCommand.class, DemoCommand.class, BenchCommand.class, KeysCommand.class,
-            WebhooksCommand.class, BaseCommand.class, EvalCommand.class})
+            WebhooksCommand.class, BaseCommand.class, EvalCommand.class, VaeCommand.class})
 public final class FleetCli {
 
     /** Entry point of {@code ./fleet}. */

@@ -21,8 +21,8 @@ public record Encoders(VideoVae vae, TextEncoder text) {
     public static Encoders of(String preset) {
         TransformerConfig config = TransformerConfig.preset(preset);
         if (!config.name().equals("tiny")) {
-            throw new UnsupportedOperationException("the " + config.name() + " preset's VAE and text encoder are not "
-                    + "implemented yet; run the fleet with model.preset=tiny");
+            throw new UnsupportedOperationException("the " + config.name() + " preset's text encoder (Gemma 3) is not "
+                    + "implemented yet (its VAE is: ./fleet vae checks it on a clip); run the fleet with model.preset=tiny");
         }
         return new Encoders(new TinyVae(), new HashedWordEncoder(config.hidden()));
     }

@@ -1,24 +1,19 @@
 package org.ltxfleet.model.transformer;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ltxfleet.model.nn.CheckpointLoader;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.safetensors.DType;
-import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.safetensors.SafetensorsWriter;
-import org.ltxfleet.model.safetensors.TensorInfo;
 
 /**
  * Fills a transformer's parameters: seeded initial values, or a (sharded) safetensors checkpoint by
@@ -42,7 +37,7 @@ public final class Weights {
         model.parametersByName().forEach((name, parameter) -> {
             Shape shape = parameter.getShape();
             SplittableRandom random = new SplittableRandom(seed ^ (long) name.hashCode() * 0x9E3779B97F4A7C15L);
-            fill(name, shape, nativeView(parameter, manager), random);
+            fill(name, shape, CheckpointLoader.nativeView(parameter, manager), random);
         });
     }
 
@@ -79,48 +74,13 @@ public final class Weights {
      * a base checkpoint does not hold, keep their current values. Returns the number of tensors loaded.
      */
     public static int load(VideoTransformer model, List<Path> shards, NDManager manager) throws IOException {
-        var readers = new ArrayList<SafetensorsReader>();
-        try {
-            Map<String, SafetensorsReader> owner = new HashMap<>();
-            for (Path shard : shards) {
-                SafetensorsReader reader = SafetensorsReader.open(shard);
-                readers.add(reader);
-                for (String key : reader.names()) {
-                    owner.put(key.startsWith(CHECKPOINT_PREFIX) ? key.substring(CHECKPOINT_PREFIX.length()) : key, reader);
-                }
+        var base = new LinkedHashMap<String, Parameter>();
+        model.parametersByName().forEach((name, parameter) -> {
+            if (!VideoTransformer.isLora(name)) {
+                base.put(name, parameter);
             }
-            var missing = new ArrayList<String>();
-            int loaded = 0;
-            for (var entry : model.parametersByName().entrySet()) {
-                String name = entry.getKey();
-                if (VideoTransformer.isLora(name)) {
-                    continue;
-                }
-                SafetensorsReader reader = owner.get(name);
-                if (reader == null) {
-                    missing.add(name);
-                    continue;
-                }
-                String key = reader.names().contains(name) ? name : CHECKPOINT_PREFIX + name;
-                TensorInfo info = reader.info(key);
-                Shape expected = entry.getValue().getShape();
-                if (!Arrays.equals(info.shape(), expected.getShape())) {
-                    throw new IOException("checkpoint tensor " + key + " has shape " + Arrays.toString(info.shape())
-                            + ", the " + model.config().name() + " model expects " + expected);
-                }
-                readInto(entry.getValue(), reader, key, manager);
-                loaded++;
-            }
-            if (!missing.isEmpty()) {
-                throw new IOException("the checkpoint lacks " + missing.size() + " tensor(s) of the "
-                        + model.config().name() + " model, e.g. " + missing.subList(0, Math.min(5, missing.size())));
-            }
-            return loaded;
-        } finally {
-            for (SafetensorsReader reader : readers) {
-                reader.close();
-            }
-        }
+        });
+        return CheckpointLoader.load(base, shards, List.of(CHECKPOINT_PREFIX), model.config().name() + " model", manager);
     }
 
     /** Writes the base parameters as float32 safetensors (exact, so a reload is bit-identical). */
@@ -133,23 +93,5 @@ public final class Weights {
             }
         });
         writer.write(file);
-    }
-
-    /** Streams a checkpoint tensor straight into the parameter's native memory. */
-    private static void readInto(Parameter parameter, SafetensorsReader reader, String key, NDManager manager)
-            throws IOException {
-        reader.readInto(key, nativeView(parameter, manager));
-    }
-
-    /**
-     * A writable float view of the parameter's (contiguous, engine-allocated) tensor, allocating it
-     * first if needed; shaped parameters take their first array from an initializer, not setArray.
-     */
-    private static FloatBuffer nativeView(Parameter parameter, NDManager manager) {
-        if (!parameter.isInitialized()) {
-            parameter.setInitializer((m, shape, type) -> m.zeros(shape, type));
-            parameter.initialize(manager, DataType.FLOAT32);
-        }
-        return parameter.getArray().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }
