@@ -30,7 +30,7 @@ public final class PreprocessWorker {
                 Encoders.of(config.string("model.preset", "tiny")));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                (events, cancellations) -> new JobIntake(events, cancellations, parts));
+                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store());
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

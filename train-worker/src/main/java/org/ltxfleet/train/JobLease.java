@@ -3,57 +3,162 @@ package org.ltxfleet.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Who is training a job, in S3 ({@code jobs/{id}/lease.json}: worker name and heartbeat). A
- * consumer-group rebalance can hand a job's partition to another worker while the first one is
- * still training it (the first keeps going: its partition is paused, not stopped); the lease lets
- * the second see that and wait instead of training the job twice. A lease whose heartbeat is older
- * than {@link #STALE} belongs to a worker that died: the job is taken over from its checkpoint.
+ * Who is training a job. A consumer-group rebalance can hand a job's partition to another worker
+ * while the first one is still training it (the first keeps going: its partition is paused, not
+ * stopped); the lease lets the second see that and wait instead of training the job twice. A lease
+ * whose heartbeat is older than {@link #STALE} belongs to a worker that died: the job is taken over
+ * from its checkpoint.
+ *
+ * <p>Leases are numbered generations, {@code jobs/{id}/lease/00000000.json}, … (worker, heartbeat,
+ * released). Taking the job, fresh or over a stale or released holder, means creating the next
+ * generation with S3's {@code If-None-Match: *}, which the store grants to exactly one of any
+ * number of racing workers. A holder renews only its own generation, and has lost the job as soon
+ * as the next one exists: a worker that was silent long enough to be taken over learns so instead
+ * of training on beside the new holder. Replacing one object with {@code If-Match} would need
+ * fewer keys, but not every S3-compatible store makes that check atomic (the embedded S3Proxy
+ * let two racing takeovers through). The heartbeat runs on its own thread, so loading tens of GB of
+ * base weights or a long step never makes a live lease look stale.
  */
-final class JobLease {
+public final class JobLease implements AutoCloseable {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final Duration STALE = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(JobLease.class);
     /** Tells two workers of the same name apart (a restarted process reusing its name). */
     private static final String PROCESS = java.util.UUID.randomUUID().toString();
+    private static final String JSON = "application/json";
 
     private final ObjectStore store;
-    private final String key;
+    private final String prefix;
     private final String worker;
-    private Instant lastBeat = Instant.EPOCH;
+    private int generation = -1;
+    private volatile boolean lost;
+    private ScheduledExecutorService heartbeat;
 
-    JobLease(ObjectStore store, String requestId, String worker) {
+    public JobLease(ObjectStore store, String requestId, String worker) {
         this.store = store;
-        this.key = "jobs/" + requestId + "/lease.json";
+        this.prefix = "jobs/" + requestId + "/lease/";
         this.worker = worker + "@" + PROCESS;
     }
 
-    /** The worker holding a live lease other than this one, or null. */
-    String heldByAnother() {
-        if (!store.exists(key)) {
-            return null;
+    /**
+     * Takes the job if no live worker holds it, and starts the heartbeat: null then; otherwise the
+     * live holder's name.
+     */
+    public synchronized String acquire() {
+        while (true) {
+            List<String> generations = store.keys(prefix);
+            int next = 0;
+            if (!generations.isEmpty()) {
+                String latest = generations.getLast();
+                byte[] bytes = store.bytesIfPresent(latest);
+                if (bytes == null) {
+                    Thread.onSpinWait(); // listed while another worker still writes it (S3Proxy): look again
+                    continue;
+                }
+                JsonNode lease = Json.readTree(bytes);
+                Instant beat = Instant.parse(lease.path("heartbeat_at").asText(Instant.EPOCH.toString()));
+                boolean live = !lease.path("released").asBoolean(false)
+                        && Duration.between(beat, Instant.now()).compareTo(STALE) < 0;
+                if (live) {
+                    return lease.path("worker").asText();
+                }
+                next = generationOf(latest) + 1;
+            }
+            if (store.createIfAbsent(key(next), body(false), JSON) != null) {
+                generation = next;
+                startHeartbeat();
+                return null;
+            }
+            // another worker created that generation first: look again
         }
-        JsonNode lease = Json.readTree(store.bytes(key));
-        String holder = lease.path("worker").asText();
-        Instant beat = Instant.parse(lease.path("heartbeat_at").asText(Instant.EPOCH.toString()));
-        boolean live = Duration.between(beat, Instant.now()).compareTo(STALE) < 0;
-        return live && !holder.equals(worker) ? holder : null;
     }
 
-    /** Takes or renews the lease; renewals are written at most every {@link #HEARTBEAT}. */
-    void beat() {
-        Instant now = Instant.now();
-        if (Duration.between(lastBeat, now).compareTo(HEARTBEAT) >= 0) {
-            store.put(key, Json.toBytes(Map.of("worker", worker, "heartbeat_at", now.toString())), "application/json");
-            lastBeat = now;
+    /** Throws {@link LostException} once another worker has taken the job over. */
+    public void check() {
+        if (lost) {
+            throw new LostException(prefix);
         }
     }
 
-    void release() {
-        store.deletePrefix(key);
+    /** Renews the lease now, proving it is still ours (before a job's outcome goes out). */
+    public synchronized void confirm() {
+        check();
+        if (generation < 0) {
+            throw new IllegalStateException("the lease " + prefix + " is not held");
+        }
+        store.put(key(generation), body(false), JSON);
+        if (store.exists(key(generation + 1))) {
+            lost = true;
+            throw new LostException(prefix);
+        }
+    }
+
+    /** Stops the heartbeat and marks the lease released, unless it was lost (then it is another worker's). */
+    @Override
+    public synchronized void close() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+            heartbeat = null;
+        }
+        if (generation >= 0 && !lost) {
+            store.put(key(generation), body(true), JSON);
+        }
+        generation = -1;
+    }
+
+    private void startHeartbeat() {
+        if (heartbeat != null) {
+            return;
+        }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "lease-" + prefix);
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleWithFixedDelay(this::renew, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+        try {
+            confirm();
+        } catch (LostException e) {
+            LOG.warn("{}; the job thread stops at its next step", e.getMessage());
+            throw e; // ends the schedule
+        } catch (RuntimeException e) {
+            // Retried at the next beat: STALE allows several misses.
+            LOG.warn("could not renew the lease {}: {}", prefix, e.getMessage());
+        }
+    }
+
+    private String key(int generation) {
+        return prefix + String.format("%08d", generation) + ".json";
+    }
+
+    private static int generationOf(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return Integer.parseInt(name.substring(0, name.indexOf('.')));
+    }
+
+    private byte[] body(boolean released) {
+        return Json.toBytes(Map.of("worker", worker, "heartbeat_at", Instant.now().toString(), "released", released));
+    }
+
+    /** Another worker took the job over: this one must stop without reporting anything. */
+    public static final class LostException extends RuntimeException {
+        LostException(String prefix) {
+            super("lost the job's lease (" + prefix + ") to another worker");
+        }
     }
 }

@@ -50,15 +50,22 @@ final class ReadyIntake implements StageConsumer.Handler {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
             return;
         }
-        var lease = new JobLease(parts.store(), ready.requestId(), events.source());
-        if (!awaitLease(ready, lease)) {
-            return;
+        try (var lease = new JobLease(parts.store(), ready.requestId(), events.source())) {
+            if (awaitLease(ready, lease)) {
+                train(ready, lease);
+            }
         }
+    }
+
+    private void train(ReadyMessage ready, JobLease lease) throws IOException, InterruptedException {
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
         Path work = Files.createTempDirectory("train-" + ready.requestId());
         try {
             new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), lease).run(ready, work);
+        } catch (JobLease.LostException e) {
+            // This worker went silent long enough for another to take the job over from its checkpoint.
+            LOG.warn("{}: {}; leaving the job to it", ready.requestId(), e.getMessage());
         } catch (JobFailedException e) {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
@@ -69,7 +76,8 @@ final class ReadyIntake implements StageConsumer.Handler {
 
     /**
      * Waits while another live worker holds the job (a rebalance moved its partition here while it
-     * trains); false when the job is finished meanwhile or was already, true when it is ours to run.
+     * trains); false when the job is finished meanwhile or was already, true once this worker holds
+     * the lease.
      */
     private boolean awaitLease(ReadyMessage ready, JobLease lease) throws InterruptedException {
         boolean announced = false;
@@ -78,8 +86,11 @@ final class ReadyIntake implements StageConsumer.Handler {
                 LOG.info("{} already completed; dropping its redelivered dataset message", ready.requestId());
                 return false;
             }
-            String holder = lease.heldByAnother();
+            String holder = lease.acquire();
             if (holder == null) {
+                if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
+                    return false; // finished by the previous holder just before it let go
+                }
                 return true;
             }
             if (!announced) {

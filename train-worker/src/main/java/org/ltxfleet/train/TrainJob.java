@@ -62,7 +62,6 @@ final class TrainJob {
 
     void run(ReadyMessage ready, Path workDir) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        lease.beat();
         TrainingInput input = ready.input();
         String id = ready.requestId();
         List<TrainingExample> examples = LatentBundle.read(
@@ -98,7 +97,6 @@ final class TrainJob {
             while (done < steps) {
                 if (cancellations.isCanceled(id)) {
                     checkpoints.delete();
-                    lease.release();
                     events.emit(id, ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
                     return;
                 }
@@ -120,6 +118,7 @@ final class TrainJob {
             }
             checkpoints.save(steps, trainer.trainable(), optimizer, workDir);
             var output = outputs(ready, model, validation, manager, workDir, done);
+            lease.confirm();
             events.emit(id, ready.keyId(), EventType.COMPLETED,
                     new Payloads.Completed(output, (System.nanoTime() - started) / 1e9));
             // The ledger counts one charge per request id, so a redelivered job is never billed twice.
@@ -127,7 +126,6 @@ final class TrainJob {
                     Instant.now())));
             store.put(doneKey(id), Json.toBytes(output), "application/json");
             checkpoints.delete();
-            lease.release();
         }
     }
 
@@ -137,7 +135,7 @@ final class TrainJob {
                            Path workDir) throws IOException {
         int done = result.step();
         int steps = ready.input().numberOfSteps();
-        lease.beat();
+        lease.check();
         if (done % settings.progressEvery() == 0 || done == steps || done == 1) {
             events.emit(ready.requestId(), ready.keyId(), EventType.PROGRESS, new Payloads.Progress(Payloads.STAGE_TRAIN,
                     done, steps, result.loss(), result.learningRate(), clock.secondsPerStep(), clock.etaSeconds()));
@@ -159,7 +157,7 @@ final class TrainJob {
     private void handBack(Checkpoints checkpoints, int done, LoraTrainer trainer, Path workDir)
             throws IOException, InterruptedException {
         checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
-        lease.release();
+        lease.close(); // at once, so the next worker need not wait for it to go stale
         throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
     }
 

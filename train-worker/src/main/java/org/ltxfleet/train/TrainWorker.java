@@ -28,7 +28,7 @@ public final class TrainWorker {
         var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                (events, cancellations) -> new ReadyIntake(events, cancellations, parts));
+                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store());
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

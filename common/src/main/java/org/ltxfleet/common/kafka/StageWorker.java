@@ -3,6 +3,8 @@ package org.ltxfleet.common.kafka;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker of a pipeline stage: a consumer-group member on the stage's input topic, an event
@@ -18,25 +20,31 @@ public final class StageWorker implements AutoCloseable {
         StageConsumer.Handler create(EventWriter events, CancellationWatcher cancellations);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
     /** How often a failing job is retried before it is failed visibly. */
     private static final int MAX_ATTEMPTS = 3;
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final StageConsumer consumer;
+    private final List<AutoCloseable> resources;
 
     private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
-                        HandlerFactory factory) {
+                        HandlerFactory factory, List<AutoCloseable> resources) {
+        this.resources = resources;
         this.events = new EventWriter(bootstrap, stage + "-worker/" + name);
         this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
         this.consumer = new StageConsumer(bootstrap, topics, group, stage + "-" + name,
                 factory.create(events, cancellations), MAX_ATTEMPTS);
     }
 
-    /** Starts a worker of {@code stage} in consumer group {@code group} on {@code topics}, highest priority first. */
+    /**
+     * Starts a worker of {@code stage} in consumer group {@code group} on {@code topics}, highest
+     * priority first; {@code resources} (clients the handler uses) are closed after the consumer stops.
+     */
     public static StageWorker start(String bootstrap, String stage, List<String> topics, String group, String name,
-                                    HandlerFactory factory) {
-        return new StageWorker(bootstrap, stage, topics, group, name, factory);
+                                    HandlerFactory factory, AutoCloseable... resources) {
+        return new StageWorker(bootstrap, stage, topics, group, name, factory, List.of(resources));
     }
 
     /** A name unique to this process: host name and pid. */
@@ -59,5 +67,12 @@ public final class StageWorker implements AutoCloseable {
         consumer.close();
         cancellations.close();
         events.close();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource, e.toString());
+            }
+        }
     }
 }

@@ -5,9 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -42,7 +46,7 @@ public final class ObjectStore implements AutoCloseable {
             return true;
         } catch (NoSuchKeyException e) {
             return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return false;
             }
@@ -56,6 +60,33 @@ public final class ObjectStore implements AutoCloseable {
 
     public void put(String key, byte[] bytes, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    /**
+     * Writes the object only if the key is free (S3's {@code If-None-Match: *}); returns the new
+     * entity tag, or null when an object already has the key.
+     */
+    public String createIfAbsent(String key, byte[] bytes, String contentType) {
+        return conditionally(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                RequestBody.fromBytes(bytes)).eTag());
+    }
+
+    /** 412: the key is taken; 409: a concurrent conditional write to it won. */
+    private static String conditionally(Supplier<String> put) {
+        try {
+            return put.get();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The keys under {@code prefix}, in S3's (lexicographic) order. */
+    public List<String> keys(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
     }
 
     /** Downloads an object to {@code target} (replaced atomically). */
@@ -75,6 +106,15 @@ public final class ObjectStore implements AutoCloseable {
         return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
     }
 
+    /** The object's bytes, or null when there is no such object (or it is still being written). */
+    public byte[] bytesIfPresent(String key) {
+        try {
+            return bytes(key);
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
     /** A presigned GET URL for clients. */
     public String downloadUrl(String key) {
         return presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
@@ -83,8 +123,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Deletes every object under {@code prefix} (e.g. a finished job's checkpoints). */
     public void deletePrefix(String prefix) {
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
-                .forEach(o -> s3.deleteObject(b -> b.bucket(bucket).key(o.key())));
+        keys(prefix).forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
     }
 
     @Override

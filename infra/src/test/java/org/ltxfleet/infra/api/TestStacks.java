@@ -45,8 +45,17 @@ final class TestStacks {
         return withWorkers;
     }
 
+    /**
+     * Pre-trains the shared tiny base weights if this build has none yet (about two minutes on two
+     * cores), so that no job's time limit has to include it.
+     */
+    static void ensureBaseWeights() throws java.io.IOException {
+        org.ltxfleet.model.base.TinyBase.ensure(MODELS.toAbsolutePath(), line -> System.out.println("tiny base: " + line));
+    }
+
     /** Starts a stack that also accepts {@link #OTHER_KEY}; downloads fail fast unless the test configured them. */
     static FleetStack start(StackOptions options) throws Exception {
+        ensureBaseWeights();
         Path keys = options.dataDir().resolve("api-keys.json");
         Files.createDirectories(options.dataDir());
         new org.ltxfleet.gateway.auth.ApiKeys().add(OTHER_KEY).save(keys);

@@ -113,15 +113,15 @@ class TrainWorkerKillIT {
             input.put("number_of_steps", 100);
             String held = client.submit(Json.toString(input)).body().get("request_id").asText();
             // As if a rebalance had moved the job here while a worker elsewhere still trains it.
-            String lease = "jobs/" + held + "/lease.json";
-            var holder = java.util.Map.of("worker", "elsewhere@1", "heartbeat_at", java.time.Instant.now().toString());
-            store.put(lease, Json.toBytes(holder), "application/json");
+            var elsewhere = new org.ltxfleet.train.JobLease(store, held, "elsewhere");
+            assertThat(elsewhere.acquire()).isNull();
             await().atMost(Duration.ofMinutes(1)).until(() -> client.status(held, true).body().path("logs").toString()
                     .contains("preprocess: encoded"));
             Thread.sleep(5000);
             assertThat(client.status(held, true).body().path("logs").toString()).doesNotContain("train:");
             // The other worker finishes: this one drops the message and is free for the next job.
             store.put("jobs/" + held + "/done.json", "{}".getBytes(), "application/json");
+            elsewhere.close();
             String next = client.submit(Json.toString(input)).body().get("request_id").asText();
             JsonNode status = TestStacks.awaitOutcome(client, next, Duration.ofMinutes(3));
             assertThat(status.get("state").asText()).isEqualTo("COMPLETED");

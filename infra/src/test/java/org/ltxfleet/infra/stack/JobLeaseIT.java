@@ -1,0 +1,136 @@
+package org.ltxfleet.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.train.JobLease;
+
+/** The train worker's job lease on the real S3-compatible store: conditional writes decide races. */
+class JobLeaseIT {
+
+    private static final int CONTENDERS = 4;
+
+    @TempDir
+    static Path dir;
+    private static EmbeddedS3 s3;
+    private static ObjectStore store;
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = EmbeddedS3.start(dir, 0, "ak", "sk-secret");
+        store = ObjectStore.open(new S3Settings(s3.endpoint(), "us-east-1", "ak", "sk-secret", true, "lease-bucket"));
+        pool = Executors.newFixedThreadPool(CONTENDERS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pool.shutdownNow();
+        store.close();
+        s3.close();
+    }
+
+    @Test
+    void ofWorkersRacingForAFreeJobExactlyOneWins() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            assertThat(race("free-" + round)).as("round " + round).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ofWorkersRacingToTakeOverAStaleLeaseExactlyOneWins() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String job = "stale-" + round;
+            store.put(generation(job, 0), Json.toBytes(Map.of("worker", "dead@0",
+                    "heartbeat_at", Instant.now().minusSeconds(120).toString())), "application/json");
+            assertThat(race(job)).as("round " + round).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHolderThatWasTakenOverLearnsItAndLeavesTheNewLeaseAlone() throws Exception {
+        try (var first = new JobLease(store, "taken", "first")) {
+            assertThat(first.acquire()).isNull();
+            // What a takeover writes once the first holder has been silent for a minute.
+            store.put(generation("taken", 1), Json.toBytes(Map.of("worker", "second@1",
+                    "heartbeat_at", Instant.now().toString())), "application/json");
+            assertThatThrownBy(first::confirm).isInstanceOf(JobLease.LostException.class);
+            assertThatThrownBy(first::check).isInstanceOf(JobLease.LostException.class);
+        }
+        assertThat(Json.readTree(store.bytes(generation("taken", 1))).path("worker").asText()).isEqualTo("second@1");
+        assertThat(Json.readTree(store.bytes(generation("taken", 0))).path("released").asBoolean())
+                .as("a lost lease is not marked released by its former holder").isFalse();
+        try (var third = new JobLease(store, "taken", "third")) {
+            assertThat(third.acquire()).isEqualTo("second@1");
+        }
+    }
+
+    @Test
+    void aReleasedLeaseIsFreeAndARenewedOneStaysOurs() throws Exception {
+        try (var holder = new JobLease(store, "renewed", "holder")) {
+            assertThat(holder.acquire()).isNull();
+            holder.confirm();
+            holder.confirm();
+            try (var other = new JobLease(store, "renewed", "other")) {
+                assertThat(other.acquire()).startsWith("holder@");
+            }
+        }
+        assertThat(Json.readTree(store.bytes(generation("renewed", 0))).path("released").asBoolean()).isTrue();
+        try (var next = new JobLease(store, "renewed", "next")) {
+            assertThat(next.acquire()).isNull();
+            assertThat(store.exists(generation("renewed", 1))).isTrue();
+        }
+    }
+
+    /** Contenders call acquire at the same moment; returns how many got the lease. */
+    private static int race(String job) throws Exception {
+        var barrier = new CyclicBarrier(CONTENDERS);
+        var leases = new ArrayList<JobLease>();
+        var results = new ArrayList<Future<String>>();
+        for (int i = 0; i < CONTENDERS; i++) {
+            var lease = new JobLease(store, job, "worker-" + i);
+            leases.add(lease);
+            results.add(pool.submit(() -> {
+                barrier.await();
+                return lease.acquire();
+            }));
+        }
+        int winners = 0;
+        List<String> holders = new ArrayList<>();
+        for (Future<String> result : results) {
+            String holder = result.get();
+            if (holder == null) {
+                winners++;
+            } else {
+                holders.add(holder);
+            }
+        }
+        List<String> generations = store.keys("jobs/" + job + "/lease/");
+        String stored = Json.readTree(store.bytes(generations.getLast())).path("worker").asText();
+        assertThat(holders).allSatisfy(h -> assertThat(h).isEqualTo(stored));
+        for (JobLease lease : leases) {
+            lease.close();
+        }
+        return winners;
+    }
+
+    private static String generation(String job, int n) {
+        return String.format("jobs/%s/lease/%08d.json", job, n);
+    }
+}
