@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.slf4j.Logger;
@@ -22,13 +23,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leases are numbered generations, {@code jobs/{id}/lease/00000000.json}, … (worker, heartbeat,
  * released). Taking the job, fresh or over a stale or released holder, means creating the next
- * generation with S3's {@code If-None-Match: *}, which the store grants to exactly one of any
- * number of racing workers. A holder renews only its own generation, and has lost the job as soon
- * as the next one exists: a worker that was silent long enough to be taken over learns so instead
- * of training on beside the new holder. Replacing one object with {@code If-Match} would need
- * fewer keys, but not every S3-compatible store makes that check atomic (the embedded S3Proxy
- * let two racing takeovers through). The heartbeat runs on its own thread, so loading tens of GB of
- * base weights or a long step never makes a live lease look stale.
+ * generation with S3's {@code If-None-Match: *}, which the store grants to exactly one of racing
+ * writers. The outcome is then read back: the SDK retries a PUT whose answer was lost, and the
+ * retry is refused because of the first attempt's own object (seen under load), so a generation
+ * whose content is ours is ours whatever the answer said. A holder renews only its own generation and has
+ * lost the job as soon as the next one exists, so a worker that was silent long enough to be taken
+ * over learns so instead of training on beside the new holder. (Replacing one object with
+ * {@code If-Match} would need fewer keys, but S3Proxy let two racing takeovers through that way.)
+ * The heartbeat runs on its own thread, so loading tens of GB of base weights or a long step never
+ * makes a live lease look stale.
  */
 public final class JobLease implements AutoCloseable {
 
@@ -38,6 +41,11 @@ public final class JobLease implements AutoCloseable {
     /** Tells two workers of the same name apart (a restarted process reusing its name). */
     private static final String PROCESS = java.util.UUID.randomUUID().toString();
     private static final String JSON = "application/json";
+    /**
+     * A generation's key. Listings can show other names: S3Proxy's filesystem store writes each
+     * object as {@code <key>-<uuid>} and renames it, and lists such files meanwhile.
+     */
+    private static final Pattern GENERATION = Pattern.compile("/\\d{8}\\.json$");
 
     private final ObjectStore store;
     private final String prefix;
@@ -58,28 +66,28 @@ public final class JobLease implements AutoCloseable {
      */
     public synchronized String acquire() {
         while (true) {
-            List<String> generations = store.keys(prefix);
+            List<String> generations = store.keys(prefix).stream().filter(k -> GENERATION.matcher(k).find()).toList();
             int next = 0;
             if (!generations.isEmpty()) {
                 String latest = generations.getLast();
-                byte[] bytes = store.bytesIfPresent(latest);
-                if (bytes == null) {
-                    Thread.onSpinWait(); // listed while another worker still writes it (S3Proxy): look again
-                    continue;
+                Lease lease = read(latest);
+                if (lease == null) {
+                    continue; // gone between list and read: look again
                 }
-                JsonNode lease = Json.readTree(bytes);
-                Instant beat = Instant.parse(lease.path("heartbeat_at").asText(Instant.EPOCH.toString()));
-                boolean live = !lease.path("released").asBoolean(false)
-                        && Duration.between(beat, Instant.now()).compareTo(STALE) < 0;
-                if (live) {
-                    return lease.path("worker").asText();
+                if (lease.live() && lease.worker().equals(worker)) {
+                    return hold(generationOf(latest)); // ours: the retry of our own create was refused
+                }
+                if (lease.live()) {
+                    return lease.worker();
                 }
                 next = generationOf(latest) + 1;
             }
             if (store.createIfAbsent(key(next), body(false), JSON) != null) {
-                generation = next;
-                startHeartbeat();
-                return null;
+                // Read back: a store whose conditional write is check-then-act could let two through.
+                Lease written = read(key(next));
+                if (written != null && written.worker().equals(worker)) {
+                    return hold(next);
+                }
             }
             // another worker created that generation first: look again
         }
@@ -116,6 +124,27 @@ public final class JobLease implements AutoCloseable {
             store.put(key(generation), body(true), JSON);
         }
         generation = -1;
+    }
+
+    private String hold(int held) {
+        generation = held;
+        startHeartbeat();
+        return null;
+    }
+
+    private Lease read(String key) {
+        byte[] bytes = store.bytesIfPresent(key);
+        if (bytes == null) {
+            return null;
+        }
+        JsonNode node = Json.readTree(bytes);
+        Instant beat = Instant.parse(node.path("heartbeat_at").asText(Instant.EPOCH.toString()));
+        boolean live = !node.path("released").asBoolean(false) && Duration.between(beat, Instant.now()).compareTo(STALE) < 0;
+        return new Lease(node.path("worker").asText(), live);
+    }
+
+    /** A generation's holder, and whether it is still live (beating, not released). */
+    private record Lease(String worker, boolean live) {
     }
 
     private void startHeartbeat() {
