@@ -48,7 +48,9 @@ final class VaeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VideoVae.latentFrames(frames);
+        if (frames < 1 || (frames - 1) % VideoVae.TEMPORAL_FACTOR != 0) {
+            throw new IllegalArgumentException("--frames must be 1 + 8k (1, 9, 17, 25, …), got " + frames);
+        }
         if (size <= 0 || size % VideoVae.SPATIAL_FACTOR != 0) {
             throw new IllegalArgumentException("--size must be a positive multiple of 32, got " + size);
         }
