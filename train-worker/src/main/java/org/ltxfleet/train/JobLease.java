@@ -82,7 +82,7 @@ public final class JobLease implements AutoCloseable {
                 }
                 next = generationOf(latest) + 1;
             }
-            if (store.createIfAbsent(key(next), body(false), JSON) != null) {
+            if (store.createIfAbsent(key(next), body(false), JSON)) {
                 // Read back: a store whose conditional write is check-then-act could let two through.
                 Lease written = read(key(next));
                 if (written != null && written.worker().equals(worker)) {

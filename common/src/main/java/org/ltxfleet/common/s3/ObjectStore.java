@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -63,21 +62,17 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * Writes the object only if the key is free (S3's {@code If-None-Match: *}); returns the new
-     * entity tag, or null when an object already has the key.
+     * Writes the object only if the key is free (S3's {@code If-None-Match: *}); false when an object
+     * already has the key (412), or a concurrent conditional write to it won (409).
      */
-    public String createIfAbsent(String key, byte[] bytes, String contentType) {
-        return conditionally(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
-                RequestBody.fromBytes(bytes)).eTag());
-    }
-
-    /** 412: the key is taken; 409: a concurrent conditional write to it won. */
-    private static String conditionally(Supplier<String> put) {
+    public boolean createIfAbsent(String key, byte[] bytes, String contentType) {
         try {
-            return put.get();
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                    RequestBody.fromBytes(bytes));
+            return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return null;
+                return false;
             }
             throw e;
         }

@@ -37,11 +37,7 @@ class DatasetCacheIT {
     }
 
     private static String run(FleetClient client, String url, int frames, int steps, int rank) throws Exception {
-        var input = Json.object();
-        input.put("training_data_url", url);
-        input.put("number_of_frames", frames);
-        input.put("resolution", "low");
-        input.put("number_of_steps", steps);
+        var input = TestStacks.jobInput(url, frames, steps);
         input.put("rank", rank);
         return client.submit(Json.toString(input)).body().get("request_id").asText();
     }

@@ -104,6 +104,23 @@ final class TestStacks {
         return new Scripted(stack, ScriptedWorker.start(stack.kafkaBootstrap()));
     }
 
+    /** A job input at the low bucket: the dataset, window length and step count; callers add the rest. */
+    static com.fasterxml.jackson.databind.node.ObjectNode jobInput(String dataUrl, int frames, int steps) {
+        var input = org.ltxfleet.common.json.Json.object();
+        input.put("training_data_url", dataUrl);
+        input.put("number_of_frames", frames);
+        input.put("resolution", "low");
+        input.put("number_of_steps", steps);
+        return input;
+    }
+
+    /** Waits until a job's training has done at least {@code step} steps. */
+    static void awaitTrainingStep(FleetClient client, String id, int step, java.time.Duration limit) {
+        org.awaitility.Awaitility.await().atMost(limit).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> client.status(id, false).body().path("progress"),
+                        p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= step);
+    }
+
     /** Polls a job's status (with logs) until it ends COMPLETED, FAILED or CANCELED; returns that status. */
     static com.fasterxml.jackson.databind.JsonNode awaitOutcome(FleetClient client, String id, java.time.Duration limit) {
         return org.awaitility.Awaitility.await().atMost(limit).pollInterval(java.time.Duration.ofMillis(250))

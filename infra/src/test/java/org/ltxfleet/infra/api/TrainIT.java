@@ -103,16 +103,10 @@ class TrainIT {
 
     @Test
     void cancelingDuringTrainingStopsItUnbilled() throws Exception {
-        var input = Json.object();
-        input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
-        input.put("number_of_frames", 25);
-        input.put("resolution", "low");
-        input.put("number_of_steps", 5000);
+        var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 25, 5000);
         int billedBefore = TestStacks.billedToday(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
-                .until(() -> client.status(id, false).body().path("progress"),
-                        p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 5);
+        TestStacks.awaitTrainingStep(client, id, 5, Duration.ofMinutes(4));
         assertThat(client.cancel(id).status()).isEqualTo(202);
         JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("CANCELED");

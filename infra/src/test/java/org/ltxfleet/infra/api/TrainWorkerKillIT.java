@@ -30,18 +30,12 @@ class TrainWorkerKillIT {
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "kill-it"))) {
             Path config = workerConfig(stack, dir);
             var client = TestStacks.client(stack);
-            var input = Json.object();
-            input.put("training_data_url", TestStacks.sampleDataset(stack, 2));
-            input.put("number_of_frames", 25);
-            input.put("resolution", "low");
-            input.put("number_of_steps", 400);
+            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 2), 25, 400);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
             Process first = startWorker(config, dir.resolve("first.log"));
             try {
-                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> client.status(id, false).body().path("progress"),
-                                p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 45);
+                TestStacks.awaitTrainingStep(client, id, 45, Duration.ofMinutes(4));
             } finally {
                 first.destroyForcibly().waitFor();
             }
@@ -74,17 +68,11 @@ class TrainWorkerKillIT {
         try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "stop-it"))) {
             var client = TestStacks.client(stack);
-            var input = Json.object();
-            input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
-            input.put("number_of_frames", 17);
-            input.put("resolution", "low");
-            input.put("number_of_steps", 300);
+            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 300);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
             var first = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "first")
                     .with("train.checkpoint.every", "1000"));
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> client.status(id, false).body().path("progress"),
-                            p -> "train".equals(p.path("stage").asText()) && p.path("done").asInt() >= 20);
+            TestStacks.awaitTrainingStep(client, id, 20, Duration.ofMinutes(3));
             first.close(); // what SIGTERM does: the job is interrupted, checkpointed and not committed
             assertThat(client.status(id, false).body().get("state").asText()).isEqualTo("IN_PROGRESS");
 
@@ -106,11 +94,7 @@ class TrainWorkerKillIT {
              var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()));
              var worker = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "here"))) {
             var client = TestStacks.client(stack);
-            var input = Json.object();
-            input.put("training_data_url", TestStacks.sampleDataset(stack, 1));
-            input.put("number_of_frames", 17);
-            input.put("resolution", "low");
-            input.put("number_of_steps", 100);
+            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 100);
             String held = client.submit(Json.toString(input)).body().get("request_id").asText();
             // As if a rebalance had moved the job here while a worker elsewhere still trains it.
             var elsewhere = new org.ltxfleet.train.JobLease(store, held, "elsewhere");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.LoraSpec;
 
 /** Reads a LoRA file in the LTX/ComfyUI layout back into a model's adapters (the inverse of {@link LoraExporter}). */
 public final class LoraLoader {
@@ -13,22 +14,14 @@ public final class LoraLoader {
     private LoraLoader() {
     }
 
-    /** The rank of the file's adapters. */
-    public static int rank(Path file) throws IOException {
+    /** The adapter layout of a file: its rank, and whether the feed-forward layers are adapted too. */
+    public static LoraSpec spec(Path file) throws IOException {
         try (var reader = SafetensorsReader.open(file)) {
-            return reader.names().stream().filter(n -> n.endsWith(".lora_A.weight")).findFirst()
+            int rank = reader.names().stream().filter(n -> n.endsWith(".lora_A.weight")).findFirst()
                     .map(n -> (int) reader.info(n).shape()[0])
                     .orElseThrow(() -> new IOException(file + " holds no lora_A tensors"));
+            return new LoraSpec(rank, reader.names().stream().anyMatch(n -> n.contains(".ff.net.")));
         }
-    }
-
-    /** The adapter layout of a file: its rank, and whether the feed-forward layers are adapted too. */
-    public static org.ltxfleet.model.transformer.LoraSpec spec(Path file) throws IOException {
-        boolean feedForward;
-        try (var reader = SafetensorsReader.open(file)) {
-            feedForward = reader.names().stream().anyMatch(n -> n.contains(".ff.net."));
-        }
-        return new org.ltxfleet.model.transformer.LoraSpec(rank(file), feedForward);
     }
 
     /** Sets every adapter of {@code parameters} (checkpoint names) from the file; returns how many tensors were read. */

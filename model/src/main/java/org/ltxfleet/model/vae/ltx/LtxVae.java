@@ -118,7 +118,7 @@ public final class LtxVae implements VideoVae, AutoCloseable {
 
     /** Parameters of encoder, decoder and statistics together. */
     public long parameterCount() {
-        return parameterShapes(config).values().stream().mapToLong(Shape::size).sum();
+        return tree.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
     /** The first element of a loaded parameter (by checkpoint name without {@code vae.}): for load checks. */
