@@ -8,12 +8,16 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.ltxfleet.common.job.HttpUrls;
+import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
 import org.ltxfleet.common.job.ValidationProblem;
 import org.ltxfleet.common.json.Json;
@@ -64,33 +68,35 @@ public final class SubmitHandler {
             Replies.error(ctx, 400, "Malformed JSON body: " + rootMessage(e));
             return;
         }
-        List<ValidationProblem> problems = validate(body, ctx.queryParams().get("fal_webhook"));
+        var problems = new ArrayList<ValidationProblem>();
+        InputValidator.Checked checked = null;
+        try {
+            checked = services.validator().check(body);
+        } catch (InvalidInputException e) {
+            problems.addAll(e.problems());
+        }
+        String webhook = ctx.queryParams().get("fal_webhook");
+        if (webhook != null) {
+            try {
+                HttpUrls.parse(webhook);
+            } catch (HttpUrls.InvalidUrlException e) {
+                problems.add(new ValidationProblem(List.of("query", "fal_webhook"), e.problem().msg(), e.problem().type()));
+            }
+        }
         if (!problems.isEmpty()) {
             Replies.error(ctx, 422, problems);
             return;
         }
         String keyId = AuthHandler.keyId(ctx);
         String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
-        String bodySha = sha256(raw == null ? new byte[0] : raw.getBytes());
+        String bodySha = sha256(raw.getBytes());
+        // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
+        JsonNode input = checked.knownFields();
         if (idempotencyKey != null) {
-            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, body);
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input);
         } else {
-            publish(ctx, newJob(ctx, keyId, null, bodySha, body), null);
+            publish(ctx, newJob(ctx, keyId, null, bodySha, input), null);
         }
-    }
-
-    private List<ValidationProblem> validate(JsonNode body, String webhook) {
-        var problems = new java.util.ArrayList<ValidationProblem>();
-        try {
-            services.validator().validate(body);
-        } catch (InvalidInputException e) {
-            problems.addAll(e.problems());
-        }
-        if (webhook != null && !webhook.matches("(?i)https?://[^\\s/]+.*")) {
-            problems.add(new ValidationProblem(List.of("query", "fal_webhook"),
-                    "URL scheme should be 'http' or 'https'", "url_scheme"));
-        }
-        return problems;
     }
 
     private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
@@ -127,6 +133,11 @@ public final class SubmitHandler {
         services.publisher().send(Records.job(job)).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (idempotencyScope != null) {
                 inFlight.remove(idempotencyScope);
+            }
+            if (error instanceof RecordTooLargeException) {
+                // Retrying cannot help: say so instead of a 503 the client would follow forever.
+                Replies.error(ctx, 413, "The job is larger than the job queue accepts (" + error.getMessage() + ")");
+                return;
             }
             if (error != null) {
                 LOG.warn("job {} not stored in Kafka: {}", job.requestId(), error.toString());

@@ -1,24 +1,29 @@
 package org.ltxfleet.common.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.URISyntaxException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
+import org.ltxfleet.common.json.Json;
 import java.util.stream.Collectors;
 
 /**
  * Reads typed fields out of one JSON object and collects every problem instead of stopping at the
  * first, with pydantic's message and type names so fal clients show them as they do for fal.
- * An absent or {@code null} optional field takes its default.
+ * An absent or {@code null} optional field takes its default. Lengths count code points, as
+ * pydantic does (an emoji is one character). The reader remembers which fields it read, so the
+ * object can be reduced to them ({@link #readFields}).
  */
 final class FieldReader {
 
     private final JsonNode object;
     private final List<Object> path;
     private final List<ValidationProblem> problems;
+    /** The fields read so far, with the value to keep for each (a nested list may replace its own). */
+    private final Map<String, JsonNode> read = new LinkedHashMap<>();
 
     FieldReader(JsonNode object, List<Object> path, List<ValidationProblem> problems) {
         this.object = object;
@@ -34,8 +39,29 @@ final class FieldReader {
     }
 
     JsonNode raw(String field) {
-        JsonNode node = object.get(field);
+        JsonNode node = node(field);
         return node == null || node.isNull() ? null : node;
+    }
+
+    /** The field's node as sent ({@code null} when absent), remembered as read. */
+    private JsonNode node(String field) {
+        JsonNode node = object.get(field);
+        if (node != null) {
+            read.putIfAbsent(field, node);
+        }
+        return node;
+    }
+
+    /** Keeps {@code value} for {@code field} in {@link #readFields} instead of the node as sent. */
+    void keep(String field, JsonNode value) {
+        read.put(field, value);
+    }
+
+    /** A new object with only the fields read, in the order they were read. */
+    ObjectNode readFields() {
+        ObjectNode fields = Json.object();
+        read.forEach(fields::set);
+        return fields;
     }
 
     void problem(String field, String msg, String type) {
@@ -54,11 +80,15 @@ final class FieldReader {
         return full;
     }
 
-    /** A required string; blank strings count as missing. */
+    /** A required string; blank strings count as missing, {@code null} is not a string. */
     String requiredString(String field, int maxLength) {
-        JsonNode node = object.get(field);
+        JsonNode node = node(field);
         if (node == null) {
             problem(field, "Field required", "missing");
+            return null;
+        }
+        if (node.isNull()) {
+            problem(field, "Input should be a valid string", "string_type");
             return null;
         }
         String value = string(field, null, maxLength);
@@ -79,33 +109,23 @@ final class FieldReader {
             return fallback;
         }
         String value = node.textValue();
-        if (value.length() > maxLength) {
+        if (value.codePointCount(0, value.length()) > maxLength) {
             problem(field, "String should have at most " + maxLength + " characters", "string_too_long");
             return fallback;
         }
         return value;
     }
 
-    /** A required http(s) URL with a host. */
+    /** An http(s) URL that can be connected to (see {@link HttpUrls}); required or optional. */
     String httpUrl(String field, boolean required) {
         String value = required ? requiredString(field, 2048) : string(field, null, 2048);
         if (value == null) {
             return null;
         }
         try {
-            URI uri = new URI(value.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                problem(field, "URL scheme should be 'http' or 'https'", "url_scheme");
-                return null;
-            }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                problem(field, "Input should be a valid URL, empty host", "url_parsing");
-                return null;
-            }
-            return uri.toString();
-        } catch (URISyntaxException e) {
-            problem(field, "Input should be a valid URL, " + e.getReason(), "url_parsing");
+            return HttpUrls.parse(value).toString();
+        } catch (HttpUrls.InvalidUrlException e) {
+            problem(field, e.problem().msg(), e.problem().type());
             return null;
         }
     }

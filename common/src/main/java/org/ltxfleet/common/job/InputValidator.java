@@ -1,9 +1,12 @@
 package org.ltxfleet.common.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ltxfleet.common.json.Json;
 
 /**
  * Checks a raw input object against every rule of the seed endpoint and builds a
@@ -13,7 +16,11 @@ import java.util.List;
  *
  * <p>Ranges beyond the seed's: {@code learning_rate} must be in (0, 0.01] (higher rates diverge
  * for LoRA with AdamW); strings are capped (URLs 2048, prompts 2000, trigger phrase 200 characters)
- * so one request cannot bloat every event of its job.
+ * so one request cannot bloat every event of its job. Lengths count code points.
+ *
+ * <p>{@link #check} also returns the body reduced to the fields the endpoint reads: what a job
+ * record carries, so a body padded with unknown fields (ignored, as fal ignores them) cannot make
+ * the record too large for Kafka.
  */
 public final class InputValidator {
 
@@ -27,8 +34,17 @@ public final class InputValidator {
     private static final List<String> ASPECTS =
             Arrays.stream(AspectRatio.values()).map(AspectRatio::wireName).toList();
 
+    /** A valid input and the body's known fields, as sent. */
+    public record Checked(TrainingInput input, ObjectNode knownFields) {
+    }
+
     /** Validates the body; throws {@link InvalidInputException} with every problem found. */
     public TrainingInput validate(JsonNode body) {
+        return check(body).input();
+    }
+
+    /** Validates the body and keeps its known fields; throws {@link InvalidInputException} with every problem found. */
+    public Checked check(JsonNode body) {
         var problems = new ArrayList<ValidationProblem>();
         if (body == null || body.isMissingNode() || body.isNull()) {
             throw new InvalidInputException(List.of(ValidationProblem.at(List.of(), "Field required", "missing")));
@@ -64,7 +80,7 @@ public final class InputValidator {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        return input;
+        return new Checked(input, in.readFields());
     }
 
     private static List<ValidationSample> validationSamples(FieldReader in, boolean middleRequired) {
@@ -82,6 +98,7 @@ public final class InputValidator {
             return List.of();
         }
         var samples = new ArrayList<ValidationSample>();
+        ArrayNode kept = Json.mapper().createArrayNode();
         for (int i = 0; i < list.size(); i++) {
             JsonNode item = list.get(i);
             if (!item.isObject()) {
@@ -100,7 +117,9 @@ public final class InputValidator {
                         "Value error, middle_image_url is required when include_middle_keyframe is true", "value_error");
             }
             samples.add(parsed);
+            kept.add(sample.readFields());
         }
+        in.keep("validation", kept);
         return samples;
     }
 }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * A training job on {@link Topics#JOBS} (or {@link Topics#JOBS_LOW} for low priority), keyed by
  * {@code request_id}. This is a public contract:
  * the gateway writes it for HTTP submissions, and users may produce it with their own Kafka
- * producers. {@code input} is the raw request body; workers validate it with the same
+ * producers. {@code input} is the request body's known fields as submitted (the gateway drops
+ * fields the endpoint does not read); workers validate it with the same
  * {@link org.ltxfleet.common.job.InputValidator} as the gateway, so a bad one ends FAILED with a
  * 422 detail. The JSON Schema is {@code docs/schema/job-message.schema.json}.
  */
@@ -38,7 +39,8 @@ public record JobMessage(
         String idempotencyKey,
         @JsonPropertyDescription("Optional hex sha256 of the submitted body, paired with idempotency_key.")
         String bodySha256,
-        @JsonPropertyDescription("The training input exactly as submitted (see the endpoint's input table).")
+        @JsonPropertyDescription("The training input as submitted, known fields only (see the endpoint's input table); "
+                + "unknown fields are ignored.")
         JsonNode input) {
 
     /** The version this code writes. */

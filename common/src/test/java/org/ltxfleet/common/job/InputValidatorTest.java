@@ -255,4 +255,62 @@ class InputValidatorTest {
         assertThat(validator.validate(with("{\"number_of_steps\":100}")).billableUnits()).isEqualTo(100);
         assertThat(validator.validate(with("{\"number_of_steps\":2500}")).billableUnits()).isEqualTo(2500);
     }
+
+    @Test
+    void refusesNullForEveryRequiredField() {
+        ValidationProblem p = onlyProblem(Json.readTree("{\"training_data_url\":null}".getBytes()));
+        assertThat(p.loc()).containsExactly("body", "training_data_url");
+        assertThat(p.type()).isEqualTo("string_type");
+
+        List<ValidationProblem> nested = problems(with(
+                "{\"validation\":[{\"prompt\":null,\"start_image_url\":null,\"end_image_url\":null}]}"));
+        assertThat(nested).extracting(ValidationProblem::loc).containsExactly(
+                List.of("body", "validation", 0, "prompt"),
+                List.of("body", "validation", 0, "start_image_url"),
+                List.of("body", "validation", 0, "end_image_url"));
+        assertThat(nested).extracting(ValidationProblem::type).containsOnly("string_type");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://203.0.113.10:99999/a.zip", "http://203.0.113.10:0/a.zip", "https://example.com:65536/a.zip",
+            "http://example.com:99999999999/a.zip", "http://exa_mple.com/a.zip"})
+    void refusesUrlsThatCannotBeConnectedTo(String url) {
+        ValidationProblem top = onlyProblem(Json.readTree(("{\"training_data_url\":\"" + url + "\"}").getBytes()));
+        assertThat(top.loc()).containsExactly("body", "training_data_url");
+        assertThat(top.type()).isEqualTo("url_parsing");
+
+        List<ValidationProblem> nested = problems(with("{\"include_middle_keyframe\":true,\"validation\":[{\"prompt\":\"p\","
+                + "\"start_image_url\":\"" + url + "\",\"end_image_url\":\"" + url + "\",\"middle_image_url\":\"" + url + "\"}]}"));
+        assertThat(nested).extracting(p -> p.loc().get(3))
+                .containsExactly("start_image_url", "end_image_url", "middle_image_url");
+        assertThat(nested).extracting(ValidationProblem::type).containsOnly("url_parsing");
+    }
+
+    @Test
+    void acceptsExplicitPortsInRange() {
+        assertThat(validator.validate(with("{\"training_data_url\":\"http://203.0.113.10:65535/a.zip\"}"))
+                .trainingDataUrl()).isEqualTo("http://203.0.113.10:65535/a.zip");
+    }
+
+    @Test
+    void countsLengthsInCodePointsAsPydanticDoes() {
+        String emoji = "\uD83D\uDE00";
+        assertThat(validator.validate(with("{\"trigger_phrase\":\"" + emoji.repeat(200) + "\"}")).triggerPhrase())
+                .hasSize(400);
+        ValidationProblem p = onlyProblem(with("{\"trigger_phrase\":\"" + emoji.repeat(201) + "\"}"));
+        assertThat(p.type()).isEqualTo("string_too_long");
+        String prompt = "{\"validation\":[{\"prompt\":\"" + emoji.repeat(InputValidator.MAX_PROMPT)
+                + "\",\"start_image_url\":\"https://a/s.png\",\"end_image_url\":\"https://a/e.png\"}]}";
+        assertThat(validator.validate(with(prompt)).validation()).hasSize(1);
+    }
+
+    @Test
+    void keepsOnlyTheFieldsTheEndpointReads() {
+        var checked = validator.check(with("""
+                {"rank":16,"padding":"%s","validation":[{"prompt":"p","start_image_url":"https://a/s.png",
+                 "end_image_url":"https://a/e.png","extra":[1,2,3]}]}""".formatted("x".repeat(100_000))));
+        assertThat(checked.knownFields().toString()).doesNotContain("padding", "extra").hasSizeLessThan(300);
+        assertThat(checked.knownFields().get("rank").asInt()).isEqualTo(16);
+        assertThat(validator.validate(checked.knownFields())).isEqualTo(checked.input());
+    }
 }

@@ -184,7 +184,10 @@ class GatewayIT {
             "{\"training_data_url\":\"https://x/y.zip\",\"validation_aspect_ratio\":1}|validation_aspect_ratio|literal_error",
             "{\"training_data_url\":\"https://x/y.zip\",\"stg_scale\":4}|stg_scale|less_than_equal",
             "{\"training_data_url\":\"https://x/y.zip\",\"debug_dataset\":[]}|debug_dataset|bool_type",
-            "{\"training_data_url\":\"https://x/y.zip\",\"trigger_phrase\":{}}|trigger_phrase|string_type"})
+            "{\"training_data_url\":\"https://x/y.zip\",\"trigger_phrase\":{}}|trigger_phrase|string_type",
+            "{\"training_data_url\":null}|training_data_url|string_type",
+            "{\"training_data_url\":\"http://203.0.113.10:99999/\"}|training_data_url|url_parsing",
+            "{\"training_data_url\":\"http://203.0.113.10:0/\"}|training_data_url|url_parsing"})
     void everyRuleAnswers422NamingTheField(String body, String field, String type) throws Exception {
         var reply = client.submit(body);
         assertThat(reply.status()).isEqualTo(422);
@@ -204,6 +207,42 @@ class GatewayIT {
         reply.body().get("detail").forEach(p -> locs.add(p.get("loc").toString()));
         assertThat(locs).containsExactly("[\"body\",\"validation\",0,\"end_image_url\"]",
                 "[\"body\",\"validation\",0,\"middle_image_url\"]");
+    }
+
+    @Test
+    void unusableUrlsAnywhereAnswer422NamingTheirPlace() throws Exception {
+        var reply = client.submit("""
+                {"training_data_url":"https://x/y.zip","include_middle_keyframe":true,
+                 "validation":[{"prompt":null,"start_image_url":"http://x:0/s.png","end_image_url":null,
+                                "middle_image_url":"http://x:70000/m.png"}]}""");
+        assertThat(reply.status()).isEqualTo(422);
+        List<String> locs = new ArrayList<>();
+        reply.body().get("detail").forEach(p -> locs.add(p.get("loc").toString()));
+        assertThat(locs).containsExactly("[\"body\",\"validation\",0,\"prompt\"]",
+                "[\"body\",\"validation\",0,\"start_image_url\"]", "[\"body\",\"validation\",0,\"end_image_url\"]",
+                "[\"body\",\"validation\",0,\"middle_image_url\"]");
+
+        var webhook = raw("POST", "/" + GatewaySettings.ENDPOINT_ID + "?fal_webhook=http://203.0.113.10:99999/hook",
+                VALID, "application/json");
+        assertJsonError(webhook, 422);
+        assertThat(webhook.body()).contains("[\"query\",\"fal_webhook\"]", "invalid port");
+    }
+
+    @Test
+    void dataAfterTheJsonValueIsMalformed() throws Exception {
+        assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, VALID + "xyz", "application/json"), 400);
+        assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, VALID + VALID, "application/json"), 400);
+    }
+
+    @Test
+    void aBodyJustUnderTheLimitIsAcceptedAndItsJobHoldsOnlyKnownFields() throws Exception {
+        String padding = "x".repeat((int) stack.gateway().services().settings().bodyLimit() - VALID.length() - 100);
+        String body = VALID.replace("}", ",\"padding\":\"" + padding + "\"}");
+        var reply = raw("POST", "/" + GatewaySettings.ENDPOINT_ID, body, "application/json");
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        JobMessage job = readJob(Json.readTree(reply.body().getBytes()).get("request_id").asText());
+        assertThat(job.input().has("padding")).isFalse();
+        assertThat(job.input().get("number_of_steps").asInt()).isEqualTo(100);
     }
 
     @Test
