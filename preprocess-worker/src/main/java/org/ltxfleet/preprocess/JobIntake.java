@@ -1,6 +1,5 @@
 package org.ltxfleet.preprocess;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a job off {@code ltx.jobs}: skips canceled ones, validates the input with the gateway's
  * validator (jobs may come straight from users' producers), announces the stage and hands it to
- * the preprocessing. Every path ends with a durable event before the offset is committed.
+ * the preprocessing. Every path ends with a durable event before the offset is committed. A job
+ * canceled while it runs is stopped where it is (download, extraction, decoding, encoding) and
+ * ends CANCELED.
  */
 final class JobIntake implements StageConsumer.Handler {
 
@@ -43,7 +44,7 @@ final class JobIntake implements StageConsumer.Handler {
     }
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record) throws IOException, InterruptedException {
+    public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
         JobMessage job;
         try {
             job = Json.fromBytes(record.value(), JobMessage.class);
@@ -54,7 +55,7 @@ final class JobIntake implements StageConsumer.Handler {
             return;
         }
         if (cancellations.isCanceled(job.requestId())) {
-            events.emit(job.requestId(), job.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
+            canceled(job);
             return;
         }
         TrainingInput input;
@@ -70,23 +71,46 @@ final class JobIntake implements StageConsumer.Handler {
         preprocess(job, input);
     }
 
-    private void preprocess(JobMessage job, TrainingInput input) throws IOException, InterruptedException {
+    private void preprocess(JobMessage job, TrainingInput input) throws Exception {
         events.emit(job.requestId(), job.keyId(), EventType.LOG, new Payloads.Log("INFO",
                 "preprocess: " + input.numberOfFrames() + " frames at " + input.frameRate() + " fps, "
                         + input.bucket().width() + "x" + input.bucket().height(), Payloads.STAGE_PREPROCESS));
         Path work = Files.createTempDirectory("preprocess-" + job.requestId());
         try {
-            var result = dataset.run(job, input, work);
+            DatasetJob.Result result;
+            // A cancel interrupts the download, extraction, decoding or encoding where it is.
+            try (var cancel = cancellations.interruptOnCancel(job.requestId(), Thread.currentThread())) {
+                result = dataset.run(job, input, work);
+            }
+            if (cancellations.isCanceled(job.requestId())) {
+                canceled(job);
+                return;
+            }
             // Written (and acknowledged) before the job's offset is committed: a worker dying after
             // this line leaves at worst a duplicate ready message, which the train worker drops.
             events.send(Records.ready(new ReadyMessage(1, job.requestId(), job.keyId(), job.endpoint(), job.webhookUrl(), input,
                     result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey())));
-        } catch (JobFailedException e) {
-            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
-                    e.errorType(), e.detail(), Payloads.STAGE_PREPROCESS));
+        } catch (Exception e) {
+            if (!cancellations.isCanceled(job.requestId())) {
+                if (e instanceof JobFailedException failed) {
+                    events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(failed.statusCode(),
+                            failed.errorType(), failed.detail(), Payloads.STAGE_PREPROCESS));
+                    return;
+                }
+                // An interrupt without a cancellation is a shutdown: the job goes back to the group.
+                throw e;
+            }
+            LOG.info("job {} canceled during preprocessing ({})", job.requestId(), e.toString());
+            canceled(job);
         } finally {
             WorkDirs.deleteQuietly(work);
         }
+    }
+
+    /** Ends a job canceled mid-way; the interrupt that stopped it is cleared so the event can be written. */
+    private void canceled(JobMessage job) {
+        Thread.interrupted();
+        events.emit(job.requestId(), job.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +25,8 @@ import org.ltxfleet.preprocess.video.WindowPlanner;
  * and bucket, split at scene cuts when it is longer than the threshold, and cut into windows with
  * their captions, several clips at once (bounded). Samples stream to the sink as they are made
  * (it must be thread-safe); an undecodable clip is skipped and reported; a job left without any
- * sample fails with "no usable training data" (422, billed 0).
+ * sample fails with "no usable training data" (422, billed 0). An interrupt (a cancellation or a
+ * shutdown) stops extraction and every clip's decoding within a frame.
  */
 public final class DatasetPreparer {
 
@@ -43,6 +45,9 @@ public final class DatasetPreparer {
         try {
             var futures = new ArrayList<Future<ClipReport>>();
             for (ClipEntry clip : archive.clips()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("preprocessing interrupted while extracting clips");
+                }
                 Path file = archive.extract(clip.videoEntry(), workDir.resolve(clip.name() + extension(clip)));
                 String caption = Captions.of(input.triggerPhrase(),
                         clip.captionEntry() == null ? null : archive.readCaption(clip.captionEntry()));
@@ -77,8 +82,12 @@ public final class DatasetPreparer {
             var planner = new WindowPlanner(input.numberOfFrames(), input.autoScaleInput(),
                     settings.maxWindowsPerClip(),
                     window -> sink.accept(new Sample(clip.name(), clip.videoEntry(), windows[0]++, window, caption)));
-            ClipDecoder.decode(file, input.frameRate(), input.bucket(),
-                    frame -> planner.accept(frame, split && detector.accept(frame)));
+            ClipDecoder.decode(file, input.frameRate(), input.bucket(), frame -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("decoding of " + clip.videoEntry() + " interrupted");
+                }
+                planner.accept(frame, split && detector.accept(frame));
+            });
             planner.finish();
             int scenes = split ? detector.cuts().size() + 1 : 1;
             log.accept(clip.videoEntry() + ": " + windows[0] + " sample(s) from " + scenes + " scene(s)"
@@ -88,8 +97,10 @@ public final class DatasetPreparer {
             return new ClipReport(clip.name(), clip.videoEntry(), probe.seconds(), scenes, windows[0],
                     planner.dropped(), null);
         } catch (UndecodableClipException e) {
-            log.accept(clip.videoEntry() + ": skipped, " + e.getMessage());
-            return new ClipReport(clip.name(), clip.videoEntry(), 0, 0, 0, List.of(), e.getMessage());
+            // The user knows the clip by its archive entry; the scratch path is ours alone.
+            String error = e.describe(clip.videoEntry());
+            log.accept(clip.videoEntry() + ": skipped, " + error);
+            return new ClipReport(clip.name(), clip.videoEntry(), 0, 0, 0, List.of(), error);
         } finally {
             Files.deleteIfExists(file);
         }

@@ -55,7 +55,7 @@ public final class ValidationKeyframes {
             return ClipDecoder.decodeStill(file, input.validationBucket());
         } catch (UndecodableClipException e) {
             throw JobFailedException.invalidAt(List.of("validation", index, field), "invalid_image",
-                    "The image at " + name + " could not be decoded: " + e.getCause().getMessage());
+                    "The image at " + name + " could not be decoded: " + e.reason());
         }
     }
 }

@@ -1,12 +1,15 @@
 package org.ltxfleet.preprocess.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,11 +145,37 @@ class DatasetPreparerFixtureIT {
 
     @Test
     void failsWithNoUsableTrainingDataWhenNothingDecodes() throws Exception {
-        Path zip = zip(Map.of("broken.mp4", corrupt()), Map.of());
+        Path text = Files.writeString(dir.resolve("not-a-video.txt"), "this is not a video");
+        Path zip = zip(Map.of("broken.mp4", corrupt(), "takes/garbage.mp4", text), Map.of());
         var failure = catchThrowableOfType(JobFailedException.class,
                 () -> prepare(zip, input(""), new ArrayList<>(), null));
         assertThat(failure.statusCode()).isEqualTo(422);
-        assertThat(failure.getMessage()).contains("No usable training data").contains("broken.mp4");
+        assertThat(failure.getMessage()).contains("No usable training data").contains("broken.mp4")
+                .contains("cannot decode takes/garbage.mp4")
+                // the worker's scratch directory is nobody's business
+                .doesNotContain(dir.toString()).doesNotContain("/work/");
+    }
+
+    @Test
+    void anInterruptStopsDecodingAtTheNextFrame() throws Exception {
+        Path zip = zip(Map.of("street.avi", Fixtures.video("vtest.avi")), Map.of());
+        var samples = new CopyOnWriteArrayList<Sample>();
+        Thread caller = Thread.currentThread();
+        Path work = Files.createDirectories(dir.resolve("work"));
+        try (var archive = ArchiveInspector.open(zip, LIMITS)) {
+            // As a cancellation does: the job's thread is interrupted, here once the first sample is out.
+            assertThatThrownBy(() -> new DatasetPreparer(SETTINGS).prepare(archive, input(""), work, sample -> {
+                samples.add(sample);
+                caller.interrupt();
+            }, line -> { })).isInstanceOf(InterruptedException.class);
+        }
+        // The clip's thread deletes its scratch copy when it stops: wait for that, then count.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (var files = Files.list(work)) {
+                return files.findAny().isEmpty();
+            }
+        });
+        assertThat(samples).hasSizeLessThan(3);  // uninterrupted, this clip gives 8
     }
 
     @Test
