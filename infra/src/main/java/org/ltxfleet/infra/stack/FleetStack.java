@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole fleet in one JVM: a real Kafka KRaft broker, a real S3-compatible store (S3Proxy on
  * the filesystem), the gateway and one worker of each stage. Everything lives under the data
- * directory, so a restart keeps every job. Close it to stop, in reverse order of start.
+ * directory, so a restart keeps every job; one stack at a time holds it ({@link DataDirLock}).
+ * Close it to stop, in reverse order of start.
  */
 public final class FleetStack implements AutoCloseable {
 
@@ -53,7 +54,8 @@ public final class FleetStack implements AutoCloseable {
     private FleetStack(StackOptions options) throws Exception {
         try {
             Path dataDir = options.dataDir().toAbsolutePath();
-            Files.createDirectories(dataDir);
+            // First, before any component touches the directory; released last.
+            track(DataDirLock.acquire(dataDir));
             this.kafka = track(EmbeddedKafka.start(dataDir.resolve("kafka"), options.kafkaPort()));
             kafka.createTopics(topicPartitions());
             this.s3 = track(EmbeddedS3.start(dataDir.resolve("s3"), options.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY));
