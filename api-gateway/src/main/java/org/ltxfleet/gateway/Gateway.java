@@ -11,6 +11,7 @@ import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.gateway.auth.ApiKeys;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
@@ -57,17 +58,25 @@ public final class Gateway implements AutoCloseable {
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), SigningKeys.load(webhooks.keysFile()),
-                webhooks, new BillingLedger(settings.bootstrapServers()), new RateLimits(settings.rateLimitPerSecond()));
+                webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond()),
+                new Loops());
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
         try {
-            gateway.background.add(new WebhookDispatcher(settings.bootstrapServers(), projection, services.publisher()));
-            gateway.background.add(new WebhookDeliveryWorker(settings.bootstrapServers(),
-                    new WebhookSigner(services.signingKeys()), services.publisher(), webhooks));
+            services.loops().add(services.projectionConsumer()::health);
+            services.loops().add(services.ledger()::health);
             services.kafkaHealth().checkNow();
             if (!services.projectionConsumer().awaitReady(Duration.ofSeconds(120))) {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
             }
+            // After the replay: the dispatcher looks every ended job up in the projection.
+            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection, services.publisher());
+            var delivery = new WebhookDeliveryWorker(settings.bootstrapServers(),
+                    new WebhookSigner(services.signingKeys()), services.publisher(), webhooks);
+            gateway.background.add(dispatcher);
+            gateway.background.add(delivery);
+            services.loops().add(dispatcher::health);
+            services.loops().add(delivery::health);
             if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {
                 LOG.warn("billing ledger has not caught up after 60 s; usage may be incomplete for a while");
             }

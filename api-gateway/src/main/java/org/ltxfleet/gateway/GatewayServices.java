@@ -5,6 +5,7 @@ import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.gateway.auth.ApiKeys;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
+import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
@@ -16,5 +17,6 @@ import org.ltxfleet.gateway.webhook.WebhookSettings;
 public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProjection projection,
                               ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
                               InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
-                              WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits) {
+                              WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits,
+                              Loops loops) {
 }

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.LoopHealth;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.cancel.CancelHandler;
 import org.ltxfleet.gateway.http.Replies;
@@ -44,7 +45,7 @@ public final class QueueApiVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.route().handler(this::timeRequest);
-        router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, Json.object().put("status", "UP")));
+        router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
 
@@ -75,12 +76,23 @@ public final class QueueApiVerticle extends VerticleBase {
                 .map(HttpServer::actualPort);
     }
 
+    /** Alive unless a loop failed for good (the process then exits; an orchestrator restarts it). */
+    private void live(RoutingContext ctx) {
+        boolean alive = services.loops().all().stream().allMatch(LoopHealth::alive);
+        Replies.json(ctx, alive ? 200 : 503, Json.object().put("status", alive ? "UP" : "DOWN")
+                .set("loops", services.loops().describe()));
+    }
+
+    /** Ready when the projection has caught up, Kafka answers and no loop is failing. */
     private void ready(RoutingContext ctx) {
         boolean projection = services.projectionConsumer().ready();
         boolean kafka = services.kafkaHealth().up();
-        var body = Json.object().put("status", projection && kafka ? "UP" : "DOWN")
+        boolean loops = services.loops().all().stream().allMatch(LoopHealth::healthy);
+        boolean up = projection && kafka && loops;
+        var body = Json.object().put("status", up ? "UP" : "DOWN")
                 .put("projection_caught_up", projection).put("kafka_reachable", kafka);
-        Replies.json(ctx, projection && kafka ? 200 : 503, body);
+        body.set("loops", services.loops().describe());
+        Replies.json(ctx, up ? 200 : 503, body);
     }
 
     private void metrics(RoutingContext ctx) {

@@ -113,14 +113,17 @@ final class JobIntake implements StageConsumer.Handler {
         events.emit(job.requestId(), job.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
     }
 
+    /** Fails the job visibly (500, billed 0); throws while the event cannot be written, and is called again. */
     @Override
     public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
+        JobMessage job;
         try {
-            JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
-            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
-                    Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
-        } catch (RuntimeException e) {
-            LOG.error("could not report the failure of {}", record.key(), e);
+            job = Json.fromBytes(record.value(), JobMessage.class);
+        } catch (UncheckedIOException | NullPointerException e) {
+            LOG.error("giving up on an unreadable job at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return;
         }
+        events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+                Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
     }
 }

@@ -1,6 +1,7 @@
 package org.ltxfleet.preprocess;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.event.Payloads;
@@ -30,11 +31,13 @@ public final class PreprocessWorker {
                 Encoders.of(config.string("model.preset", "tiny")));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
+                StageWorker.options(config, Payloads.STAGE_PREPROCESS, Duration.ofHours(2)),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store());
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */
     public static void main(String[] args) throws InterruptedException {
+        org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
         start(FleetConfig.load(args.length > 0 ? Path.of(args[0]) : null)).runUntilStopped();
     }
 }

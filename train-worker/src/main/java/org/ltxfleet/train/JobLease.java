@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * Who is training a job. A consumer-group rebalance can hand a job's partition to another worker
  * while the first one is still training it (the first keeps going: its partition is paused, not
  * stopped); the lease lets the second see that and wait instead of training the job twice. A lease
- * whose heartbeat is older than {@link #STALE} belongs to a worker that died: the job is taken over
- * from its checkpoint.
+ * that a reader has seen unchanged for {@link #STALE}, by the reader's own monotonic clock, belongs
+ * to a worker that died: the job is taken over from its checkpoint. Liveness never compares the
+ * writer's clock with the reader's, so clock skew between nodes cannot make a live lease look dead
+ * or a dead one live; the cost is that a reader waits up to {@code STALE} after it first looks.
  *
  * <p>Leases are numbered generations, {@code jobs/{id}/lease/00000000.json}, … (worker, heartbeat,
  * released). Taking the job, fresh or over a stale or released holder, means creating the next
@@ -50,14 +52,23 @@ public final class JobLease implements AutoCloseable {
     private final ObjectStore store;
     private final String prefix;
     private final String worker;
+    private final Duration stale;
+    /** Per generation, the content this reader last saw and when it first saw it (System.nanoTime). */
+    private final Map<String, Observation> observed = new java.util.HashMap<>();
     private int generation = -1;
     private volatile boolean lost;
     private ScheduledExecutorService heartbeat;
 
     public JobLease(ObjectStore store, String requestId, String worker) {
+        this(store, requestId, worker, STALE);
+    }
+
+    /** A lease that judges another holder dead after {@code stale} without a change. */
+    public JobLease(ObjectStore store, String requestId, String worker, Duration stale) {
         this.store = store;
         this.prefix = "jobs/" + requestId + "/lease/";
         this.worker = worker + "@" + PROCESS;
+        this.stale = stale;
     }
 
     /**
@@ -138,13 +149,27 @@ public final class JobLease implements AutoCloseable {
             return null;
         }
         JsonNode node = Json.readTree(bytes);
-        Instant beat = Instant.parse(node.path("heartbeat_at").asText(Instant.EPOCH.toString()));
-        boolean live = !node.path("released").asBoolean(false) && Duration.between(beat, Instant.now()).compareTo(STALE) < 0;
-        return new Lease(node.path("worker").asText(), live);
+        String worker = node.path("worker").asText();
+        if (node.path("released").asBoolean(false)) {
+            return new Lease(worker, false);
+        }
+        // Every beat rewrites heartbeat_at: a changed value is a beat, whatever the writer's clock says.
+        String beat = node.path("heartbeat_at").asText();
+        long now = System.nanoTime();
+        Observation seen = observed.get(key);
+        if (seen == null || !seen.beat().equals(beat)) {
+            observed.put(key, new Observation(beat, now));
+            return new Lease(worker, true);
+        }
+        return new Lease(worker, now - seen.sinceNanos() < stale.toNanos());
     }
 
     /** A generation's holder, and whether it is still live (beating, not released). */
     private record Lease(String worker, boolean live) {
+    }
+
+    /** A heartbeat value as this reader first saw it. */
+    private record Observation(String beat, long sinceNanos) {
     }
 
     private void startHeartbeat() {

@@ -1,6 +1,5 @@
 package org.ltxfleet.train;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ final class ReadyIntake implements StageConsumer.Handler {
     }
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record) throws IOException, InterruptedException {
+    public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
         ReadyMessage ready;
         try {
             ready = Json.fromBytes(record.value(), ReadyMessage.class);
@@ -57,7 +56,7 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
     }
 
-    private void train(ReadyMessage ready, JobLease lease) throws IOException, InterruptedException {
+    private void train(ReadyMessage ready, JobLease lease) throws Exception {
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
         Path work = Files.createTempDirectory("train-" + ready.requestId());
@@ -65,7 +64,10 @@ final class ReadyIntake implements StageConsumer.Handler {
             new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), lease).run(ready, work);
         } catch (JobLease.LostException e) {
             // This worker went silent long enough for another to take the job over from its checkpoint.
+            // No commit: the record comes back here and waits on the new holder, so should that one
+            // die as well, the job is taken over again instead of staying IN_PROGRESS for ever.
             LOG.warn("{}: {}; leaving the job to it", ready.requestId(), e.getMessage());
+            throw new StageConsumer.HandedBack(e.getMessage());
         } catch (JobFailedException e) {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
@@ -101,14 +103,17 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
     }
 
+    /** Fails the job visibly (500, billed 0); throws while the event cannot be written, and is called again. */
     @Override
     public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
+        ReadyMessage ready;
         try {
-            ReadyMessage ready = Json.fromBytes(record.value(), ReadyMessage.class);
-            events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
-                    Json.toTree("Training failed: " + lastError.getMessage()), Payloads.STAGE_TRAIN));
-        } catch (RuntimeException e) {
-            LOG.error("could not report the failure of {}", record.key(), e);
+            ready = Json.fromBytes(record.value(), ReadyMessage.class);
+        } catch (UncheckedIOException | NullPointerException e) {
+            LOG.error("giving up on an unreadable dataset message at offset {}", record.offset());
+            return;
         }
+        events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+                Json.toTree("Training failed: " + lastError.getMessage()), Payloads.STAGE_TRAIN));
     }
 }

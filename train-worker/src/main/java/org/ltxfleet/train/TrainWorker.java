@@ -28,11 +28,13 @@ public final class TrainWorker {
         var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
+                StageWorker.options(config, Payloads.STAGE_TRAIN, java.time.Duration.ofHours(24)),
                 (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store());
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */
     public static void main(String[] args) throws InterruptedException {
+        org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
         start(FleetConfig.load(args.length > 0 ? Path.of(args[0]) : null)).runUntilStopped();
     }
 }

@@ -8,30 +8,39 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.BillingRecord;
 import org.ltxfleet.common.kafka.TopicReplayer;
 import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.gateway.projection.JobPhase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Usage per API key, from {@code ltx.billing}. The topic is the durable ledger: this class replays
  * it in full at start-up and counts each request id once, whatever the producers redelivered.
- * Thread-safe.
+ * A charge counts only while its job's first terminal event is not a failure or a cancellation
+ * (status, webhook and usage agree on that one outcome): a charge for a job that ended otherwise
+ * is never billed, and logged. Thread-safe.
  */
 public final class BillingLedger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BillingLedger.class);
 
     private final Map<String, BillingRecord> charges = new ConcurrentHashMap<>();
+    private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
+    private final Function<String, Optional<JobPhase>> outcomes;
     private final TopicReplayer reader;
 
-    /** Starts replaying the billing topic in the background. */
-    public BillingLedger(String bootstrapServers) {
+    /** Starts replaying the billing topic in the background; {@code outcomes} gives a job's first outcome. */
+    public BillingLedger(String bootstrapServers, Function<String, Optional<JobPhase>> outcomes) {
+        this.outcomes = outcomes;
         this.reader = new TopicReplayer(bootstrapServers, "gateway-ledger", List.of(Topics.BILLING), this::record);
     }
 
@@ -46,13 +55,27 @@ public final class BillingLedger implements AutoCloseable {
     public List<DayUsage> usage(String keyId, Instant from, Instant to) {
         var days = new TreeMap<LocalDate, DayUsage>();
         for (BillingRecord charge : charges.values()) {
-            if (keyId.equals(charge.keyId()) && !charge.time().isBefore(from) && charge.time().isBefore(to)) {
+            if (keyId.equals(charge.keyId()) && !charge.time().isBefore(from) && charge.time().isBefore(to)
+                    && billable(charge)) {
                 LocalDate day = charge.time().atOffset(ZoneOffset.UTC).toLocalDate();
                 days.merge(day, new DayUsage(day, 0, 0, BigDecimal.ZERO).plus(charge),
                         (a, b) -> a.plus(charge));
             }
         }
         return List.copyOf(days.values());
+    }
+
+    /** False for a charge whose job ended by a failure or a cancellation first. */
+    private boolean billable(BillingRecord charge) {
+        Optional<JobPhase> outcome = outcomes.apply(charge.requestId());
+        if (outcome.isEmpty() || outcome.get() == JobPhase.COMPLETED) {
+            return true;
+        }
+        if (refusedLogged.add(charge.requestId())) {
+            LOG.warn("not billing {}: its job ended {} before the charge of {} units came", charge.requestId(),
+                    outcome.get(), charge.units());
+        }
+        return false;
     }
 
     /** Whether the ledger has read every charge that existed at start-up. */
@@ -75,6 +98,11 @@ public final class BillingLedger implements AutoCloseable {
             LOG.warn("skipping malformed billing record at {}-{}@{}", record.topic(), record.partition(),
                     record.offset());
         }
+    }
+
+    /** The health of the reader's loop. */
+    public org.ltxfleet.common.kafka.LoopHealth health() {
+        return reader.health();
     }
 
     @Override

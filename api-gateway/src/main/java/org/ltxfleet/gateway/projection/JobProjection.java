@@ -90,6 +90,16 @@ public final class JobProjection {
         return Optional.of(state.snapshot());
     }
 
+    /** How the job ended by its first terminal event, whoever owns it; empty while it runs or is unknown. */
+    public Optional<JobPhase> outcome(String requestId) {
+        JobState state = jobs.get(requestId);
+        if (state == null) {
+            return Optional.empty();
+        }
+        JobPhase phase = state.phase();
+        return phase.terminal() ? Optional.of(phase) : Optional.empty();
+    }
+
     /** How many queued jobs are ahead of this one (0 = next), or -1 when it is not queued. */
     public int queuePosition(String requestId) {
         Long seq = queueSeq.get(requestId);

@@ -106,6 +106,10 @@ final class JobState {
         }
     }
 
+    synchronized JobPhase phase() {
+        return phase;
+    }
+
     synchronized boolean queued() {
         return submitted && phase == JobPhase.IN_QUEUE;
     }

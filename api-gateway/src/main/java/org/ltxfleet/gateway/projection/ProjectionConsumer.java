@@ -58,6 +58,11 @@ public final class ProjectionConsumer implements AutoCloseable {
         }
     }
 
+    /** The health of the reader's loop. */
+    public org.ltxfleet.common.kafka.LoopHealth health() {
+        return reader.health();
+    }
+
     @Override
     public void close() {
         reader.close();

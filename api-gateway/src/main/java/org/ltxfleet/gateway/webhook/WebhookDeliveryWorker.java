@@ -63,7 +63,7 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
         consumer.subscribe(topics);
         while (running()) {
             resumeDue();
-            processBatch(consumer.poll(Duration.ofMillis(200)));
+            processBatch(poll(Duration.ofMillis(200)));
         }
     }
 

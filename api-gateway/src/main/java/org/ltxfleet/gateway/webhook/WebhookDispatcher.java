@@ -62,7 +62,7 @@ public final class WebhookDispatcher extends ConsumerLoop {
         consumer.subscribe(List.of(Topics.EVENTS));
         while (running()) {
             var sends = new ArrayList<CompletableFuture<?>>();
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(500))) {
                 dispatch(record).ifPresent(d -> sends.add(publisher.send(Records.webhook(Topics.WEBHOOKS, d))));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -88,16 +88,26 @@ public final class WebhookDispatcher extends ConsumerLoop {
         return Optional.of(newDelivery(job.get()));
     }
 
-    /** This consumer may be ahead of the projection: wait for it to see the end. */
+    /**
+     * This consumer may be ahead of the projection (both read {@code ltx.events}, each at its own
+     * pace): wait for it to see the end, however long that takes; the offset is not committed
+     * meanwhile, so a gateway stopped while waiting leaves the event to the next one.
+     */
     private Optional<JobSnapshot> awaitEnded(JobEvent event) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
+        long started = System.nanoTime();
+        long warnAt = started + TimeUnit.SECONDS.toNanos(10);
+        while (running()) {
             Optional<JobSnapshot> job = projection.find(event.requestId(), event.keyId());
             if (job.isPresent() && job.get().phase().terminal()) {
                 return job;
             }
+            if (System.nanoTime() > warnAt) {
+                LOG.warn("job {} ended {} s ago by the event log, but the projection has not seen it yet; waiting",
+                        event.requestId(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+                warnAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            }
             Thread.sleep(50);
         }
-        LOG.warn("job {} ended but the projection has not seen it after 10 s; no webhook", event.requestId());
-        return Optional.empty();
+        throw new InterruptedException("stopping before the projection saw the end of " + event.requestId());
     }
 }

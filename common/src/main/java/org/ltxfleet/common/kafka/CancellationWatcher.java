@@ -79,6 +79,11 @@ public final class CancellationWatcher implements AutoCloseable {
         }
     }
 
+    /** The health of the watcher's reader. */
+    public LoopHealth health() {
+        return reader.health();
+    }
+
     @Override
     public void close() {
         reader.close();

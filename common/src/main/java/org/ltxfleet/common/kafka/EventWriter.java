@@ -1,27 +1,48 @@
 package org.ltxfleet.common.kafka;
 
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a stage's records and waits until Kafka has them (acks=all), so a worker commits a job's
- * offset only after its outcome is durable. Thread-safe.
+ * offset only after its outcome is durable. A broker outage pauses the writer (and so the job
+ * that writes) instead of failing it: a write that times out or meets a retriable error is tried
+ * again with back-off for up to {@link #DEFAULT_OUTAGE_TOLERANCE}, after which it throws. A record
+ * written again after a timeout may land twice; readers tolerate that (events carry their id, the
+ * ledger counts one charge per job). Thread-safe.
  */
 public final class EventWriter implements AutoCloseable {
 
+    /** How long a write waits out a broker outage before the job fails. */
+    public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofMinutes(10);
+    private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
+    private static final IntervalFunction BACKOFF =
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofSeconds(30));
+
     private final KafkaProducer<String, byte[]> producer;
     private final String source;
+    private final Duration outageTolerance;
 
     /** A writer whose events name {@code source} (e.g. {@code preprocess-worker/host}). */
     public EventWriter(String bootstrapServers, String source) {
+        this(bootstrapServers, source, DEFAULT_OUTAGE_TOLERANCE);
+    }
+
+    /** A writer that waits out a broker outage of up to {@code outageTolerance}. */
+    public EventWriter(String bootstrapServers, String source, Duration outageTolerance) {
         this.producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, source.replace('/', '-')));
         this.source = source;
+        this.outageTolerance = outageTolerance;
     }
 
     /** Writes one event of a job and waits for it to be durable. */
@@ -31,15 +52,37 @@ public final class EventWriter implements AutoCloseable {
         return event;
     }
 
-    /** Writes any record and waits for it to be durable. */
+    /** Writes any record and waits for it to be durable, through an outage of up to the tolerance. */
     public void send(ProducerRecord<String, byte[]> record) {
+        long deadline = System.nanoTime() + outageTolerance.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.send(record).get(30, TimeUnit.SECONDS);
+                if (attempt > 1) {
+                    LOG.info("wrote to {} after {} attempts", record.topic(), attempt);
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
+            } catch (ExecutionException | TimeoutException e) {
+                boolean transientFailure = e instanceof TimeoutException || e.getCause() instanceof RetriableException;
+                long wait = BACKOFF.apply(attempt);
+                if (!transientFailure || System.nanoTime() + wait * 1_000_000 > deadline) {
+                    throw new IllegalStateException("could not write to " + record.topic() + ": " + e, e);
+                }
+                LOG.warn("could not write to {} yet ({}); trying again in {} ms", record.topic(), e.getCause(), wait);
+                pause(wait, record.topic());
+            }
+        }
+    }
+
+    private static void pause(long millis, String topic) {
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not write to " + record.topic() + ": " + e, e);
+            throw new IllegalStateException("interrupted while waiting to write to " + topic, e);
         }
     }
 

@@ -58,6 +58,9 @@ public final class KafkaSettings {
         // Billing and results may be written in transactions; never read aborted ones.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        // A member that dies (kill -9, a lost node) hands its partitions on after 10 s, not 45.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         return p;
     }
 }

@@ -2,6 +2,7 @@ package org.ltxfleet.common.kafka;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,6 @@ public final class StageWorker implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
-    /** How often a failing job is retried before it is failed visibly. */
-    private static final int MAX_ATTEMPTS = 3;
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
@@ -30,12 +29,12 @@ public final class StageWorker implements AutoCloseable {
     private final List<AutoCloseable> resources;
 
     private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
-                        HandlerFactory factory, List<AutoCloseable> resources) {
+                        StageConsumer.Options options, HandlerFactory factory, List<AutoCloseable> resources) {
         this.resources = resources;
         this.events = new EventWriter(bootstrap, stage + "-worker/" + name);
         this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
         this.consumer = new StageConsumer(bootstrap, topics, group, stage + "-" + name,
-                factory.create(events, cancellations), MAX_ATTEMPTS);
+                factory.create(events, cancellations), options);
     }
 
     /**
@@ -43,8 +42,24 @@ public final class StageWorker implements AutoCloseable {
      * priority first; {@code resources} (clients the handler uses) are closed after the consumer stops.
      */
     public static StageWorker start(String bootstrap, String stage, List<String> topics, String group, String name,
-                                    HandlerFactory factory, AutoCloseable... resources) {
-        return new StageWorker(bootstrap, stage, topics, group, name, factory, List.of(resources));
+                                    StageConsumer.Options options, HandlerFactory factory, AutoCloseable... resources) {
+        return new StageWorker(bootstrap, stage, topics, group, name, options, factory, List.of(resources));
+    }
+
+    /**
+     * A stage's retry and time-limit settings: {@code worker.max.attempts} (3, crashes of the
+     * worker included) and {@code <stage>.job.time.limit.minutes}.
+     */
+    public static StageConsumer.Options options(org.ltxfleet.common.config.FleetConfig config, String stage,
+                                                Duration defaultTimeLimit) {
+        return new StageConsumer.Options(config.integer("worker.max.attempts", 3),
+                Duration.ofMinutes(config.longValue(stage + ".job.time.limit.minutes", defaultTimeLimit.toMinutes())),
+                Duration.ofSeconds(2));
+    }
+
+    /** The health of the worker's loops: its stage consumer and its cancellation watcher. */
+    public List<LoopHealth> health() {
+        return List.of(consumer.health(), cancellations.health());
     }
 
     /** A name unique to this process: host name and pid. */

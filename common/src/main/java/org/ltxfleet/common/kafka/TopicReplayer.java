@@ -2,6 +2,7 @@ package org.ltxfleet.common.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,13 +16,19 @@ import org.apache.kafka.common.TopicPartition;
  * Reads whole topics from the beginning, then follows them, in a background thread: for state
  * that every process needs in full (the gateway's projection, the workers' cancellations), so no
  * consumer group and no committed offsets. Ready once it has read everything that existed when it
- * started. The record callback runs on the reader's thread and must not throw for bad input.
+ * started. The record callback runs on the reader's thread and must not throw for bad input. After
+ * a transient failure it resumes at the record after the last one it handed on: nothing is read
+ * twice, nothing skipped.
  */
 public final class TopicReplayer extends ConsumerLoop {
 
     private final List<String> topics;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** The next offset to read per partition; only the loop's thread touches it. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** The end offsets at start-up: caught up once they are read. */
+    private Map<TopicPartition, Long> ends;
 
     /** Starts replaying {@code topics} into {@code onRecord}. */
     public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
@@ -46,10 +53,23 @@ public final class TopicReplayer extends ConsumerLoop {
     protected void loop() {
         List<TopicPartition> partitions = partitions();
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        // From the beginning the first time; after a recovered failure, from where it had got to.
+        for (TopicPartition partition : partitions) {
+            Long next = positions.get(partition);
+            if (next == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, next);
+            }
+        }
+        if (ends == null) {
+            ends = consumer.endOffsets(partitions);
+        }
         while (running()) {
-            consumer.poll(Duration.ofMillis(200)).forEach(onRecord);
+            for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(200))) {
+                onRecord.accept(record);
+                positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            }
             if (caughtUp.getCount() > 0 && reached(ends)) {
                 caughtUp.countDown();
             }

@@ -17,6 +17,8 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console.step("starting the embedded stack in " + stack.dataDir.toAbsolutePath());
+        // Wrong credentials or settings cannot heal: exit non-zero instead of serving half a fleet.
+        org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
         FleetStack fleet = Console.startStack(stack.options());
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -150,6 +150,27 @@ class LifecycleIT {
     }
 
     @Test
+    void aChargeForAJobThatFailedFirstIsNeverBilled() throws Exception {
+        String failed = submit("fail");
+        awaitDone(failed);
+        String keyId = stack.apiKey().split(":")[0];
+        Instant when = Instant.parse("2026-04-01T12:00:00Z");
+        // A charge that came anyway (a second worker that finished the job after its first end).
+        try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(stack.kafkaBootstrap(), "late"))) {
+            producer.send(Records.billing(BillingRecord.of(failed, keyId, "e", 500, when))).get();
+            producer.send(Records.billing(BillingRecord.of("job-unknown-to-events", keyId, "e", 100, when))).get();
+        }
+        String url = "/v1/usage?from=2026-04-01&to=2026-04-02";
+        JsonNode usage = await().atMost(Duration.ofSeconds(10)).until(() -> Json.readTree(get(url).body().getBytes()),
+                u -> u.get("jobs").asInt() >= 1);
+        Thread.sleep(500);
+        usage = Json.readTree(get(url).body().getBytes());
+        assertThat(usage.get("jobs").asInt()).isEqualTo(1);
+        assertThat(usage.get("units").asLong()).isEqualTo(100);
+        assertThat(client.status(failed, false).body().get("state").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
     void failedAndCanceledJobsAreNeverBilled() throws Exception {
         awaitDone(submit("fail"));
         String slow = submit("slow");

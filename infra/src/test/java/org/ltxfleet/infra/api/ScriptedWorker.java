@@ -28,7 +28,9 @@ final class ScriptedWorker {
 
     /** Starts the scripted pipeline; close it to stop. */
     static StageWorker start(String bootstrap) {
-        return StageWorker.start(bootstrap, "scripted", Topics.jobTopics(), "scripted-worker", "test", Script::new);
+        return StageWorker.start(bootstrap, "scripted", Topics.jobTopics(), "scripted-worker", "test",
+                new org.ltxfleet.common.kafka.StageConsumer.Options(3, java.time.Duration.ofMinutes(5),
+                        java.time.Duration.ofSeconds(1)), Script::new);
     }
 
     private record Script(EventWriter events, CancellationWatcher cancellations) implements StageConsumer.Handler {
@@ -70,7 +72,9 @@ final class ScriptedWorker {
 
         @Override
         public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
-            throw new IllegalStateException("scripted worker failed", lastError);
+            JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+                    Json.toTree("scripted worker failed: " + lastError.getMessage()), "train"));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.ltxfleet.train.JobLease;
 class JobLeaseIT {
 
     private static final int CONTENDERS = 4;
+    private static final Duration STALE = Duration.ofSeconds(1);
 
     @TempDir
     static Path dir;
@@ -98,17 +100,50 @@ class JobLeaseIT {
         }
     }
 
+    @Test
+    void aBeatingHolderStaysLiveHoweverFarBehindItsClockIs() throws Exception {
+        Instant skewed = Instant.now().minusSeconds(600);
+        try (var waiter = new JobLease(store, "behind", "waiter", STALE)) {
+            long until = System.nanoTime() + 3 * STALE.toNanos();
+            for (int beat = 0; System.nanoTime() < until; beat++) {
+                // The holder's clock is ten minutes behind ours, but it beats every 200 ms.
+                store.put(generation("behind", 0), Json.toBytes(Map.of("worker", "slow-clock@1",
+                        "heartbeat_at", skewed.plusMillis(200L * beat).toString())), "application/json");
+                assertThat(waiter.acquire()).isEqualTo("slow-clock@1");
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    void aSilentHolderIsTakenOverHoweverFarAheadItsClockIs() throws Exception {
+        store.put(generation("ahead", 0), Json.toBytes(Map.of("worker", "fast-clock@1",
+                "heartbeat_at", Instant.now().plusSeconds(600).toString())), "application/json");
+        try (var waiter = new JobLease(store, "ahead", "waiter", STALE)) {
+            assertThat(waiter.acquire()).isEqualTo("fast-clock@1");
+            Thread.sleep(STALE.toMillis() + 200);
+            assertThat(waiter.acquire()).isNull();
+        }
+        assertThat(Json.readTree(store.bytes(generation("ahead", 1))).path("worker").asText()).startsWith("waiter@");
+    }
+
     /** Contenders call acquire at the same moment; returns how many got the lease. */
     private static int race(String job) throws Exception {
         var barrier = new CyclicBarrier(CONTENDERS);
         var leases = new ArrayList<JobLease>();
         var results = new ArrayList<Future<String>>();
         for (int i = 0; i < CONTENDERS; i++) {
-            var lease = new JobLease(store, job, "worker-" + i);
+            var lease = new JobLease(store, job, "worker-" + i, STALE);
             leases.add(lease);
             results.add(pool.submit(() -> {
                 barrier.await();
-                return lease.acquire();
+                String holder = lease.acquire();
+                // A lease nobody renews: each contender waits until it has seen it unchanged for STALE.
+                while (holder != null && holder.startsWith("dead@")) {
+                    Thread.sleep(50);
+                    holder = lease.acquire();
+                }
+                return holder;
             }));
         }
         int winners = 0;

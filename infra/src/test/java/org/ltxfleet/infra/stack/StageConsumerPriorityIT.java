@@ -43,7 +43,7 @@ class StageConsumerPriorityIT {
                 }
             };
             try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.normal", "it.low"), "it-group",
-                    "it", handler, 1)) {
+                    "it", handler, new StageConsumer.Options(1, Duration.ofMinutes(1), Duration.ofSeconds(1)))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 6);
             }
             assertThat(order.subList(0, 3)).allMatch(k -> k.startsWith("normal-"));

@@ -1,0 +1,81 @@
+package org.ltxfleet.infra.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.JobEvent;
+import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.KafkaSettings;
+import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.kafka.WebhookDelivery;
+import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.submit.JobPublisher;
+import org.ltxfleet.gateway.webhook.WebhookDispatcher;
+import org.ltxfleet.infra.stack.EmbeddedKafka;
+
+/**
+ * The dispatcher reads {@code ltx.events} at its own pace, the projection at its own: a job's end
+ * that the dispatcher sees long before the projection does (a gateway replaying a long history, a
+ * slow projection) still gets exactly one webhook delivery.
+ */
+class WebhookDispatchLagIT {
+
+    @Test
+    void anEndTheProjectionSeesLateStillGetsItsWebhook(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
+            var job = new JobMessage(1, "lagging-job", "key-1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(),
+                    "https://hooks.example/x", "normal", null, null, Json.object());
+            JobEvent end = JobEvent.of(job.requestId(), job.keyId(), EventType.FAILED, "it",
+                    new Payloads.Failed(422, "no_usable_data", Json.toTree("nothing usable"), "preprocess"));
+            try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
+                producer.send(Records.event(end)).get();
+            }
+            var projection = new JobProjection();
+            try (var publisher = new JobPublisher(kafka.bootstrapServers(), Duration.ofSeconds(10));
+                 var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection, publisher)) {
+                Thread.sleep(15_000);  // the projection is 15 s behind the dispatcher
+                projection.submitted(job);
+                projection.apply(end);
+                List<WebhookDelivery> deliveries = deliveries(kafka, Duration.ofSeconds(30), 1);
+                assertThat(deliveries).singleElement().satisfies(d -> {
+                    assertThat(d.requestId()).isEqualTo(job.requestId());
+                    assertThat(d.deliveryId()).isEqualTo(WebhookDispatcher.deliveryId(job.requestId()));
+                });
+            }
+        }
+    }
+
+    private static List<WebhookDelivery> deliveries(EmbeddedKafka kafka, Duration within, int expected) {
+        var found = new ArrayList<WebhookDelivery>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(kafka.bootstrapServers(), null, "it"))) {
+            var partition = new TopicPartition(Topics.WEBHOOKS, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long until = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < until && found.size() < expected) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Json.fromBytes(r.value(), WebhookDelivery.class)));
+            }
+            // Anything more would be a second delivery: give it a moment to show up.
+            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Json.fromBytes(r.value(), WebhookDelivery.class)));
+            }
+        }
+        return found;
+    }
+}

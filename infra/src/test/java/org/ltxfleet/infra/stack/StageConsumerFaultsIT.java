@@ -1,0 +1,193 @@
+package org.ltxfleet.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.kafka.KafkaSettings;
+import org.ltxfleet.common.kafka.StageConsumer;
+
+/**
+ * A stage's consumer in the moments fleets live through: a rebalance while a job runs, a broker
+ * that goes away and comes back, an outcome that cannot be written yet, a job over its time limit.
+ * No record is ever dropped.
+ */
+class StageConsumerFaultsIT {
+
+    /** Records what it handled; a key listed in {@code blockers} waits for {@code release}. */
+    static class Recorder implements StageConsumer.Handler {
+        final Set<String> handled = ConcurrentHashMap.newKeySet();
+        final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch blocking = new CountDownLatch(1);
+        final Set<String> blockers = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+            if (blockers.contains(record.key())) {
+                blocking.countDown();
+                release.await();
+            }
+            handled.add(record.key());
+        }
+
+        @Override
+        public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws Exception {
+            gaveUp.add(record.key());
+        }
+    }
+
+    private static void produce(EmbeddedKafka kafka, String topic, int partition, String... keys) throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
+            for (String key : keys) {
+                producer.send(new ProducerRecord<>(topic, partition, key, new byte[0])).get();
+            }
+        }
+    }
+
+    private static StageConsumer.Options options(int maxAttempts, Duration timeLimit) {
+        return new StageConsumer.Options(maxAttempts, timeLimit, Duration.ofMillis(200));
+    }
+
+    @Test
+    void aRebalanceWhileAJobRunsLosesNoQueuedJob(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 4));
+            var recorder = new Recorder();
+            recorder.blockers.add("long");
+            try (var first = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-rebalance", "a",
+                    recorder, options(3, Duration.ofMinutes(5)))) {
+                produce(kafka, "it.jobs", 0, "long");
+                recorder.blocking.await();
+                var queued = new ArrayList<String>();
+                for (int p = 0; p < 4; p++) {
+                    produce(kafka, "it.jobs", p, "queued-" + p);
+                    queued.add("queued-" + p);
+                }
+                // A second member joins while the first is busy: the group rebalances under it.
+                try (var second = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-rebalance", "b",
+                        recorder, options(3, Duration.ofMinutes(5)))) {
+                    Thread.sleep(5000);
+                    recorder.release.countDown();
+                    for (int p = 0; p < 4; p++) {
+                        produce(kafka, "it.jobs", p, "later-" + p);
+                        queued.add("later-" + p);
+                    }
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                            assertThat(recorder.handled).containsAll(queued).contains("long"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBrokerOutageOfSecondsPausesTheStageInsteadOfStoppingIt(@TempDir Path dir) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
+        int port = Integer.parseInt(kafka.bootstrapServers().split(":")[1]);
+        kafka.createTopics(Map.of("it.normal", 2, "it.low", 2));
+        var recorder = new Recorder();
+        try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.normal", "it.low"), "it-outage",
+                "a", recorder, options(3, Duration.ofMinutes(5)))) {
+            produce(kafka, "it.normal", 0, "before");
+            await().atMost(Duration.ofSeconds(30)).until(() -> recorder.handled.contains("before"));
+
+            kafka.close();
+            Thread.sleep(12_000);  // past the 5 s end-offsets timeout of the priority check
+            kafka = EmbeddedKafka.start(dir, port);
+            produce(kafka, "it.low", 1, "after");
+            await().atMost(Duration.ofSeconds(90)).until(() -> recorder.handled.contains("after"));
+            assertThat(consumer.health().up()).isTrue();
+        } finally {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void anOutcomeThatCannotBeWrittenYetIsRetriedBeforeTheOffsetMoves(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var giveUpCalls = new AtomicInteger();
+            var recorder = new Recorder() {
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    if (record.key().equals("failing")) {
+                        throw new IllegalStateException("this job always fails");
+                    }
+                    super.handle(record);
+                }
+
+                @Override
+                public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws Exception {
+                    // The FAILED event cannot be written for a while (a broker outage).
+                    if (giveUpCalls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("could not write to ltx.events: timed out");
+                    }
+                    super.giveUp(record, lastError);
+                }
+            };
+            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-giveup", "a",
+                    recorder, options(2, Duration.ofMinutes(5)))) {
+                produce(kafka, "it.jobs", 0, "failing", "next");
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(recorder.gaveUp).containsExactly("failing");
+            assertThat(giveUpCalls.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aJobHandedBackIsDeliveredAgainUncommittedAndUncounted(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var deliveries = new AtomicInteger();
+            var recorder = new Recorder() {
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    // As a train worker whose lease another worker took over: no outcome, no commit.
+                    if (record.key().equals("contended") && deliveries.incrementAndGet() <= 2) {
+                        throw new StageConsumer.HandedBack("lost the job's lease");
+                    }
+                    super.handle(record);
+                }
+            };
+            // One attempt allowed: hand-backs must not use it up.
+            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-handback", "a",
+                    recorder, options(1, Duration.ofMinutes(5)))) {
+                produce(kafka, "it.jobs", 0, "contended", "next");
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(deliveries.get()).isEqualTo(3);
+            assertThat(recorder.handled).contains("contended");
+            assertThat(recorder.gaveUp).isEmpty();
+        }
+    }
+
+    @Test
+    void aJobOverItsTimeLimitIsGivenUpAndTheNextRuns(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var recorder = new Recorder();
+            recorder.blockers.add("endless");
+            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-limit", "a",
+                    recorder, options(3, Duration.ofSeconds(2)))) {
+                produce(kafka, "it.jobs", 0, "endless", "next");
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(recorder.gaveUp).containsExactly("endless");
+            assertThat(recorder.handled).doesNotContain("endless");
+        }
+    }
+}
