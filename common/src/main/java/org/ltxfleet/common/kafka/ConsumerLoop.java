@@ -127,6 +127,8 @@ public abstract class ConsumerLoop implements AutoCloseable {
                 }
             }
         } finally {
+            // A consumer closed on an interrupted thread cannot leave its group cleanly.
+            Thread.interrupted();
             consumer.close(Duration.ofSeconds(2));
         }
     }
@@ -142,10 +144,14 @@ public abstract class ConsumerLoop implements AutoCloseable {
         } catch (RuntimeException closing) {
             LOG.debug("closing the failed consumer: {}", closing.toString());
         }
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
+        // In slices, so that close() is answered within 100 ms without interrupting the thread.
+        long until = System.nanoTime() + wait * 1_000_000;
+        while (running && System.nanoTime() < until) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException interrupted) {
+                break;
+            }
         }
         consumer = new KafkaConsumer<>(settings);
         return attempt;
@@ -171,7 +177,6 @@ public abstract class ConsumerLoop implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -27,7 +27,7 @@ public final class EventWriter implements AutoCloseable {
     public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
     private static final IntervalFunction BACKOFF =
-            IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofSeconds(30));
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofSeconds(10));
 
     private final KafkaProducer<String, byte[]> producer;
     private final String source;

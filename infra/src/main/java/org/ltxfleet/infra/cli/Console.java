@@ -1,6 +1,7 @@
 package org.ltxfleet.infra.cli;
 
-import java.nio.channels.OverlappingFileLockException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.infra.stack.StackOptions;
 
@@ -24,9 +25,26 @@ final class Console {
         } catch (java.net.BindException e) {
             throw new IllegalStateException("a port is already in use (" + e.getMessage()
                     + "); is another ./fleet running? Stop it or pass --port/--kafka-port/--s3-port", e);
-        } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("another ./fleet is using " + options.dataDir()
-                    + "; stop it or pass --data-dir", e);
         }
+    }
+
+    /**
+     * Keeps a part running until the JVM is asked to stop (SIGTERM, SIGINT), then closes
+     * {@code parts} in reverse order; returns once they are closed.
+     */
+    static void serveUntilStopped(List<AutoCloseable> parts) throws InterruptedException {
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            step("stopping…");
+            for (AutoCloseable part : parts.reversed()) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    System.err.println("fleet: " + part.getClass().getSimpleName() + " did not stop cleanly: " + e);
+                }
+            }
+            stopped.countDown();
+        }, "fleet-shutdown"));
+        stopped.await();
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./fleet}: runs the embedded stack, the demo job, benchmarks and key management. */
 @Command(name = "fleet", mixinStandardHelpOptions = true, version = "ltx-fleet 0.1.0",
         description = "Self-hostable LTX-2.3 keyframe-interpolation LoRA trainer on Kafka and S3.",
-        subcommands = {UpCommand.class, DemoCommand.class, BenchCommand.class, KeysCommand.class,
+        subcommands = {UpCommand.class, DemoCommand.class, KafkaCommand.class, S3Command.class, GatewayCommand.class,
+            WorkerCommand.class, BenchCommand.class, KeysCommand.class,
             WebhooksCommand.class, BaseCommand.class, EvalCommand.class, VaeCommand.class})
 public final class FleetCli {
 

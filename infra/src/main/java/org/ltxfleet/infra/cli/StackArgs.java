@@ -23,8 +23,12 @@ final class StackArgs {
             description = "let workers fetch training data from loopback and private addresses (local use only)")
     boolean allowPrivateUrls;
 
+    @Option(names = "--no-workers",
+            description = "run Kafka, S3 and the gateway only; start workers with ./fleet worker")
+    boolean noWorkers;
+
     StackOptions options() {
         return StackOptions.defaults().withDataDir(dataDir).withPorts(port, kafkaPort, s3Port)
-                .withAllowPrivateUrls(allowPrivateUrls);
+                .withAllowPrivateUrls(allowPrivateUrls).withWorkers(!noWorkers);
     }
 }

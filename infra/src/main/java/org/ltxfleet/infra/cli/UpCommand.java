@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code ./fleet up}: runs the stack and serves the API until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start Kafka, S3, the gateway and one worker per stage in this JVM, and serve the API.")
+        description = "Start Kafka, S3, the gateway and one worker per stage in this JVM, and serve the API; "
+                + "with --no-workers, workers join from their own processes (./fleet worker).")
 final class UpCommand implements Callable<Integer> {
 
     @Mixin

@@ -39,6 +39,11 @@ public final class FleetClient {
         this.endpoint = endpoint;
     }
 
+    /** The API's base URL. */
+    public URI baseUri() {
+        return base;
+    }
+
     /** The app path status and result URLs live under (the endpoint id without its last part). */
     private String appPath() {
         return "/" + endpoint.substring(0, endpoint.lastIndexOf('/'));

@@ -46,11 +46,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one) with its log under {@code dataDir}. */
     public static EmbeddedKafka start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, Map.of());
+    }
+
+    /** {@link #start(Path, int)} with broker settings of the caller's on top of ours. */
+    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerSettings) throws IOException {
         Path logDir = dataDir.toAbsolutePath().resolve("log");
         Files.createDirectories(logDir);
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+        props.putAll(brokerSettings);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             format(logDir);

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ltxfleet.common.config.FleetConfig;
-import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.s3.S3Clients;
 import org.ltxfleet.common.s3.S3Settings;
@@ -24,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole fleet in one JVM: a real Kafka KRaft broker, a real S3-compatible store (S3Proxy on
  * the filesystem), the gateway and one worker of each stage. Everything lives under the data
- * directory, so a restart keeps every job; one stack at a time holds it ({@link DataDirLock}).
- * Close it to stop, in reverse order of start.
+ * directory ({@link StackLayout}), so a restart keeps every job; the broker and the store lock
+ * their directories ({@link DataDirLock}), so one stack at a time runs there, while more
+ * gateways and workers may join it from processes of their own. Close it to stop, in reverse
+ * order of start.
  */
 public final class FleetStack implements AutoCloseable {
 
@@ -40,43 +41,22 @@ public final class FleetStack implements AutoCloseable {
         return partitions;
     }
 
-    /** Credentials of the embedded S3 store; it listens on loopback only. */
-    public static final String S3_ACCESS_KEY = "fleet";
-    public static final String S3_SECRET_KEY = "fleet-dev-secret";
-
     private final List<AutoCloseable> started = new ArrayList<>();
     private final FleetConfig config;
     private final String apiKey;
-    private final EmbeddedKafka kafka;
-    private final EmbeddedS3 s3;
+    private final KafkaPart kafka;
+    private final S3Part s3;
     private final Gateway gateway;
 
     private FleetStack(StackOptions options) throws Exception {
         try {
-            Path dataDir = options.dataDir().toAbsolutePath();
-            // First, before any component touches the directory; released last.
-            track(DataDirLock.acquire(dataDir));
-            this.kafka = track(EmbeddedKafka.start(dataDir.resolve("kafka"), options.kafkaPort()));
-            kafka.createTopics(topicPartitions());
-            this.s3 = track(EmbeddedS3.start(dataDir.resolve("s3"), options.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY));
-            this.apiKey = resolveApiKey(dataDir, options.apiKey());
-            Path keysFile = dataDir.resolve("api-keys.json");
-            ApiKeys.load(keysFile).add(apiKey).save(keysFile);
-            FleetConfig file = FleetConfig.load(dataDir.resolve("fleet.properties"));
-            this.config = file
-                    .with("model.dir", file.string("model.dir", dataDir.resolve("models").toString()))
-                    .with(Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
-                    .with(Settings.S3_ENDPOINT, s3.endpoint().toString())
-                    .with(Settings.S3_ACCESS_KEY, S3_ACCESS_KEY)
-                    .with(Settings.S3_SECRET_KEY, S3_SECRET_KEY)
-                    .with(Settings.S3_PATH_STYLE, "true")
-                    .with(Settings.ALLOW_PRIVATE_URLS, Boolean.toString(options.allowPrivateUrls()))
-                    .with("gateway.port", Integer.toString(options.gatewayPort()))
-                    .with("gateway.keys.file", keysFile.toString())
-                    .with("webhook.keys.file", dataDir.resolve("webhook-keys.json").toString());
-            try (var client = S3Clients.client(S3Settings.from(config))) {
-                S3Clients.ensureBucket(client, S3Settings.from(config).bucket());
-            }
+            var layout = new StackLayout(options.dataDir());
+            // Each part locks its own directory before touching it: one stack per data directory.
+            this.kafka = track(KafkaPart.start(layout, options.kafkaPort()));
+            this.s3 = track(S3Part.start(layout, options.s3Port()));
+            this.apiKey = devKey(layout, options.apiKey());
+            this.config = layout.config(options.allowPrivateUrls())
+                    .with("gateway.port", Integer.toString(options.gatewayPort()));
             this.gateway = track(Gateway.start(config));
             if (options.workers()) {
                 track(PreprocessWorker.start(config.with("worker.name", "embedded")));
@@ -111,12 +91,12 @@ public final class FleetStack implements AutoCloseable {
 
     /** The broker's bootstrap servers, for users' own producers. */
     public String kafkaBootstrap() {
-        return kafka.bootstrapServers();
+        return kafka.kafka().bootstrapServers();
     }
 
     /** The S3 API endpoint. */
     public URI s3Endpoint() {
-        return s3.endpoint();
+        return s3.s3().endpoint();
     }
 
     /** The configuration the services run with. */
@@ -129,6 +109,11 @@ public final class FleetStack implements AutoCloseable {
      * how the demo and the tests hand the workers a dataset or an image.
      */
     public String publish(String key, Path file) {
+        return publish(config, key, file);
+    }
+
+    /** {@link #publish(String, Path)} into the store that {@code config} names. */
+    public static String publish(FleetConfig config, String key, Path file) {
         S3Settings settings = S3Settings.from(config);
         try (var s3 = S3Clients.client(settings); var presigner = S3Clients.presigner(settings)) {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key),
@@ -145,29 +130,31 @@ public final class FleetStack implements AutoCloseable {
 
     /** The running broker, for tests that stop it. */
     public EmbeddedKafka kafka() {
-        return kafka;
+        return kafka.kafka();
     }
 
     /**
-     * The dev key: the one given (e.g. {@code FLEET_API_KEY}), else the one stored in the data
-     * directory by an earlier run, else a new one stored there (owner-readable only).
+     * The dev key, added to the stack's key file: the one given (e.g. {@code FLEET_API_KEY}), else
+     * the one stored in the data directory by an earlier run, else a new one stored there
+     * (owner-readable only).
      */
-    private static String resolveApiKey(Path dataDir, String given) throws IOException {
+    public static String devKey(StackLayout layout, String given) throws IOException {
+        String key;
+        Path stored = layout.root().resolve("dev-api-key");
         if (given != null && !given.isBlank()) {
-            new ApiKeys().add(given.trim());
-            return given.trim();
+            key = given.trim();
+        } else if (Files.exists(stored)) {
+            key = Files.readString(stored).trim();
+        } else {
+            key = ApiKeys.generate();
+            Files.writeString(stored, key + "\n");
+            try {
+                Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                LOG.debug("file system without POSIX permissions; {} keeps default permissions", stored);
+            }
         }
-        Path stored = dataDir.resolve("dev-api-key");
-        if (Files.exists(stored)) {
-            return Files.readString(stored).trim();
-        }
-        String key = ApiKeys.generate();
-        Files.writeString(stored, key + "\n");
-        try {
-            Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            LOG.debug("file system without POSIX permissions; {} keeps default permissions", stored);
-        }
+        ApiKeys.load(layout.apiKeysFile()).add(key).save(layout.apiKeysFile());
         return key;
     }
 
@@ -189,9 +176,9 @@ public final class FleetStack implements AutoCloseable {
         var lines = new LinkedHashMap<String, String>();
         lines.put("API", gatewayUrl().toString());
         lines.put("API key", apiKey);
-        lines.put("Kafka", kafka.bootstrapServers());
-        lines.put("S3", s3.endpoint() + " (bucket " + S3Settings.from(config).bucket() + ", access key "
-                + S3_ACCESS_KEY + ")");
+        lines.put("Kafka", kafkaBootstrap());
+        lines.put("S3", s3Endpoint() + " (bucket " + S3Settings.from(config).bucket() + ", access key "
+                + S3Part.ACCESS_KEY + ")");
         return lines;
     }
 

@@ -77,11 +77,16 @@ final class TestStacks {
      * captions) in the stack's own S3 store.
      */
     static String sampleDataset(FleetStack stack, int clips) throws Exception {
+        return sampleDataset(stack.config(), clips);
+    }
+
+    /** {@link #sampleDataset(FleetStack, int)} in the store that {@code config} names. */
+    static String sampleDataset(org.ltxfleet.common.config.FleetConfig config, int clips) throws Exception {
         Path zip = Files.createTempFile("fleet-it-dataset", ".zip");
         org.ltxfleet.infra.demo.SampleClipGenerator.quietFfmpegLogs();
         org.ltxfleet.infra.demo.SampleClipGenerator.writeDatasetZip(zip, clips, 256, 256, 24, 33, 7);
         try {
-            return stack.publish("it/" + java.util.UUID.randomUUID() + ".zip", zip);
+            return FleetStack.publish(config, "it/" + java.util.UUID.randomUUID() + ".zip", zip);
         } finally {
             Files.deleteIfExists(zip);
         }
@@ -130,10 +135,15 @@ final class TestStacks {
 
     /** Jobs charged to the stack's dev key today, from the gateway's ledger. */
     static int billedToday(FleetStack stack) throws Exception {
+        return billedToday(stack.gatewayUrl(), stack.apiKey());
+    }
+
+    /** Jobs charged to {@code apiKey} today, from the ledger of the gateway at {@code gateway}. */
+    static int billedToday(java.net.URI gateway, String apiKey) throws Exception {
         var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(stack.gatewayUrl() + "/v1/usage?from=" + today + "&to=" + today.plusDays(1)))
-                .header("Authorization", "Key " + stack.apiKey()).build(),
+                        java.net.URI.create(gateway + "/v1/usage?from=" + today + "&to=" + today.plusDays(1)))
+                .header("Authorization", "Key " + apiKey).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         return org.ltxfleet.common.json.Json.readTree(response.body().getBytes()).get("jobs").asInt();
     }

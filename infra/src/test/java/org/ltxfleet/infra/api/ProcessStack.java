@@ -1,0 +1,140 @@
+package org.ltxfleet.infra.api;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.stack.StackLayout;
+
+/**
+ * A stack whose every part is a process of its own, started as a user would with {@code ./fleet
+ * kafka|s3|gateway|worker} (the same main class, with this JVM's class path): for tests that kill
+ * and restart parts.
+ */
+final class ProcessStack implements AutoCloseable {
+
+    static final String API_KEY = "proc-key:proc-secret";
+
+    private final Path dir;
+    private final int kafkaPort;
+    private final int gatewayPort;
+    private final List<Process> processes = new ArrayList<>();
+
+    ProcessStack(Path dir, String settings) throws IOException {
+        this.dir = dir;
+        this.kafkaPort = freePort();
+        this.gatewayPort = freePort();
+        TestStacks.ensureBaseWeights();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("fleet.properties"), "model.dir=" + TestStacks.MODELS.toAbsolutePath()
+                + "\ndownload.attempts=1\n" + settings);
+    }
+
+    /** The stack's layout, for clients that read its addresses. */
+    StackLayout layout() {
+        return new StackLayout(dir);
+    }
+
+    /** A client of the process gateway. */
+    FleetClient client() {
+        return new FleetClient(java.net.URI.create("http://127.0.0.1:" + gatewayPort), API_KEY,
+                GatewaySettings.ENDPOINT_ID);
+    }
+
+    /** Starts the broker (on the same port every time) and waits until it is up. */
+    Process kafka() throws Exception {
+        return start("kafka", "Kafka up", "kafka", "--kafka-port", Integer.toString(kafkaPort));
+    }
+
+    /** Starts the store and waits until it is up. */
+    Process s3() throws Exception {
+        return start("s3", "S3 up", "s3", "--s3-port", "0");
+    }
+
+    /** Starts a gateway and waits until it serves. */
+    Process gateway() throws Exception {
+        return start("gateway", "gateway up", "gateway", "--port", Integer.toString(gatewayPort));
+    }
+
+    /** Starts a worker of {@code stage} named {@code name} and waits until it joined. */
+    Process worker(String stage, String name) throws Exception {
+        return start(name, "joined the stack", "worker", stage, "--name", name, "--allow-private-urls");
+    }
+
+    /** The log of the process named {@code name}. */
+    Path log(String name) {
+        return dir.resolve("logs").resolve(name + ".log");
+    }
+
+    private Process start(String name, String readyLine, String... args) throws Exception {
+        Files.createDirectories(dir.resolve("logs"));
+        Path log = log(name);
+        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--data-dir", dir.toString()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("FLEET_API_KEY", API_KEY);
+        long offset = Files.exists(log) ? Files.size(log) : 0;
+        Process process = builder.start();
+        processes.add(process);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            if (text.length() > offset && text.substring((int) offset).contains(readyLine)) {
+                return process;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + text);
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " did not start within 2 minutes:\n" + Files.readString(log));
+    }
+
+    /** SIGKILL: the process dies at once, without its shutdown hooks. */
+    static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, waiting for a clean stop; returns the exit status. */
+    static int stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops every part, then keeps the logs under {@code target/process-logs/} for a post-mortem. */
+    @Override
+    public void close() throws Exception {
+        for (Process process : processes.reversed()) {
+            if (process.isAlive()) {
+                stop(process);
+            }
+        }
+        Path keep = Files.createDirectories(Path.of("target", "process-logs", dir.getFileName().toString()));
+        try (var logs = Files.list(dir.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
