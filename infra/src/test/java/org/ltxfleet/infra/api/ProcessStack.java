@@ -25,6 +25,7 @@ final class ProcessStack implements AutoCloseable {
     private final int kafkaPort;
     private final int gatewayPort;
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<String, Process> byName = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProcessStack(Path dir, String settings) throws IOException {
         this.dir = dir;
@@ -67,6 +68,11 @@ final class ProcessStack implements AutoCloseable {
         return start(name, "joined the stack", "worker", stage, "--name", name, "--allow-private-urls");
     }
 
+    /** The process last started under {@code name} (a worker's name, or kafka, s3, gateway). */
+    Process process(String name) {
+        return byName.get(name);
+    }
+
     /** The log of the process named {@code name}. */
     Path log(String name) {
         return dir.resolve("logs").resolve(name + ".log");
@@ -86,6 +92,7 @@ final class ProcessStack implements AutoCloseable {
         long offset = Files.exists(log) ? Files.size(log) : 0;
         Process process = builder.start();
         processes.add(process);
+        byName.put(name, process);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             String text = Files.exists(log) ? Files.readString(log) : "";

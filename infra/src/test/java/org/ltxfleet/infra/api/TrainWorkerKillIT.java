@@ -30,7 +30,7 @@ class TrainWorkerKillIT {
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "kill-it"))) {
             Path config = workerConfig(stack, dir);
             var client = TestStacks.client(stack);
-            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 2), 25, 400);
+            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 2), 25, 150);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
             Process first = startWorker(config, dir.resolve("first.log"));
@@ -40,7 +40,7 @@ class TrainWorkerKillIT {
                 first.destroyForcibly().waitFor();
             }
             int reachedBeforeKill = client.status(id, false).body().path("progress").path("done").asInt();
-            assertThat(reachedBeforeKill).isLessThan(400);
+            assertThat(reachedBeforeKill).isLessThan(150);
 
             Process second = startWorker(config, dir.resolve("second.log"));
             try {
@@ -48,11 +48,11 @@ class TrainWorkerKillIT {
                 assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
                 List<String> logs = new ArrayList<>();
                 status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
-                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step (\\d+) of 400")
+                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step (\\d+) of 150")
                         && Integer.parseInt(m.replaceAll("\\D+", " ").trim().split(" ")[0]) >= 40);
                 Path outputConfig = dir.resolve("config.json");
                 client.download(client.result(id).body().get("config_file").get("url").asText(), outputConfig);
-                assertThat(Json.readTree(Files.readAllBytes(outputConfig)).get("steps_trained").asInt()).isEqualTo(400);
+                assertThat(Json.readTree(Files.readAllBytes(outputConfig)).get("steps_trained").asInt()).isEqualTo(150);
                 await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedToday(stack), n -> n == 1);
                 Thread.sleep(1000);
                 assertThat(TestStacks.billedToday(stack)).isEqualTo(1);
@@ -68,7 +68,7 @@ class TrainWorkerKillIT {
         try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "stop-it"))) {
             var client = TestStacks.client(stack);
-            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 300);
+            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 120);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
             var first = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "first")
                     .with("train.checkpoint.every", "1000"));
@@ -81,7 +81,7 @@ class TrainWorkerKillIT {
                 assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("COMPLETED");
                 List<String> logs = new ArrayList<>();
                 status.get("logs").forEach(l -> logs.add(l.get("message").asText()));
-                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step \\d+ of 300")
+                assertThat(logs).anyMatch(m -> m.matches("train: resuming from the checkpoint at step \\d+ of 120")
                         && Integer.parseInt(m.replaceAll("\\D+", " ").trim().split(" ")[0]) >= 20);
             }
         }
