@@ -33,6 +33,11 @@ final class Console {
      * {@code parts} in reverse order; returns once they are closed.
      */
     static void serveUntilStopped(List<AutoCloseable> parts) throws InterruptedException {
+        stopOnShutdown(parts).await();
+    }
+
+    /** Closes {@code parts} in reverse order when the JVM is asked to stop; the latch opens once they are. */
+    static CountDownLatch stopOnShutdown(List<AutoCloseable> parts) {
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             step("stopping…");
@@ -45,6 +50,6 @@ final class Console {
             }
             stopped.countDown();
         }, "fleet-shutdown"));
-        stopped.await();
+        return stopped;
     }
 }

@@ -1,7 +1,7 @@
 package org.ltxfleet.infra.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.ltxfleet.infra.stack.FleetStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,12 +21,7 @@ final class UpCommand implements Callable<Integer> {
         // Wrong credentials or settings cannot heal: exit non-zero instead of serving half a fleet.
         org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
         FleetStack fleet = Console.startStack(stack.options());
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Console.step("stopping…");
-            fleet.close();
-            stopped.countDown();
-        }, "fleet-shutdown"));
+        var stopped = Console.stopOnShutdown(List.of(fleet));
         fleet.describe().forEach((name, value) -> System.out.printf("  %-8s %s%n", name, value));
         System.out.printf("%nTry it:%n  curl -s -H 'Authorization: Key %s' %s/health/ready%n",
                 fleet.apiKey(), fleet.gatewayUrl());
