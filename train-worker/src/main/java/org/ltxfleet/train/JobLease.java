@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobLease implements AutoCloseable {
 
-    static final Duration HEARTBEAT = Duration.ofSeconds(10);
-    static final Duration STALE = Duration.ofSeconds(60);
+    /** The defaults: a beat every 10 s, a holder unchanged for a minute is dead. */
+    public static final Timing DEFAULT_TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
     private static final Logger LOG = LoggerFactory.getLogger(JobLease.class);
     /** Tells two workers of the same name apart (a restarted process reusing its name). */
     private static final String PROCESS = java.util.UUID.randomUUID().toString();
@@ -52,7 +52,7 @@ public final class JobLease implements AutoCloseable {
     private final ObjectStore store;
     private final String prefix;
     private final String worker;
-    private final Duration stale;
+    private final Timing timing;
     /** Per generation, the content this reader last saw and when it first saw it (System.nanoTime). */
     private final Map<String, Observation> observed = new java.util.HashMap<>();
     private int generation = -1;
@@ -60,15 +60,41 @@ public final class JobLease implements AutoCloseable {
     private ScheduledExecutorService heartbeat;
 
     public JobLease(ObjectStore store, String requestId, String worker) {
-        this(store, requestId, worker, STALE);
+        this(store, requestId, worker, DEFAULT_TIMING);
     }
 
-    /** A lease that judges another holder dead after {@code stale} without a change. */
-    public JobLease(ObjectStore store, String requestId, String worker, Duration stale) {
+    /** A lease that beats every {@code timing.heartbeat} and judges another holder dead after {@code timing.stale}. */
+    public JobLease(ObjectStore store, String requestId, String worker, Timing timing) {
         this.store = store;
         this.prefix = "jobs/" + requestId + "/lease/";
         this.worker = worker + "@" + PROCESS;
-        this.stale = stale;
+        this.timing = timing;
+    }
+
+    /**
+     * How often a holder beats and how long a reader waits on an unchanged lease before taking it
+     * over. Every train worker of a fleet must use the same values: a reader's {@code stale} must
+     * cover several of a holder's beats.
+     */
+    public record Timing(Duration heartbeat, Duration stale) {
+        public Timing {
+            if (heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException("train.lease.heartbeat.seconds must be positive, got " + heartbeat.toSeconds());
+            }
+            if (stale.compareTo(heartbeat.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("train.lease.stale.seconds (" + stale.toSeconds() + ") must be at least "
+                        + "3 × train.lease.heartbeat.seconds (" + heartbeat.toSeconds() + "), so a few missed beats are not a death");
+            }
+        }
+
+        public static Timing ofSeconds(long heartbeat, long stale) {
+            return new Timing(Duration.ofSeconds(heartbeat), Duration.ofSeconds(stale));
+        }
+    }
+
+    /** How long a waiting worker sleeps between looks at another holder's lease. */
+    public Duration recheckInterval() {
+        return timing.heartbeat().dividedBy(2);
     }
 
     /**
@@ -161,7 +187,7 @@ public final class JobLease implements AutoCloseable {
             observed.put(key, new Observation(beat, now));
             return new Lease(worker, true);
         }
-        return new Lease(worker, now - seen.sinceNanos() < stale.toNanos());
+        return new Lease(worker, now - seen.sinceNanos() < timing.stale().toNanos());
     }
 
     /** A generation's holder, and whether it is still live (beating, not released). */
@@ -181,7 +207,8 @@ public final class JobLease implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleWithFixedDelay(this::renew, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        long every = timing.heartbeat().toMillis();
+        heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void renew() {
@@ -191,7 +218,7 @@ public final class JobLease implements AutoCloseable {
             LOG.warn("{}; the job thread stops at its next step", e.getMessage());
             throw e; // ends the schedule
         } catch (RuntimeException e) {
-            // Retried at the next beat: STALE allows several misses.
+            // Retried at the next beat: the stale time allows several misses.
             LOG.warn("could not renew the lease {}: {}", prefix, e.getMessage());
         }
     }

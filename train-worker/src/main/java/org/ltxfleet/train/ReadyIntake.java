@@ -49,7 +49,7 @@ final class ReadyIntake implements StageConsumer.Handler {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
             return;
         }
-        try (var lease = new JobLease(parts.store(), ready.requestId(), events.source())) {
+        try (var lease = new JobLease(parts.store(), ready.requestId(), events.source(), parts.settings().lease())) {
             if (awaitLease(ready, lease)) {
                 train(ready, lease);
             }
@@ -99,7 +99,7 @@ final class ReadyIntake implements StageConsumer.Handler {
                 LOG.info("{} is being trained by {}; waiting for it to finish or go silent", ready.requestId(), holder);
                 announced = true;
             }
-            Thread.sleep(JobLease.HEARTBEAT.toMillis() / 2);
+            Thread.sleep(lease.recheckInterval().toMillis());
         }
     }
 

@@ -16,9 +16,10 @@ import org.ltxfleet.common.config.FleetConfig;
  * @param feedForwardLora adapters on the feed-forward too ({@code ff.net.0.proj}, {@code ff.net.2}), besides
  *                        attention; default on for tiny, whose two narrow blocks adapt too little through
  *                        attention alone, off for ltx-2.3 (LTX trainer's own default)
+ * @param lease           heartbeat and stale time of the job lease (the same on every train worker)
  */
 public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights, int checkpointEvery, int previewEvery,
-                            int progressEvery, boolean feedForwardLora) {
+                            int progressEvery, boolean feedForwardLora, JobLease.Timing lease) {
 
     public static TrainSettings from(FleetConfig config) {
         String weights = config.string("model.weights", "");
@@ -29,6 +30,8 @@ public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights
                 config.integer("train.checkpoint.every", 50),
                 config.integer("train.preview.every", 500),
                 config.integer("train.progress.every", 5),
-                config.bool("train.lora.feed.forward", "tiny".equals(preset)));
+                config.bool("train.lora.feed.forward", "tiny".equals(preset)),
+                JobLease.Timing.ofSeconds(config.integer("train.lease.heartbeat.seconds", 10),
+                        config.integer("train.lease.stale.seconds", 60)));
     }
 }

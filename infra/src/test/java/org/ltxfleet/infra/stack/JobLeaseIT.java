@@ -26,7 +26,8 @@ import org.ltxfleet.train.JobLease;
 class JobLeaseIT {
 
     private static final int CONTENDERS = 4;
-    private static final Duration STALE = Duration.ofSeconds(1);
+    private static final JobLease.Timing FAST = new JobLease.Timing(Duration.ofMillis(300), Duration.ofSeconds(1));
+    private static final Duration STALE = FAST.stale();
 
     @TempDir
     static Path dir;
@@ -103,7 +104,7 @@ class JobLeaseIT {
     @Test
     void aBeatingHolderStaysLiveHoweverFarBehindItsClockIs() throws Exception {
         Instant skewed = Instant.now().minusSeconds(600);
-        try (var waiter = new JobLease(store, "behind", "waiter", STALE)) {
+        try (var waiter = new JobLease(store, "behind", "waiter", FAST)) {
             long until = System.nanoTime() + 3 * STALE.toNanos();
             for (int beat = 0; System.nanoTime() < until; beat++) {
                 // The holder's clock is ten minutes behind ours, but it beats every 200 ms.
@@ -119,7 +120,7 @@ class JobLeaseIT {
     void aSilentHolderIsTakenOverHoweverFarAheadItsClockIs() throws Exception {
         store.put(generation("ahead", 0), Json.toBytes(Map.of("worker", "fast-clock@1",
                 "heartbeat_at", Instant.now().plusSeconds(600).toString())), "application/json");
-        try (var waiter = new JobLease(store, "ahead", "waiter", STALE)) {
+        try (var waiter = new JobLease(store, "ahead", "waiter", FAST)) {
             assertThat(waiter.acquire()).isEqualTo("fast-clock@1");
             Thread.sleep(STALE.toMillis() + 200);
             assertThat(waiter.acquire()).isNull();
@@ -133,7 +134,7 @@ class JobLeaseIT {
         var leases = new ArrayList<JobLease>();
         var results = new ArrayList<Future<String>>();
         for (int i = 0; i < CONTENDERS; i++) {
-            var lease = new JobLease(store, job, "worker-" + i, STALE);
+            var lease = new JobLease(store, job, "worker-" + i, FAST);
             leases.add(lease);
             results.add(pool.submit(() -> {
                 barrier.await();
@@ -167,5 +168,13 @@ class JobLeaseIT {
 
     private static String generation(String job, int n) {
         return String.format("jobs/%s/lease/%08d.json", job, n);
+    }
+
+    @Test
+    void aStaleTimeOfFewerThanThreeBeatsIsRefusedNamingTheSettings() {
+        assertThatThrownBy(() -> JobLease.Timing.ofSeconds(10, 29)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("train.lease.stale.seconds (29)").hasMessageContaining("train.lease.heartbeat.seconds (10)");
+        assertThatThrownBy(() -> JobLease.Timing.ofSeconds(0, 60)).hasMessageContaining("train.lease.heartbeat.seconds");
+        assertThat(JobLease.Timing.ofSeconds(10, 30).stale()).isEqualTo(Duration.ofSeconds(30));
     }
 }

@@ -35,7 +35,8 @@ class ShareGroupEvaluationIT {
 
     private static EmbeddedKafka broker(Path dir) throws Exception {
         return EmbeddedKafka.start(dir, 0, Map.of("group.share.min.record.lock.duration.ms", "1000",
-                "group.share.record.lock.duration.ms", Long.toString(LOCK.toMillis())));
+                "group.share.record.lock.duration.ms", Long.toString(LOCK.toMillis()),
+                "group.share.delivery.count.limit", "10"));
     }
 
     private static void prepare(EmbeddedKafka kafka, String group, String... keys) throws Exception {
@@ -45,6 +46,10 @@ class ShareGroupEvaluationIT {
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
                     .all().get();
         }
+        produce(kafka, keys);
+    }
+
+    private static void produce(EmbeddedKafka kafka, String... keys) throws Exception {
         try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
             for (String key : keys) {
                 producer.send(new ProducerRecord<>("it.work", 0, key, new byte[0])).get();
@@ -97,6 +102,19 @@ class ShareGroupEvaluationIT {
             }
         }
         assertThat(back).as("the renewed record comes back from the poll").isNotNull();
+        return back;
+    }
+
+    /**
+     * Renews as {@link #renew} does and gives any record the renewing poll acquired besides it
+     * straight back (RELEASE), as a worker busy with one job would, so that another member gets it.
+     */
+    private static ConsumerRecord<String, byte[]> renewReleasingExtras(KafkaShareConsumer<String, byte[]> consumer,
+                                                                      ConsumerRecord<String, byte[]> held,
+                                                                      List<ConsumerRecord<String, byte[]>> extra) {
+        int before = extra.size();
+        ConsumerRecord<String, byte[]> back = renew(consumer, held, extra);
+        extra.subList(before, extra.size()).forEach(r -> consumer.acknowledge(r, AcknowledgeType.RELEASE));
         return back;
     }
 
@@ -160,10 +178,16 @@ class ShareGroupEvaluationIT {
     @Test
     void moreMembersThanPartitionsWorkAtOnce(@TempDir Path dir) throws Exception {
         try (var kafka = broker(dir)) {
-            prepare(kafka, "it-wide", "a", "b", "c");
+            prepare(kafka, "it-wide");
             var members = List.of(member(kafka, "it-wide", "m1"), member(kafka, "it-wide", "m2"),
                     member(kafka, "it-wide", "m3"));
             try {
+                // All three join before there is work, so that none is still joining when the others renew.
+                long joined = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (System.nanoTime() < joined) {
+                    members.forEach(m -> assertThat(m.poll(Duration.ofMillis(100)).isEmpty()).isTrue());
+                }
+                produce(kafka, "a", "b", "c");
                 // Each member takes a record and keeps renewing it while the others take theirs.
                 var held = new java.util.HashMap<Integer, ConsumerRecord<String, byte[]>>();
                 var extra = new ArrayList<ConsumerRecord<String, byte[]>>();
@@ -172,7 +196,7 @@ class ShareGroupEvaluationIT {
                     for (int i = 0; i < members.size(); i++) {
                         var member = members.get(i);
                         if (held.containsKey(i)) {
-                            held.put(i, renew(member, held.get(i), extra));
+                            held.put(i, renewReleasingExtras(member, held.get(i), extra));
                         } else {
                             ConsumerRecord<String, byte[]> record = takeOne(member, Duration.ofMillis(LOCK.toMillis() / 4));
                             if (record != null) {
@@ -183,8 +207,8 @@ class ShareGroupEvaluationIT {
                 }
                 // One partition, three records in progress at once, one per member, each delivered once.
                 assertThat(held.values()).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a", "b", "c");
-                // Not asserted, reported: a record can come back with its delivery count raised by a lock
-                // that expired while no application held it (acquired in a fetch, never returned).
+                // Not asserted, reported: a record a renewing poll acquired and released comes back to
+                // another member with its delivery count raised.
                 System.out.printf("RELIABILITY share-group: 3 members of one partition held a, b, c at once; delivery "
                         + "counts %s; extra records acquired while renewing: %d%n", held.values().stream()
                         .map(r -> r.key() + "=" + r.deliveryCount().orElse((short) 0)).sorted().toList(), extra.size());
