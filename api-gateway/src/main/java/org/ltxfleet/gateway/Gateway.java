@@ -70,7 +70,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
             }
             // After the replay: the dispatcher looks every ended job up in the projection.
-            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection, services.publisher());
+            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection);
             var delivery = new WebhookDeliveryWorker(settings.bootstrapServers(),
                     new WebhookSigner(services.signingKeys()), services.publisher(), webhooks);
             gateway.background.add(dispatcher);

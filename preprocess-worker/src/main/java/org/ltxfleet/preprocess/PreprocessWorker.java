@@ -9,6 +9,7 @@ import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.model.nn.CpuThreads;
 import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
@@ -26,13 +27,14 @@ public final class PreprocessWorker {
 
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
+        CpuThreads.limit(config.integer("model.cpu.threads", Runtime.getRuntime().availableProcessors()));
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
                 Encoders.of(config.string("model.preset", "tiny")));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
                 StageWorker.options(config, Payloads.STAGE_PREPROCESS, Duration.ofHours(2)),
-                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store());
+                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store()).serveHealth(config);
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

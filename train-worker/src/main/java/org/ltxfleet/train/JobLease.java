@@ -158,7 +158,14 @@ public final class JobLease implements AutoCloseable {
             heartbeat = null;
         }
         if (generation >= 0 && !lost) {
-            store.put(key(generation), body(true), JSON);
+            try {
+                store.put(key(generation), body(true), JSON);
+            } catch (RuntimeException e) {
+                // A stop's interrupt or the store away: the lease goes stale instead, and the job's
+                // done marker, not the lease, is what keeps a finished job from running again.
+                LOG.warn("could not release the lease {} ({}); it goes stale in {} s", prefix, e.toString(),
+                        timing.stale().toSeconds());
+            }
         }
         generation = -1;
     }

@@ -119,13 +119,17 @@ final class TrainJob {
             checkpoints.save(steps, trainer.trainable(), optimizer, workDir);
             var output = outputs(ready, model, validation, manager, workDir, done);
             lease.confirm();
-            events.emit(id, ready.keyId(), EventType.COMPLETED,
-                    new Payloads.Completed(output, (System.nanoTime() - started) / 1e9));
-            // The ledger counts one charge per request id, so a redelivered job is never billed twice.
-            events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(), input.billableUnits(),
-                    Instant.now())));
-            store.put(doneKey(id), Json.toBytes(output), "application/json");
-            checkpoints.delete();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            // From here a stop waits: an outcome without its charge and done marker would be announced
+            // (and its webhook sent) again by the next worker.
+            Uninterruptible.run("finish-" + id, () -> {
+                events.emit(id, ready.keyId(), EventType.COMPLETED, new Payloads.Completed(output, seconds));
+                // The ledger counts one charge per request id, so a redelivered job is never billed twice.
+                events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(),
+                        input.billableUnits(), Instant.now())));
+                store.put(doneKey(id), Json.toBytes(output), "application/json");
+                checkpoints.delete();
+            });
         }
     }
 

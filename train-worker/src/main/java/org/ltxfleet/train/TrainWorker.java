@@ -8,6 +8,7 @@ import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.model.nn.CpuThreads;
 
 /** The train worker: a member of the {@value #GROUP} consumer group on {@code ltx.ready}. */
 public final class TrainWorker {
@@ -24,12 +25,13 @@ public final class TrainWorker {
 
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
+        CpuThreads.limit(config.integer("model.cpu.threads", Runtime.getRuntime().availableProcessors()));
         var settings = TrainSettings.from(config);
         var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
         return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
                 StageWorker.options(config, Payloads.STAGE_TRAIN, java.time.Duration.ofHours(24)),
-                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store());
+                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store()).serveHealth(config);
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

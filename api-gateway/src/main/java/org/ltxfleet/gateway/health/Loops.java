@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.health.HealthServer;
 import org.ltxfleet.common.kafka.LoopHealth;
 
 /** The gateway's Kafka loops, for its liveness and readiness. Thread-safe. */
@@ -24,10 +24,6 @@ public final class Loops {
 
     /** {@code {name: state}}, with the last error of a loop that is not up. */
     public ObjectNode describe() {
-        ObjectNode node = Json.object();
-        for (LoopHealth loop : all()) {
-            node.put(loop.name(), loop.error() == null ? loop.state().name() : loop.state() + ": " + loop.error());
-        }
-        return node;
+        return HealthServer.describe(all());
     }
 }

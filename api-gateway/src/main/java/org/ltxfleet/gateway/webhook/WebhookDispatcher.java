@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.ConsumerLoop;
 import org.ltxfleet.common.kafka.KafkaSettings;
@@ -19,15 +23,16 @@ import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.kafka.WebhookDelivery;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.JobSnapshot;
-import org.ltxfleet.gateway.submit.JobPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns each job's end into one webhook delivery on {@code ltx.webhooks}. A consumer group on
  * {@code ltx.events} shares the work between gateways, so each end is dispatched by one of them;
- * offsets are committed after the deliveries are durable, so a crash re-dispatches rather than
- * loses (the delivery id is derived from the request id, so a re-dispatch is the same delivery).
+ * the deliveries of a batch and the batch's offsets commit in one Kafka transaction, so a gateway
+ * that dies or loses its partitions mid-batch leaves nothing behind and the batch is dispatched
+ * once, by whoever owns it next (the delivery worker reads committed records only). The delivery
+ * id is derived from the request id: the same for every attempt.
  */
 public final class WebhookDispatcher extends ConsumerLoop {
 
@@ -35,13 +40,14 @@ public final class WebhookDispatcher extends ConsumerLoop {
     static final String GROUP = "ltx-webhook-dispatch";
 
     private final JobProjection projection;
-    private final JobPublisher publisher;
+    private final String bootstrapServers;
+    private final String instance = UUID.randomUUID().toString();
 
     /** Starts dispatching in a background thread. */
-    public WebhookDispatcher(String bootstrapServers, JobProjection projection, JobPublisher publisher) {
+    public WebhookDispatcher(String bootstrapServers, JobProjection projection) {
         super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"), "webhook-dispatch");
         this.projection = projection;
-        this.publisher = publisher;
+        this.bootstrapServers = bootstrapServers;
         start();
     }
 
@@ -60,13 +66,44 @@ public final class WebhookDispatcher extends ConsumerLoop {
     @Override
     protected void loop() throws Exception {
         consumer.subscribe(List.of(Topics.EVENTS));
-        while (running()) {
-            var sends = new ArrayList<CompletableFuture<?>>();
-            for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(500))) {
-                dispatch(record).ifPresent(d -> sends.add(publisher.send(Records.webhook(Topics.WEBHOOKS, d))));
+        // A producer per run of the loop: after a failure the supervisor resumes from the committed
+        // offsets with a new consumer, and a fenced or failed transactional producer is not reusable.
+        try (var producer = new KafkaProducer<String, byte[]>(
+                KafkaSettings.transactionalProducer(bootstrapServers, "webhook-dispatch", instance))) {
+            producer.initTransactions();
+            while (running()) {
+                ConsumerRecords<String, byte[]> records = poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                var deliveries = new ArrayList<WebhookDelivery>();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    dispatch(record).ifPresent(deliveries::add);
+                }
+                commit(producer, deliveries, records);
             }
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            consumer.commitSync();
+        }
+    }
+
+    /** Writes the deliveries and moves the offsets past the batch, atomically. */
+    private void commit(KafkaProducer<String, byte[]> producer, List<WebhookDelivery> deliveries,
+                        ConsumerRecords<String, byte[]> records) {
+        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
+        for (TopicPartition partition : records.partitions()) {
+            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
+        }
+        producer.beginTransaction();
+        try {
+            deliveries.forEach(d -> producer.send(Records.webhook(Topics.WEBHOOKS, d)));
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException aborting) {
+                LOG.debug("aborting the dispatch transaction: {}", aborting.toString());
+            }
+            throw e; // the supervisor resumes from the committed offsets
         }
     }
 

@@ -40,6 +40,17 @@ public final class KafkaSettings {
     }
 
     /**
+     * A producer whose writes and its consumer's offsets commit together or not at all (read-process-write
+     * exactly once). {@code instance} must be unique to the process: zombies are fenced by the
+     * consumer group's generation (KIP-447), not by a shared transactional id.
+     */
+    public static Properties transactionalProducer(String bootstrapServers, String clientId, String instance) {
+        var p = producer(bootstrapServers, clientId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId + "-" + instance);
+        return p;
+    }
+
+    /**
      * A consumer-group member that commits by hand: workers commit a job only after its outcome is
      * written, so a crash hands the job to another member instead of losing it.
      */

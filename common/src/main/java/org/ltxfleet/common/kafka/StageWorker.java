@@ -1,5 +1,6 @@
 package org.ltxfleet.common.kafka;
 
+import org.ltxfleet.common.health.HealthServer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -22,11 +23,14 @@ public final class StageWorker implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    /** Setting: the port of a worker's health probes; unset: none. */
+    public static final String HEALTH_PORT = "worker.health.port";
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final StageConsumer consumer;
     private final List<AutoCloseable> resources;
+    private volatile HealthServer healthServer;
 
     private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
                         StageConsumer.Options options, HandlerFactory factory, List<AutoCloseable> resources) {
@@ -62,6 +66,30 @@ public final class StageWorker implements AutoCloseable {
         return List.of(consumer.health(), cancellations.health());
     }
 
+    /**
+     * Serves the worker's liveness and readiness ({@link HealthServer}) on {@code worker.health.port}
+     * when it is set (0: any free port); nothing otherwise. Returns this worker.
+     */
+    public StageWorker serveHealth(org.ltxfleet.common.config.FleetConfig config) {
+        int port = config.integer(HEALTH_PORT, -1);
+        if (port >= 0) {
+            try {
+                healthServer = HealthServer.start(port, this::health);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            LOG.info("health of {} on http://localhost:{}/health/ready", events.source(), healthServer.port());
+        }
+        return this;
+    }
+
+    /** The port of the health probes, if they are served. */
+    public java.util.OptionalInt healthPort() {
+        HealthServer server = healthServer;
+        return server == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(server.port());
+    }
+
     /** A name unique to this process: host name and pid. */
     public static String defaultName() {
         try {
@@ -79,6 +107,9 @@ public final class StageWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (healthServer != null) {
+            healthServer.close();
+        }
         consumer.close();
         cancellations.close();
         events.close();

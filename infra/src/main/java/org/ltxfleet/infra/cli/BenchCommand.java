@@ -76,12 +76,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Integer train() {
-        Console.step("tiny preset: LoRA rank 16 training (the demo's) on 512x512 windows of 25, 49 and 89 frames "
-                + "with first and last keyframes, 5 timed steps each");
+        Console.step("tiny preset: LoRA rank 16 training (the demo's) on the smallest window (9 frames at 512x288) and "
+                + "on 512x512 windows of 25, 49 and 89 frames, with first and last keyframes, 5 timed steps each");
         var config = org.ltxfleet.model.transformer.TransformerConfig.tiny();
         var result = new java.util.LinkedHashMap<String, Object>();
         result.put("preset", config.name());
         result.put("device", "cpu, " + Runtime.getRuntime().availableProcessors() + " cores");
+        var smallest = new org.ltxfleet.model.bench.ModelBench(config, 9, 512, 288, 16, 5).run(line -> { });
+        result.put("s_per_step_9f_512x288", smallest.get("step_s"));
+        Console.step("9 frames at 512x288: " + smallest.get("step_s") + " s/step");
         for (int frames : new int[] {25, 49, 89}) {
             var run = new org.ltxfleet.model.bench.ModelBench(config, frames, 512, 512, 16, 5).run(line -> { });
             result.put("s_per_step_" + frames + "f", run.get("step_s"));

@@ -22,12 +22,16 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port of the API (default: ${DEFAULT-VALUE}; 0 = any free port)")
     int port = 8080;
 
+    @Option(names = "--allow-private-urls",
+            description = "let webhooks go to loopback and private addresses (local use only)")
+    boolean allowPrivateUrls;
+
     @Override
     public Integer call() throws Exception {
         ConsumerLoop.exitOnFatal();
         var layout = new StackLayout(data.dataDir);
         String key = FleetStack.devKey(layout, System.getenv("FLEET_API_KEY"));
-        var gateway = Gateway.start(layout.config(false).with("gateway.port", Integer.toString(port)));
+        var gateway = Gateway.start(layout.config(allowPrivateUrls).with("gateway.port", Integer.toString(port)));
         Console.step("gateway up at http://127.0.0.1:" + gateway.port() + " (dev API key " + key + ")");
         Console.serveUntilStopped(List.of(gateway));
         return 0;

@@ -32,18 +32,26 @@ final class WorkerCommand implements Callable<Integer> {
             description = "let the worker fetch training data from loopback and private addresses (local use only)")
     boolean allowPrivateUrls;
 
+    @Option(names = "--health-port", description = "serve /health/live and /health/ready on this port "
+            + "(0: any free one; default: the data directory's worker.health.port, else none)")
+    Integer healthPort;
+
     @Override
     public Integer call() throws Exception {
         ConsumerLoop.exitOnFatal();
         FleetConfig config = new StackLayout(data.dataDir).config(allowPrivateUrls)
                 .with("worker.name", name != null ? name : StageWorker.defaultName());
+        if (healthPort != null) {
+            config = config.with(StageWorker.HEALTH_PORT, healthPort.toString());
+        }
         StageWorker worker = switch (stage) {
             case "preprocess" -> PreprocessWorker.start(config);
             case "train" -> TrainWorker.start(config);
             default -> throw new IllegalArgumentException("stage must be preprocess or train, not '" + stage + "'");
         };
         Console.step(stage + " worker " + config.string("worker.name", "") + " joined the stack in "
-                + data.dataDir.toAbsolutePath());
+                + data.dataDir.toAbsolutePath() + worker.healthPort().stream()
+                .mapToObj(port -> "; health on http://localhost:" + port + "/health/ready").findFirst().orElse(""));
         Console.serveUntilStopped(List.of(worker));
         return 0;
     }

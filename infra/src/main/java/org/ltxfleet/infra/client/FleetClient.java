@@ -55,6 +55,13 @@ public final class FleetClient {
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
     }
 
+    /** POSTs a job whose end is announced to {@code webhook} ({@code ?fal_webhook=}). */
+    public Reply submit(String jsonBody, String webhook) throws IOException, InterruptedException {
+        return send(request("/" + endpoint + "?fal_webhook="
+                + java.net.URLEncoder.encode(webhook, java.nio.charset.StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
     /** GETs a job's status. */
     public Reply status(String requestId, boolean logs) throws IOException, InterruptedException {
         return send(request(appPath() + "/requests/" + requestId + "/status" + (logs ? "?logs=1" : "")).GET().build());

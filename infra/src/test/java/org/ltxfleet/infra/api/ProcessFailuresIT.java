@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +55,10 @@ class ProcessFailuresIT {
         stack.worker("preprocess", "pre-2");
         stack.worker("train", "train-1");
         client = stack.client();
+        for (String worker : List.of("pre-1", "pre-2", "train-1")) {
+            // Each worker process answers its own probes once its loops poll.
+            await().atMost(Duration.ofSeconds(30)).until(() -> stack.workerReadiness(worker) == 200);
+        }
         dataset = TestStacks.sampleDataset(stack.layout().config(true), 2);
     }
 
@@ -116,7 +117,7 @@ class ProcessFailuresIT {
     }
 
     private static String submit(String data, int steps) throws Exception {
-        var reply = client.submit(Json.toString(TestStacks.jobInput(data, 17, steps)));
+        var reply = client.submit(Json.toString(TestStacks.smallJob(data, steps)));
         assertThat(reply.status()).as(reply.rawBody()).isEqualTo(200);
         return reply.body().get("request_id").asText();
     }
@@ -150,12 +151,7 @@ class ProcessFailuresIT {
     }
 
     private static int ready() {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(client.baseUri().resolve("/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        return TestStacks.httpStatus(client.baseUri().resolve("/health/ready"));
     }
 
     private static double seconds(long since) {

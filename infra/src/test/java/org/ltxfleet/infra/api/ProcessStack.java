@@ -26,6 +26,7 @@ final class ProcessStack implements AutoCloseable {
     private final int gatewayPort;
     private final List<Process> processes = new ArrayList<>();
     private final java.util.Map<String, Process> byName = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> healthPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProcessStack(Path dir, String settings) throws IOException {
         this.dir = dir;
@@ -33,8 +34,9 @@ final class ProcessStack implements AutoCloseable {
         this.gatewayPort = freePort();
         TestStacks.ensureBaseWeights();
         Files.createDirectories(dir);
+        // One PyTorch thread per process: the stack's workers share the test machine's cores.
         Files.writeString(dir.resolve("fleet.properties"), "model.dir=" + TestStacks.MODELS.toAbsolutePath()
-                + "\ndownload.attempts=1\n" + settings);
+                + "\ndownload.attempts=1\nmodel.cpu.threads=1\n" + settings);
     }
 
     /** The stack's layout, for clients that read its addresses. */
@@ -60,12 +62,20 @@ final class ProcessStack implements AutoCloseable {
 
     /** Starts a gateway and waits until it serves. */
     Process gateway() throws Exception {
-        return start("gateway", "gateway up", "gateway", "--port", Integer.toString(gatewayPort));
+        return start("gateway", "gateway up", "gateway", "--port", Integer.toString(gatewayPort), "--allow-private-urls");
     }
 
-    /** Starts a worker of {@code stage} named {@code name} and waits until it joined. */
+    /** Starts a worker of {@code stage} named {@code name}, with its health probes, and waits until it joined. */
     Process worker(String stage, String name) throws Exception {
-        return start(name, "joined the stack", "worker", stage, "--name", name, "--allow-private-urls");
+        int port = freePort();
+        healthPorts.put(name, port);
+        return start(name, "joined the stack", "worker", stage, "--name", name, "--allow-private-urls",
+                "--health-port", Integer.toString(port));
+    }
+
+    /** The status {@code GET /health/ready} of the worker named {@code name} answers (-1 when it does not answer). */
+    int workerReadiness(String name) {
+        return TestStacks.httpStatus(java.net.URI.create("http://127.0.0.1:" + healthPorts.get(name) + "/health/ready"));
     }
 
     /** The process last started under {@code name} (a worker's name, or kafka, s3, gateway). */

@@ -46,16 +46,42 @@ final class TestStacks {
     }
 
     /**
-     * Pre-trains the shared tiny base weights if this build has none yet (about two minutes on two
-     * cores), so that no job's time limit has to include it.
+     * Pre-trains the shared tiny base weights if this build has none yet (about two minutes, on one
+     * core), so that no job's time limit has to include it; waits for a pre-training already started.
      */
     static void ensureBaseWeights() throws java.io.IOException {
-        org.ltxfleet.model.base.TinyBase.ensure(MODELS.toAbsolutePath(), line -> System.out.println("tiny base: " + line));
+        try {
+            startBaseWeights().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.io.IOException("pre-training the tiny base failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the tiny base");
+        }
     }
+
+    /** Starts pre-training the tiny base in the background (once per JVM); the future ends when the file is there. */
+    static synchronized java.util.concurrent.CompletableFuture<Void> startBaseWeights() {
+        if (baseWeights == null) {
+            baseWeights = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    org.ltxfleet.model.base.TinyBase.ensure(MODELS.toAbsolutePath(),
+                            line -> System.out.println("tiny base: " + line));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, runnable -> Thread.ofPlatform().daemon().name("tiny-base").start(runnable));
+        }
+        return baseWeights;
+    }
+
+    private static java.util.concurrent.CompletableFuture<Void> baseWeights;
 
     /** Starts a stack that also accepts {@link #OTHER_KEY}; downloads fail fast unless the test configured them. */
     static FleetStack start(StackOptions options) throws Exception {
-        ensureBaseWeights();
+        if (options.workers()) {
+            ensureBaseWeights();
+        }
         Path keys = options.dataDir().resolve("api-keys.json");
         Files.createDirectories(options.dataDir());
         new org.ltxfleet.gateway.auth.ApiKeys().add(OTHER_KEY).save(keys);
@@ -119,6 +145,17 @@ final class TestStacks {
         return input;
     }
 
+    /**
+     * The cheapest job the endpoint accepts, for tests of the fleet rather than of training: 9-frame
+     * windows at low 16:9 (2 × 144 latent tokens), rank 8 (the smallest), {@code steps} steps (100 at least).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode smallJob(String dataUrl, int steps) {
+        var input = jobInput(dataUrl, 9, steps);
+        input.put("aspect_ratio", "16:9");
+        input.put("rank", 8);
+        return input;
+    }
+
     /** Waits until a job's training has done at least {@code step} steps. */
     static void awaitTrainingStep(FleetClient client, String id, int step, java.time.Duration limit) {
         org.awaitility.Awaitility.await().atMost(limit).pollInterval(java.time.Duration.ofMillis(100))
@@ -131,6 +168,20 @@ final class TestStacks {
         return org.awaitility.Awaitility.await().atMost(limit).pollInterval(java.time.Duration.ofMillis(250))
                 .until(() -> client.status(id, true).body(),
                         s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
+    }
+
+    /** The status a GET of {@code uri} answers within 5 s, or -1 when nothing answers. */
+    static int httpStatus(java.net.URI uri) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** Jobs charged to the stack's dev key today, from the gateway's ledger. */

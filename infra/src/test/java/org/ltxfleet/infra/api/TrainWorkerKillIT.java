@@ -9,10 +9,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.event.EventType;
+import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.KafkaSettings;
+import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.infra.stack.StackOptions;
 import org.ltxfleet.preprocess.PreprocessWorker;
@@ -24,13 +35,18 @@ import org.ltxfleet.preprocess.PreprocessWorker;
  */
 class TrainWorkerKillIT {
 
+    @BeforeAll
+    static void baseWeights() throws Exception {
+        TestStacks.ensureBaseWeights(); // its workers are started here, not by the stack
+    }
+
     @Test
     void aKilledWorkersJobResumesFromItsCheckpointAndIsBilledOnce(@TempDir Path dir) throws Exception {
         try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "kill-it"))) {
             Path config = workerConfig(stack, dir);
             var client = TestStacks.client(stack);
-            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 2), 25, 150);
+            var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 2), 150);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
             Process first = startWorker(config, dir.resolve("first.log"));
@@ -68,7 +84,7 @@ class TrainWorkerKillIT {
         try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "stop-it"))) {
             var client = TestStacks.client(stack);
-            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 120);
+            var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 1), 120);
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
             var first = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "first")
                     .with("train.checkpoint.every", "1000"));
@@ -88,13 +104,60 @@ class TrainWorkerKillIT {
     }
 
     @Test
+    void aWorkerStoppedAsItsJobCompletesLeavesItDoneAndBilledOnce(@TempDir Path dir) throws Exception {
+        try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
+             var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "finish-it"));
+             var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()));
+             var events = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(), null, "it"))) {
+            var client = TestStacks.client(stack);
+            var partitions = events.partitionsFor(Topics.EVENTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            events.assign(partitions);
+            events.seekToEnd(partitions);
+            partitions.forEach(events::position);
+            String id = client.submit(Json.toString(TestStacks.smallJob(TestStacks.sampleDataset(stack, 1), 100)))
+                    .body().get("request_id").asText();
+            var worker = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "finisher"));
+            // Stopped the moment the outcome is out, as ./fleet demo stops its stack.
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ZERO).until(() -> {
+                for (var record : events.poll(Duration.ofMillis(50))) {
+                    JobEvent event = Records.readEvent(record);
+                    if (id.equals(event.requestId()) && event.type() == EventType.COMPLETED) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            worker.close();
+
+            assertThat(store.exists("jobs/" + id + "/done.json")).isTrue();
+            await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedToday(stack), n -> n == 1);
+            try (var admin = Admin.create(java.util.Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                var committed = admin.listConsumerGroupOffsets(org.ltxfleet.train.TrainWorker.GROUP)
+                        .partitionsToOffsetAndMetadata().get();
+                var ready = new java.util.HashMap<TopicPartition, OffsetSpec>();
+                events.partitionsFor(Topics.READY).forEach(p -> ready.put(new TopicPartition(Topics.READY, p.partition()),
+                        OffsetSpec.latest()));
+                var ends = admin.listOffsets(ready).all().get();
+                ends.forEach((partition, end) -> {
+                    if (end.offset() > 0) {
+                        assertThat(committed.get(partition)).as("nothing is left for another worker to announce again")
+                                .extracting(OffsetAndMetadata::offset).isEqualTo(end.offset());
+                    }
+                });
+                assertThat(ends.values()).anyMatch(end -> end.offset() > 0);
+            }
+        }
+    }
+
+    @Test
     void aJobAnotherLiveWorkerHoldsIsNotTrainedTwice(@TempDir Path dir) throws Exception {
         try (FleetStack stack = TestStacks.start(StackOptions.forTests(dir.resolve("stack")).withWorkers(false));
              var preprocess = PreprocessWorker.start(stack.config().with("worker.name", "lease-it"));
              var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()));
              var worker = org.ltxfleet.train.TrainWorker.start(stack.config().with("worker.name", "here"))) {
             var client = TestStacks.client(stack);
-            var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 17, 100);
+            var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 1), 100);
             String held = client.submit(Json.toString(input)).body().get("request_id").asText();
             // As if a rebalance had moved the job here while a worker elsewhere still trains it.
             var elsewhere = new org.ltxfleet.train.JobLease(store, held, "elsewhere");

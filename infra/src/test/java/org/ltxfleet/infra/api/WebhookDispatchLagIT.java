@@ -23,7 +23,6 @@ import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.kafka.WebhookDelivery;
 import org.ltxfleet.gateway.projection.JobProjection;
-import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.webhook.WebhookDispatcher;
 import org.ltxfleet.infra.stack.EmbeddedKafka;
 
@@ -46,8 +45,7 @@ class WebhookDispatchLagIT {
                 producer.send(Records.event(end)).get();
             }
             var projection = new JobProjection();
-            try (var publisher = new JobPublisher(kafka.bootstrapServers(), Duration.ofSeconds(10));
-                 var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection, publisher)) {
+            try (var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection)) {
                 Thread.sleep(15_000);  // the projection is 15 s behind the dispatcher
                 projection.submitted(job);
                 projection.apply(end);
