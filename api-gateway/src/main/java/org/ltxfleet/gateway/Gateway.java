@@ -15,6 +15,7 @@ import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
+import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
 import org.ltxfleet.gateway.webhook.SigningKeys;
@@ -53,13 +54,14 @@ public final class Gateway implements AutoCloseable {
             settings = withPort(settings, freePort());
         }
         var projection = new JobProjection();
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var services = new GatewayServices(settings, keys, projection,
                 new ProjectionConsumer(settings.bootstrapServers(), projection),
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), SigningKeys.load(webhooks.keysFile()),
+                metrics, SigningKeys.load(webhooks.keysFile()),
                 webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond()),
-                new Loops());
+                new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics));
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
         try {
@@ -98,7 +100,7 @@ public final class Gateway implements AutoCloseable {
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
-                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond());
+                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.maxStreamsPerKey());
     }
 
     private static int freePort() throws java.io.IOException {

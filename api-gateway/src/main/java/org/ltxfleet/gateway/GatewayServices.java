@@ -9,6 +9,7 @@ import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
+import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookSettings;
@@ -18,5 +19,5 @@ public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProject
                               ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
                               InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
                               WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits,
-                              Loops loops) {
+                              Loops loops, OpenStreams streams) {
 }

@@ -14,9 +14,11 @@ import org.ltxfleet.common.config.Settings;
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param keysFile      the hashed API keys file
  * @param rateLimitPerSecond calls a second each API key may make (429 past it); 0 for no limit
+ * @param maxStreamsPerKey status streams one API key may hold open at once (429 past it)
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
-                              String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond) {
+                              String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
+                              int maxStreamsPerKey) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -34,6 +36,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
                 Path.of(config.string("gateway.keys.file", "api-keys.json")),
                 config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())),
-                config.integer("gateway.rate.limit.per.second", 100));
+                config.integer("gateway.rate.limit.per.second", 100),
+                config.integer("gateway.max.streams.per.key", 100));
     }
 }

@@ -49,6 +49,11 @@ public final class QueueApiVerticle extends VerticleBase {
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
 
+        // Every per-request answer names its request, as fal's do, errors included.
+        router.routeWithRegex(GatewaySettings.APP_PATH + "/requests/([^/]+)(/.*)?").handler(ctx -> {
+            ctx.response().putHeader("x-fal-request-id", ctx.pathParam("param0"));
+            ctx.next();
+        });
         var auth = new AuthHandler(services.keys(), services.rateLimits());
         var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
         // Vert.x wants the body handler first; the body limit still protects unauthenticated callers.

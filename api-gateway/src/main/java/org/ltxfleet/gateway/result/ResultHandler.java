@@ -1,17 +1,24 @@
 package org.ltxfleet.gateway.result;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
+import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.projection.JobSnapshot;
 import org.ltxfleet.gateway.status.StatusHandler;
+import org.ltxfleet.gateway.status.StatusView;
 
 /**
  * {@code GET …/requests/{id}}: the output JSON of a completed job. A failed job answers with its
- * failure's status and {@code {detail}} (422 for the user's input or data, so fal's client raises
- * a ValidationError); a canceled or unfinished job answers 400.
+ * failure's status, {@code {detail, error_type}} and {@code X-Fal-Error-Type} (422 for the user's
+ * input or data, so fal's client raises a ValidationError); a canceled one 499 with
+ * {@code client_cancelled}, as fal answers; an unfinished one 400.
  */
 public final class ResultHandler {
+
+    /** What fal answers for a request its client cancelled (nginx's "client closed request"). */
+    public static final int CANCELED_STATUS = 499;
 
     private final GatewayServices services;
 
@@ -26,12 +33,21 @@ public final class ResultHandler {
     }
 
     private static void reply(RoutingContext ctx, JobSnapshot job) {
-        ctx.response().putHeader("x-fal-request-id", job.requestId());
         switch (job.phase()) {
             case COMPLETED -> Replies.json(ctx, 200, job.output());
-            case FAILED -> Replies.error(ctx, job.failure().statusCode(), job.failure().detail());
-            case CANCELED -> Replies.error(ctx, 400, "Request was canceled");
+            case FAILED -> failed(ctx, job.failure().statusCode(), job.failure().detail(), job.failure().errorType());
+            case CANCELED -> failed(ctx, CANCELED_STATUS, Json.toTree(StatusView.CANCELED_DETAIL),
+                    StatusView.CANCELED_ERROR_TYPE);
             default -> Replies.error(ctx, 400, "Request is still in progress");
         }
+    }
+
+    /** A failure as fal reports one: its status, {@code detail}, {@code error_type} and {@code X-Fal-Error-Type}. */
+    private static void failed(RoutingContext ctx, int status, JsonNode detail, String errorType) {
+        ctx.response().putHeader("X-Fal-Error-Type", errorType);
+        var body = Json.object();
+        body.set("detail", detail);
+        body.put("error_type", errorType);
+        Replies.json(ctx, status, body);
     }
 }

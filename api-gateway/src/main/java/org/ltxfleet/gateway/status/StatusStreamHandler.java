@@ -9,9 +9,12 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.gateway.auth.AuthHandler;
+import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.http.RequestUrls;
 import org.ltxfleet.gateway.projection.JobSnapshot;
 import org.ltxfleet.gateway.projection.LogLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET …/requests/{id}/status/stream}: server-sent events of the same status objects as the
@@ -23,6 +26,7 @@ import org.ltxfleet.gateway.projection.LogLine;
  */
 public final class StatusStreamHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StatusStreamHandler.class);
     private static final long REFRESH_MS = 1000;
     private static final long KEEPALIVE_MS = 10_000;
 
@@ -39,15 +43,24 @@ public final class StatusStreamHandler {
         if (job.isEmpty()) {
             return;
         }
+        Optional<OpenStreams.Slot> slot = services.streams().open(AuthHandler.keyId(ctx));
+        if (slot.isEmpty()) {
+            Replies.error(ctx, 429, "Too many open status streams for this API key (at most "
+                    + services.streams().perKey() + "); close one, or poll the status instead");
+            return;
+        }
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        new Stream(ctx, job.get(), StatusHandler.wantsLogs(ctx)).start();
+        new Stream(ctx, job.get(), StatusHandler.wantsLogs(ctx), slot.get()).start();
     }
 
-    /** One open stream; all its state is touched on its own Vert.x context only. */
+    /**
+     * One open stream; all its state is touched on its own Vert.x context only. Whatever ends it
+     * (the job's end, the client leaving, a failure) releases its timer, listener and slot once.
+     */
     private final class Stream {
         private final RoutingContext ctx;
         private final Context context;
@@ -57,11 +70,14 @@ public final class StatusStreamHandler {
         private int sentPosition = -1;
         private int sentLogs;
         private long lastWrite = System.currentTimeMillis();
+        private final OpenStreams.Slot slot;
         private Runnable unsubscribe = () -> { };
-        private long timer;
+        private long timer = -1;
+        private boolean stopped;
 
-        Stream(RoutingContext ctx, JobSnapshot first, boolean withLogs) {
+        Stream(RoutingContext ctx, JobSnapshot first, boolean withLogs, OpenStreams.Slot slot) {
             this.ctx = ctx;
+            this.slot = slot;
             this.context = ctx.vertx().getOrCreateContext();
             this.withLogs = withLogs;
             this.urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH,
@@ -69,12 +85,26 @@ public final class StatusStreamHandler {
         }
 
         void start() {
+            ctx.response().closeHandler(v -> stop());
+            ctx.response().exceptionHandler(e -> stop());
             resumeFrom(ctx.request().getHeader("Last-Event-ID"));
             String id = ctx.pathParam("id");
-            unsubscribe = services.projection().subscribe(id, snapshot -> context.runOnContext(v -> send(snapshot)));
-            timer = ctx.vertx().setPeriodic(REFRESH_MS, t -> refresh());
-            ctx.response().closeHandler(v -> stop());
-            refresh();
+            unsubscribe = services.projection().subscribe(id, snapshot -> context.runOnContext(v -> guarded(() -> send(snapshot))));
+            timer = ctx.vertx().setPeriodic(REFRESH_MS, t -> guarded(this::refresh));
+            guarded(this::refresh);
+        }
+
+        /** Runs a step of the stream; a failure ends the stream (the client may reconnect) instead of leaking it. */
+        private void guarded(Runnable step) {
+            if (stopped) {
+                return;
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.warn("status stream of {} failed; closing it: {}", ctx.pathParam("id"), e.toString());
+                finish();
+            }
         }
 
         private void resumeFrom(String lastEventId) {
@@ -84,8 +114,12 @@ public final class StatusStreamHandler {
             String[] parts = lastEventId.trim().split("\\.");
             try {
                 if (parts.length == 2) {
-                    sentVersion = Long.parseLong(parts[0]);
-                    sentLogs = Integer.parseInt(parts[1]);
+                    long version = Long.parseLong(parts[0]);
+                    int logs = Integer.parseInt(parts[1]);
+                    if (version >= 0 && logs >= 0) {
+                        sentVersion = version;
+                        sentLogs = logs;
+                    }
                 }
             } catch (NumberFormatException e) {
                 // not one of our ids: start from the beginning
@@ -107,9 +141,7 @@ public final class StatusStreamHandler {
             int position = services.projection().queuePosition(snapshot.requestId());
             if (snapshot.version() <= sentVersion && position == sentPosition) {
                 if (snapshot.phase().terminal()) {
-                    // A resumed client has already seen the end.
-                    stop();
-                    ctx.response().end();
+                    finish(); // a resumed client has already seen the end
                 }
                 return;
             }
@@ -125,8 +157,7 @@ public final class StatusStreamHandler {
             write("id: " + snapshot.version() + "." + sentLogs + "\nevent: status\ndata: " + Json.toString(body)
                     + "\n\n");
             if (snapshot.phase().terminal()) {
-                stop();
-                ctx.response().end();
+                finish();
             }
         }
 
@@ -135,9 +166,28 @@ public final class StatusStreamHandler {
             ctx.response().write(chunk);
         }
 
+        /** Ends the response, then releases the stream. */
+        private void finish() {
+            stop();
+            try {
+                if (!ctx.response().ended()) {
+                    ctx.response().end();
+                }
+            } catch (IllegalStateException closed) {
+                // the client left first
+            }
+        }
+
         private void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
             unsubscribe.run();
-            ctx.vertx().cancelTimer(timer);
+            if (timer >= 0) {
+                ctx.vertx().cancelTimer(timer);
+            }
+            slot.close();
         }
     }
 }

@@ -20,6 +20,11 @@ import org.ltxfleet.gateway.projection.LogLine;
  */
 public final class StatusView {
 
+    /** The error type of a canceled job, as fal names it. */
+    public static final String CANCELED_ERROR_TYPE = "client_cancelled";
+    /** How a canceled job's error reads, in its status, result and webhook. */
+    public static final String CANCELED_DETAIL = "Request was cancelled by the client";
+
     private StatusView() {
     }
 
@@ -87,8 +92,8 @@ public final class StatusView {
                 body.put("error_type", failure.errorType());
             }
             case CANCELED -> {
-                body.put("error", "Request was canceled");
-                body.put("error_type", "request_canceled");
+                body.put("error", CANCELED_DETAIL);
+                body.put("error_type", CANCELED_ERROR_TYPE);
             }
             default -> {
                 body.putNull("error");

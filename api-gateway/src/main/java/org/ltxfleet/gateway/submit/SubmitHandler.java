@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,10 +55,8 @@ public final class SubmitHandler {
 
     /** Handles one submit. */
     public void handle(RoutingContext ctx) {
-        if (!isJson(ctx.request().getHeader("Content-Type"))) {
-            Replies.error(ctx, 415, "Content-Type must be application/json");
-            return;
-        }
+        // Read as JSON whatever the Content-Type says, as fal does: clients that post a JSON string
+        // without one (or as a form) are common; what is not JSON gets a 400 naming the parse error.
         Buffer raw = ctx.body().buffer();
         JsonNode body;
         try {
@@ -156,16 +153,13 @@ public final class SubmitHandler {
         var body = Json.object()
                 .put("status", "IN_QUEUE")
                 .put("request_id", requestId)
+                .put("gateway_request_id", requestId)
                 .put("response_url", urls.responseUrl())
                 .put("status_url", urls.statusUrl())
                 .put("cancel_url", urls.cancelUrl())
                 .put("queue_position", Math.max(position, 0));
         ctx.response().putHeader("x-fal-request-id", requestId);
         Replies.json(ctx, 200, body);
-    }
-
-    private static boolean isJson(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json");
     }
 
     private static String rootMessage(Throwable e) {

@@ -61,6 +61,7 @@ class DirectKafkaJobIT {
         var result = client.result(requestId);
         assertThat(result.status()).isEqualTo(422);
         assertThat(result.body().get("detail")).isEqualTo(http.body().get("detail"));
+        assertThat(result.body().get("error_type").asText()).isEqualTo("validation_error");
     }
 
     @Test
@@ -71,6 +72,7 @@ class DirectKafkaJobIT {
         assertThat(status.get("state").asText()).isEqualTo("FAILED");
         var result = client.result(requestId);
         assertThat(result.status()).isEqualTo(422);
+        assertThat(result.body().get("error_type").asText()).isEqualTo("download_failed");
         assertThat(result.body().get("detail").get(0).get("loc").toString())
                 .isEqualTo("[\"body\",\"training_data_url\"]");
     }

@@ -79,8 +79,12 @@ class FalClientIT {
     void cancelWorksAndTheResultSaysCanceled() {
         assertThat(report.get("cancel").isNull()).as("cancel resolved").isTrue();
         assertThat(report.get("canceledStatus").get("status").asText()).isEqualTo("COMPLETED");
-        assertThat(report.get("canceledStatus").get("error").asText()).contains("canceled");
-        assertThat(report.get("canceledResult").get("status").asInt()).isEqualTo(400);
+        assertThat(report.get("canceledStatus").get("error").asText()).contains("cancelled");
+        assertThat(report.get("canceledStatus").get("error_type").asText()).isEqualTo("client_cancelled");
+        // As fal answers: 499, error_type client_cancelled (the client raises an ApiError with the body).
+        assertThat(report.get("canceledResult").get("status").asInt()).isEqualTo(499);
+        assertThat(report.get("canceledResult").get("isApiError").asBoolean()).isTrue();
+        assertThat(report.get("canceledResult").get("body").get("error_type").asText()).isEqualTo("client_cancelled");
         assertThat(report.get("cancelAgain").get("status").asInt()).isEqualTo(400);
     }
 

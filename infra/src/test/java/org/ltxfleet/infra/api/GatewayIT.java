@@ -117,8 +117,13 @@ class GatewayIT {
         assertThat(cancel.status()).isEqualTo(202);
         assertThat(cancel.body().get("status").asText()).isEqualTo("CANCELLATION_REQUESTED");
         JsonNode status = awaitCompleted(id);
-        assertThat(status.get("error").asText()).contains("canceled");
-        assertThat(client.result(id).status()).isEqualTo(400);
+        assertThat(status.get("error").asText()).contains("cancelled");
+        assertThat(status.get("error_type").asText()).isEqualTo("client_cancelled");
+        var result = client.result(id);
+        assertThat(result.status()).isEqualTo(499);
+        assertThat(result.body().get("error_type").asText()).isEqualTo("client_cancelled");
+        assertThat(raw("GET", GatewaySettings.APP_PATH + "/requests/" + id, null, null).headers()
+                .firstValue("X-Fal-Error-Type")).contains("client_cancelled");
         var again = client.cancel(id);
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.body().get("status").asText()).isEqualTo("ALREADY_COMPLETED");
@@ -246,9 +251,28 @@ class GatewayIT {
     }
 
     @Test
+    void aJsonBodyIsReadWhateverItsContentTypeAndEveryAnswerNamesItsRequest() throws Exception {
+        for (String contentType : java.util.Arrays.asList(null, "text/plain", "application/x-www-form-urlencoded")) {
+            var reply = raw("POST", "/" + GatewaySettings.ENDPOINT_ID, VALID, contentType);
+            assertThat(reply.statusCode()).as("Content-Type %s: %s", contentType, reply.body()).isEqualTo(200);
+            JsonNode body = Json.readTree(reply.body().getBytes());
+            String id = body.get("request_id").asText();
+            assertThat(body.get("gateway_request_id").asText()).isEqualTo(id);
+            assertThat(reply.headers().firstValue("x-fal-request-id")).contains(id);
+            for (String path : List.of("/status", "/status?logs=1", "", "/webhooks")) {
+                var answer = raw("GET", GatewaySettings.APP_PATH + "/requests/" + id + path, null, null);
+                assertThat(answer.headers().firstValue("x-fal-request-id")).as(path).contains(id);
+            }
+        }
+        assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, "training_data_url=x", "text/plain"), 400);
+        var unknown = raw("GET", GatewaySettings.APP_PATH + "/requests/no-such-id/status", null, null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("x-fal-request-id")).contains("no-such-id");
+    }
+
+    @Test
     void badRequestsAnswerJsonErrors() throws Exception {
         assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, "{not json", "application/json"), 400);
-        assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, VALID, "text/plain"), 415);
         assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, "", "application/json"), 422);
         assertJsonError(raw("POST", "/" + GatewaySettings.ENDPOINT_ID, "[1]", "application/json"), 422);
         String huge = "{\"trigger_phrase\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";

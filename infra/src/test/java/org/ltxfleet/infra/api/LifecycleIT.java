@@ -30,13 +30,16 @@ import org.ltxfleet.infra.stack.FleetStack;
 /** What the API adds to fal's lifecycle: explicit outcomes, log cursors, resumable streams, rate limits, usage. */
 class LifecycleIT {
 
+    private static final int STREAMS_PER_KEY = 3;
+
     private static FleetStack stack;
     private static TestStacks.Scripted scripted;
     private static FleetClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        scripted = TestStacks.startScripted("fleet-it-lifecycle", "gateway.rate.limit.per.second=30\n");
+        scripted = TestStacks.startScripted("fleet-it-lifecycle", "gateway.rate.limit.per.second=30\n"
+                + "gateway.max.streams.per.key=" + STREAMS_PER_KEY + "\n");
         stack = scripted.stack();
         client = TestStacks.client(stack);
     }
@@ -180,6 +183,59 @@ class LifecycleIT {
         awaitDone(slow);
         JsonNode today = Json.readTree(get("/v1/usage?from=" + Instant.now().minusSeconds(3600)).body().getBytes());
         assertThat(today.get("jobs").asInt()).isZero();
+    }
+
+    @Test
+    void aMalformedLastEventIdStartsTheStreamOverAndNothingStaysOpen() throws Exception {
+        String id = submit("fail");
+        awaitDone(id);
+        for (String lastEventId : List.of("0.-1", "-5.2", "x.y", "1.2.3", "99999999999999999999.1")) {
+            List<String> data = stream(id, lastEventId);
+            assertThat(data).as("Last-Event-ID %s", lastEventId).isNotEmpty();
+            assertThat(Json.readTree(data.getLast().getBytes()).get("state").asText()).isEqualTo("FAILED");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(LifecycleIT::openStreams, n -> n == 0);
+    }
+
+    @Test
+    void aClientThatLeavesReleasesItsStreamAndAKeyHoldsAtMostItsCap() throws Exception {
+        String slow = submit("slow");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status(slow, false).body().get("state").asText(),
+                "IN_PROGRESS"::equals);
+        var open = new ArrayList<java.io.InputStream>();
+        try {
+            for (int i = 0; i < STREAMS_PER_KEY; i++) {
+                var body = openStream(slow);
+                assertThat(body.statusCode()).isEqualTo(200);
+                open.add(body.body());
+            }
+            var refused = openStream(slow);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(new String(refused.body().readAllBytes(), StandardCharsets.UTF_8)).contains("status streams");
+            await().atMost(Duration.ofSeconds(5)).until(LifecycleIT::openStreams, n -> n == STREAMS_PER_KEY);
+        } finally {
+            for (var body : open) {
+                body.close(); // the client goes away mid-stream
+            }
+        }
+        await().atMost(Duration.ofSeconds(15)).until(LifecycleIT::openStreams, n -> n == 0);
+        assertThat(openStream(slow).statusCode()).as("the key's slots are free again").isEqualTo(200);
+        client.cancel(slow);
+        awaitDone(slow);
+    }
+
+    private static HttpResponse<java.io.InputStream> openStream(String id) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + GatewaySettings.APP_PATH + "/requests/"
+                + id + "/status/stream")).header("Authorization", "Key " + stack.apiKey()).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** The gateway's gauge of open status streams. */
+    private static int openStreams() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("fleet_gateway_open_status_streams "))
+                .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

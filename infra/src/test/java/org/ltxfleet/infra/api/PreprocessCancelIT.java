@@ -65,7 +65,7 @@ class PreprocessCancelIT {
         JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(30));
 
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("CANCELED");
-        assertThat(client.result(id).status()).isEqualTo(400);
+        assertThat(client.result(id).status()).isEqualTo(499);
         assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
     }
 }
