@@ -52,6 +52,16 @@ public final class ArchiveInspector implements AutoCloseable {
 
     /** Opens and checks the archive; a broken or refused one fails the job with a 422 saying why. */
     public static ArchiveInspector open(Path archive, ArchiveLimits limits) throws IOException {
+        long counted;
+        try {
+            counted = CentralDirectory.countEntries(archive, limits.maxEntries());
+        } catch (IOException e) {
+            throw JobFailedException.invalidField("invalid_archive", FIELD,
+                    "The file at training_data_url is not a readable zip archive: " + e.getMessage());
+        }
+        if (counted > limits.maxEntries()) {
+            throw tooManyEntries("more than " + limits.maxEntries(), limits);
+        }
         ZipFile zip;
         try {
             zip = ZipFile.builder().setPath(archive).get();
@@ -62,8 +72,7 @@ public final class ArchiveInspector implements AutoCloseable {
         try {
             var entries = Collections.list(zip.getEntries());
             if (entries.size() > limits.maxEntries()) {
-                throw JobFailedException.invalidField("archive_too_large", FIELD, "The archive has " + entries.size()
-                        + " entries; at most " + limits.maxEntries() + " are accepted");
+                throw tooManyEntries(Integer.toString(entries.size()), limits);
             }
             var ignored = new ArrayList<String>();
             List<ClipEntry> clips = classify(entries, ignored);
@@ -72,6 +81,11 @@ public final class ArchiveInspector implements AutoCloseable {
             zip.close();
             throw e;
         }
+    }
+
+    private static JobFailedException tooManyEntries(String count, ArchiveLimits limits) {
+        return JobFailedException.invalidField("archive_too_large", FIELD, "The archive has " + count
+                + " entries; at most " + limits.maxEntries() + " are accepted");
     }
 
     private static List<ClipEntry> classify(List<ZipArchiveEntry> entries, List<String> ignored) {

@@ -137,7 +137,41 @@ class ArchiveInspectorTest {
         for (int i = 0; i < 101; i++) {
             many.put("f" + i + ".txt", new byte[0]);
         }
-        assertThat(refusal(zip(many)).getMessage()).contains("101 entries");
+        assertThat(refusal(zip(many)).getMessage()).contains("more than 100 entries");
+    }
+
+    @Test
+    void refusesAnEntryCountClaimedByTheEndRecordBeforeReadingTheDirectory() throws IOException {
+        // A two-entry zip whose end record claims 65535 entries (ZIP64's marker): past the limit as claimed.
+        Path archive = zip(entries("a.mp4", "x", "b.mp4", "y"));
+        patchEndRecordCount(archive, 0xFFFF);
+        assertThat(refusal(archive).getMessage()).contains("more than 100 entries");
+    }
+
+    @Test
+    void countsTheDirectoryItselfWhenTheEndRecordUnderstates() throws IOException {
+        var many = new LinkedHashMap<String, byte[]>();
+        for (int i = 0; i < 150; i++) {
+            many.put("f" + i + ".txt", new byte[0]);
+        }
+        Path archive = zip(many);
+        patchEndRecordCount(archive, 1); // a forged record: the directory holds 150
+        assertThat(refusal(archive).getMessage()).contains("more than 100 entries");
+        assertThat(CentralDirectory.countEntries(archive, 1000)).isEqualTo(150);
+        assertThat(CentralDirectory.countEntries(zip(entries("a.mp4", "x")), 100)).isEqualTo(1);
+    }
+
+    /** Rewrites the entry counts of the zip's end-of-central-directory record (its last 22 bytes: no comment). */
+    private static void patchEndRecordCount(Path archive, int count) throws IOException {
+        byte[] bytes = Files.readAllBytes(archive);
+        int eocd = bytes.length - 22;
+        assertThat(java.nio.ByteBuffer.wrap(bytes, eocd, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt())
+                .isEqualTo(0x06054b50);
+        for (int field : new int[] {8, 10}) {
+            bytes[eocd + field] = (byte) count;
+            bytes[eocd + field + 1] = (byte) (count >>> 8);
+        }
+        Files.write(archive, bytes);
     }
 
     @Test
