@@ -35,7 +35,7 @@ class QueueIT {
 
             assertThat(client.cancel(first).status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> client.status(first, false).status() == 200);
-            assertThat(client.status(first, false).body().get("error").asText()).contains("canceled");
+            assertThat(client.status(first, false).body().get("error").asText()).contains("cancelled");
             assertThat(client.status(thirdId, false).body().get("queue_position").asInt()).isEqualTo(1);
         }
     }
