@@ -47,11 +47,6 @@ public final class OpenStreams {
         return Optional.of(new Slot(keyId));
     }
 
-    /** Streams open now, in all. */
-    public int total() {
-        return total.get();
-    }
-
     /** One open stream's place; closing it more than once counts once. */
     public final class Slot {
         private final String keyId;

@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.HashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.ConsumerLoop;
 import org.ltxfleet.common.kafka.KafkaSettings;
@@ -88,14 +85,10 @@ public final class WebhookDispatcher extends ConsumerLoop {
     /** Writes the deliveries and moves the offsets past the batch, atomically. */
     private void commit(KafkaProducer<String, byte[]> producer, List<WebhookDelivery> deliveries,
                         ConsumerRecords<String, byte[]> records) {
-        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
-        }
         producer.beginTransaction();
         try {
             deliveries.forEach(d -> producer.send(Records.webhook(Topics.WEBHOOKS, d)));
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(records.nextOffsets(), consumer.groupMetadata());
             producer.commitTransaction();
         } catch (RuntimeException e) {
             try {
