@@ -18,6 +18,7 @@ import org.ltxfleet.gateway.ledger.UsageHandler;
 import org.ltxfleet.gateway.result.ResultHandler;
 import org.ltxfleet.gateway.status.StatusHandler;
 import org.ltxfleet.gateway.status.StatusStreamHandler;
+import org.ltxfleet.gateway.submit.NoFormDecoding;
 import org.ltxfleet.gateway.submit.SubmitHandler;
 import org.ltxfleet.gateway.webhook.WebhookHandler;
 import org.slf4j.Logger;
@@ -56,8 +57,10 @@ public final class QueueApiVerticle extends VerticleBase {
         });
         var auth = new AuthHandler(services.keys(), services.rateLimits());
         var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
-        // Vert.x wants the body handler first; the body limit still protects unauthenticated callers.
-        router.post("/" + GatewaySettings.ENDPOINT_ID).handler(body).handler(auth).handler(submit::handle);
+        // Vert.x wants the body handler before user handlers; the body limit still protects
+        // unauthenticated callers.
+        router.post("/" + GatewaySettings.ENDPOINT_ID).handler(new NoFormDecoding()).handler(body)
+                .handler(auth).handler(submit::handle);
         router.get(REQUEST + "/status").handler(auth).handler(new StatusHandler(services)::handle);
         router.get(REQUEST + "/status/stream").handler(auth).handler(new StatusStreamHandler(services)::handle);
         router.get(REQUEST).handler(auth).handler(new ResultHandler(services)::handle);

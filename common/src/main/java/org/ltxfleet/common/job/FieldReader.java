@@ -153,7 +153,11 @@ final class FieldReader {
             return fallback;
         }
         double asDouble = node.doubleValue();
-        if (!node.isIntegralNumber() && (asDouble != Math.rint(asDouble) || Double.isInfinite(asDouble))) {
+        if (Double.isInfinite(asDouble) && !node.isIntegralNumber()) {
+            problem(field, "Input should be a finite number", "finite_number");
+            return fallback;
+        }
+        if (!node.isIntegralNumber() && asDouble != Math.rint(asDouble)) {
             problem(field, "Input should be a valid integer, got a number with a fractional part", "int_from_float");
             return fallback;
         }

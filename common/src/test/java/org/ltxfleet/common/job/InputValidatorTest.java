@@ -119,6 +119,7 @@ class InputValidatorTest {
             "rank|12|literal_error",
             "rank|\"32\"|int_type",
             "rank|32.5|int_from_float",
+            "number_of_steps|1e400|finite_number",
             "number_of_steps|99|greater_than_equal",
             "number_of_steps|20001|less_than_equal",
             "number_of_steps|99999999999999999999999|less_than_equal",
