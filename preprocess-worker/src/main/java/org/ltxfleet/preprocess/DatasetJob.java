@@ -58,7 +58,7 @@ final class DatasetJob {
         if (!input.validation().isEmpty()) {
             // Cheap and likely to be wrong: check the keyframe images before the long decode.
             var keyframes = ValidationKeyframes.prepare(input, parts.downloader(),
-                    Files.createDirectories(workDir.resolve("validation")));
+                    parts.settings().decodeLimits(), Files.createDirectories(workDir.resolve("validation")));
             validationKey = "jobs/" + job.requestId() + "/validation.safetensors";
             Path file = workDir.resolve("validation.safetensors");
             ValidationEncoding.encode(keyframes, input, parts.encoders()).write(file);

@@ -35,6 +35,7 @@ public final class CacheKey {
         parts.put("scene_threshold", settings.sceneThreshold());
         parts.put("min_scene_seconds", settings.minSceneSeconds());
         parts.put("max_windows_per_clip", settings.maxWindowsPerClip());
+        parts.put("max_clip_seconds", settings.decodeLimits().maxSeconds());
         parts.put("encoders", encoderVersions);
         parts.put("layout_version", 1);
         try {

@@ -74,7 +74,8 @@ public final class DatasetPreparer {
     private ClipReport prepareClip(ClipEntry clip, Path file, String caption, TrainingInput input,
                                    Consumer<Sample> sink, Consumer<String> log) throws IOException {
         try {
-            var probe = ClipDecoder.probe(file);
+            var limits = settings.decodeLimits();
+            var probe = ClipDecoder.probe(file, limits);
             boolean split = input.splitInputIntoScenes() && probe.seconds() > input.splitInputDurationThreshold();
             var detector = new SceneCutDetector(settings.sceneThreshold(),
                     (int) Math.round(settings.minSceneSeconds() * input.frameRate()));
@@ -82,13 +83,18 @@ public final class DatasetPreparer {
             var planner = new WindowPlanner(input.numberOfFrames(), input.autoScaleInput(),
                     settings.maxWindowsPerClip(),
                     window -> sink.accept(new Sample(clip.name(), clip.videoEntry(), windows[0]++, window, caption)));
-            ClipDecoder.decode(file, input.frameRate(), input.bucket(), frame -> {
+            ClipDecoder.decode(file, input.frameRate(), input.bucket(), limits, frame -> {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("decoding of " + clip.videoEntry() + " interrupted");
                 }
                 planner.accept(frame, split && detector.accept(frame));
+                return !planner.full(); // the rest of the clip could give no sample
             });
             planner.finish();
+            if (probe.seconds() > limits.maxSeconds()) {
+                log.accept(clip.videoEntry() + ": only its first " + Math.round(limits.maxSeconds())
+                        + " s were read (preprocess.max.clip.seconds)");
+            }
             int scenes = split ? detector.cuts().size() + 1 : 1;
             log.accept(clip.videoEntry() + ": " + windows[0] + " sample(s) from " + scenes + " scene(s)"
                     + (planner.dropped().isEmpty() ? "" : "; dropped: " + planner.dropped().stream()

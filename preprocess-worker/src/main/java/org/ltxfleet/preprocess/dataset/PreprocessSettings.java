@@ -1,6 +1,7 @@
 package org.ltxfleet.preprocess.dataset;
 
 import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.preprocess.video.DecodeLimits;
 
 /**
  * How clips are cut into samples (README "Configuration").
@@ -9,9 +10,10 @@ import org.ltxfleet.common.config.FleetConfig;
  * @param minSceneSeconds   shorter scenes are merged into the previous one
  * @param maxWindowsPerClip most samples one source clip may give
  * @param parallelism       clips of one job decoded at once
+ * @param decodeLimits      largest picture and longest stretch of a clip decoded
  */
 public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, int maxWindowsPerClip,
-                                 int parallelism) {
+                                 int parallelism, DecodeLimits decodeLimits) {
 
     /** Reads the {@code preprocess.*} settings. */
     public static PreprocessSettings from(FleetConfig config) {
@@ -19,6 +21,9 @@ public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, 
                 Double.parseDouble(config.string("preprocess.scene.threshold", "27")),
                 Double.parseDouble(config.string("preprocess.scene.min.seconds", "0.5")),
                 config.integer("preprocess.max.windows.per.clip", 8),
-                config.integer("preprocess.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+                config.integer("preprocess.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
+                new DecodeLimits(config.longValue("preprocess.max.clip.pixels", DecodeLimits.DEFAULT.maxPixels()),
+                        Double.parseDouble(config.string("preprocess.max.clip.seconds",
+                                String.valueOf(DecodeLimits.DEFAULT.maxSeconds())))));
     }
 }

@@ -9,6 +9,7 @@ import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.job.ValidationSample;
 import org.ltxfleet.preprocess.download.Downloader;
 import org.ltxfleet.preprocess.video.ClipDecoder;
+import org.ltxfleet.preprocess.video.DecodeLimits;
 import org.ltxfleet.preprocess.video.UndecodableClipException;
 import org.ltxfleet.preprocess.video.VideoFrame;
 
@@ -27,23 +28,23 @@ public final class ValidationKeyframes {
     }
 
     /** Fetches and fits every entry's images. */
-    public static List<Entry> prepare(TrainingInput input, Downloader downloader, Path workDir)
+    public static List<Entry> prepare(TrainingInput input, Downloader downloader, DecodeLimits limits, Path workDir)
             throws IOException, InterruptedException {
         var entries = new ArrayList<Entry>();
         List<ValidationSample> samples = input.validation();
         for (int i = 0; i < samples.size(); i++) {
             ValidationSample sample = samples.get(i);
-            VideoFrame start = fetch(i, "start_image_url", sample.startImageUrl(), input, downloader, workDir);
-            VideoFrame end = fetch(i, "end_image_url", sample.endImageUrl(), input, downloader, workDir);
+            VideoFrame start = fetch(i, "start_image_url", sample.startImageUrl(), input, downloader, limits, workDir);
+            VideoFrame end = fetch(i, "end_image_url", sample.endImageUrl(), input, downloader, limits, workDir);
             VideoFrame middle = input.includeMiddleKeyframe()
-                    ? fetch(i, "middle_image_url", sample.middleImageUrl(), input, downloader, workDir) : null;
+                    ? fetch(i, "middle_image_url", sample.middleImageUrl(), input, downloader, limits, workDir) : null;
             entries.add(new Entry(sample.prompt(), start, middle, end));
         }
         return entries;
     }
 
     private static VideoFrame fetch(int index, String field, String url, TrainingInput input, Downloader downloader,
-                                    Path workDir) throws IOException, InterruptedException {
+                                    DecodeLimits limits, Path workDir) throws IOException, InterruptedException {
         String name = "validation." + index + "." + field;
         Path file;
         try {
@@ -52,7 +53,7 @@ public final class ValidationKeyframes {
             throw JobFailedException.invalidAt(List.of("validation", index, field), e.errorType(), e.getMessage());
         }
         try {
-            return ClipDecoder.decodeStill(file, input.validationBucket());
+            return ClipDecoder.decodeStill(file, input.validationBucket(), limits);
         } catch (UndecodableClipException e) {
             throw JobFailedException.invalidAt(List.of("validation", index, field), "invalid_image",
                     "The image at " + name + " could not be decoded: " + e.reason());

@@ -29,9 +29,20 @@ public final class ClipDecoder {
     private ClipDecoder() {
     }
 
-    /** Reads the container's description; an unreadable file raises {@link UndecodableClipException}. */
+    /** Takes decoded frames in order; answers whether it wants more, so decoding can stop early. */
+    @FunctionalInterface
+    public interface FrameSink {
+        boolean accept(VideoFrame frame);
+    }
+
+    /** Reads the container's description within {@link DecodeLimits#DEFAULT}. */
     public static Probe probe(Path file) throws UndecodableClipException {
-        try (var grabber = open(file)) {
+        return probe(file, DecodeLimits.DEFAULT);
+    }
+
+    /** Reads the container's description; an unreadable or refused file raises {@link UndecodableClipException}. */
+    public static Probe probe(Path file, DecodeLimits limits) throws UndecodableClipException {
+        try (var grabber = open(file, limits)) {
             return new Probe(grabber.getVideoCodecName(), grabber.getImageWidth(), grabber.getImageHeight(),
                     grabber.getFrameRate(), grabber.getLengthInTime() / 1e6, grabber.getLengthInVideoFrames());
         } catch (FrameGrabber.Exception e) {
@@ -40,21 +51,33 @@ public final class ClipDecoder {
     }
 
     /**
-     * Decodes the clip at {@code fps} frames a second, resized to fill {@code bucket} and center
-     * cropped, calling {@code sink} for each frame in order. Returns the number of frames.
+     * Decodes the whole clip (within {@link DecodeLimits#DEFAULT}) at {@code fps} frames a second,
+     * resized to fill {@code bucket} and center cropped, calling {@code sink} for each frame in
+     * order. Returns the number of frames.
      */
     public static int decode(Path file, int fps, Bucket bucket, Consumer<VideoFrame> sink)
             throws UndecodableClipException {
-        return decode(file, graph(fps, bucket), fps, bucket, sink);
+        return decode(file, fps, bucket, DecodeLimits.DEFAULT, frame -> {
+            sink.accept(frame);
+            return true;
+        });
     }
 
-    /** Decodes a still image (PNG, JPEG, WebP, …), resized to fill {@code bucket} and center cropped. */
-    public static VideoFrame decodeStill(Path file, Bucket bucket) throws UndecodableClipException {
+    /**
+     * Decodes the clip as {@link #decode(Path, int, Bucket, Consumer)} does until {@code sink}
+     * wants no more frames or a limit is reached; returns the number of frames given to it.
+     */
+    public static int decode(Path file, int fps, Bucket bucket, DecodeLimits limits, FrameSink sink)
+            throws UndecodableClipException {
+        return decode(file, graph(fps, bucket), fps, bucket, limits, sink);
+    }
+
+    /** Decodes a still image (PNG, JPEG, WebP, …; the first picture of a GIF), resized to fill {@code bucket} and center cropped. */
+    public static VideoFrame decodeStill(Path file, Bucket bucket, DecodeLimits limits) throws UndecodableClipException {
         VideoFrame[] first = {null};
-        decode(file, fit(bucket), 1, bucket, f -> {
-            if (first[0] == null) {
-                first[0] = f;
-            }
+        decode(file, fit(bucket), 1, bucket, limits, frame -> {
+            first[0] = frame;
+            return false;
         });
         if (first[0] == null) {
             throw new UndecodableClipException(file, new IllegalStateException("no picture in the file"));
@@ -74,31 +97,54 @@ public final class ClipDecoder {
                 + ",format=rgb24";
     }
 
-    private static int decode(Path file, String description, int fps, Bucket bucket, Consumer<VideoFrame> sink)
-            throws UndecodableClipException {
-        try (var grabber = open(file)) {
+    private static int decode(Path file, String description, int fps, Bucket bucket, DecodeLimits limits,
+                              FrameSink sink) throws UndecodableClipException {
+        try (var grabber = open(file, limits)) {
             var stream = grabber.getFormatContext().streams(grabber.getVideoStream());
             AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : avutil.av_make_q(fps, 1);
             try (var graph = new NativeFilterGraph(description, stream.time_base(), rate)) {
-                int count = 0;
-                for (Frame frame; (frame = grabber.grabImage()) != null; ) {
+                var output = new Output(bucket, limits, sink);
+                long read = 0;
+                for (Frame frame; output.wanted && read++ < limits.maxSourceFrames()
+                        && (frame = grabber.grabImage()) != null; ) {
                     graph.push((AVFrame) frame.opaque);
-                    count = drain(graph, bucket, sink, count);
+                    output.drain(graph);
                 }
-                graph.finish();
-                return drain(graph, bucket, sink, count);
+                if (output.wanted) {
+                    graph.finish();
+                    output.drain(graph);
+                }
+                return output.count;
             }
         } catch (FrameGrabber.Exception | NativeFilterGraph.FilterException e) {
             throw new UndecodableClipException(file, e);
         }
     }
 
-    private static int drain(NativeFilterGraph graph, Bucket bucket, Consumer<VideoFrame> sink, int count)
-            throws NativeFilterGraph.FilterException {
-        for (AVFrame out; (out = graph.pull()) != null; ) {
-            sink.accept(new VideoFrame(count++, graph.seconds(out), bucket.width(), bucket.height(), rgb(out, bucket)));
+    /** The converted frames handed on so far, and whether the sink and the time limit want more. */
+    private static final class Output {
+        private final Bucket bucket;
+        private final DecodeLimits limits;
+        private final FrameSink sink;
+        private int count;
+        private boolean wanted = true;
+
+        Output(Bucket bucket, DecodeLimits limits, FrameSink sink) {
+            this.bucket = bucket;
+            this.limits = limits;
+            this.sink = sink;
         }
-        return count;
+
+        void drain(NativeFilterGraph graph) throws NativeFilterGraph.FilterException {
+            for (AVFrame out; wanted && (out = graph.pull()) != null; ) {
+                double seconds = graph.seconds(out);
+                if (seconds > limits.maxSeconds()) {
+                    wanted = false;
+                    return;
+                }
+                wanted = sink.accept(new VideoFrame(count++, seconds, bucket.width(), bucket.height(), rgb(out, bucket)));
+            }
+        }
     }
 
     /** Copies the frame's packed RGB pixels, dropping any row padding FFmpeg added. */
@@ -113,16 +159,29 @@ public final class ClipDecoder {
         return out;
     }
 
-    private static FFmpegFrameGrabber open(Path file) throws FrameGrabber.Exception {
+    private static FFmpegFrameGrabber open(Path file, DecodeLimits limits) throws FrameGrabber.Exception {
         var grabber = new FFmpegFrameGrabber(file.toFile());
+        // Only the demuxers of the formats we take, reading only the file itself: a playlist or
+        // manifest (HLS, DASH, concat) named .mp4 would otherwise open other files of the worker.
+        grabber.setOption("format_whitelist", DecodeLimits.FORMATS);
+        grabber.setOption("protocol_whitelist", "file");
         // The decoder's own frames, unconverted: the filter graph takes them as they are.
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         grabber.setVideoOption("threads", Integer.toString(THREADS));
         grabber.setAudioStream(-1);
         grabber.start();
-        if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+        try {
+            if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+                throw new FrameGrabber.Exception("no video stream");
+            }
+            long pixels = (long) grabber.getImageWidth() * grabber.getImageHeight();
+            if (pixels > limits.maxPixels()) {
+                throw new FrameGrabber.Exception("the picture is " + grabber.getImageWidth() + "x"
+                        + grabber.getImageHeight() + ", over the limit of " + limits.maxPixels() + " pixels");
+            }
+        } catch (FrameGrabber.Exception e) {
             grabber.close();
-            throw new FrameGrabber.Exception("no video stream");
+            throw e;
         }
         return grabber;
     }

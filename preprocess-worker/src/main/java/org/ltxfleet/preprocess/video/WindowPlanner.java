@@ -76,6 +76,11 @@ public final class WindowPlanner {
         endScene();
     }
 
+    /** Whether the clip has given all the windows it may: later frames could not add one. */
+    public boolean full() {
+        return emitted >= maxWindowsPerClip;
+    }
+
     /** The scenes that gave no window, and why. */
     public List<Dropped> dropped() {
         return List.copyOf(dropped);

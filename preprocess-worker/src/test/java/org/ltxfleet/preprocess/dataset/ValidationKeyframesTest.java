@@ -95,7 +95,7 @@ class ValidationKeyframesTest {
     @Test
     void fetchesAndFitsKeyframesToTheValidationBucket() throws Exception {
         try (var downloader = downloader()) {
-            var entries = ValidationKeyframes.prepare(input(url("/red.png"), url("/blue.jpg")), downloader, dir);
+            var entries = ValidationKeyframes.prepare(input(url("/red.png"), url("/blue.jpg")), downloader, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT, dir);
             var entry = entries.get(0);
             assertThat(entry.start().width()).isEqualTo(512);
             assertThat(entry.start().height()).isEqualTo(288);
@@ -112,11 +112,11 @@ class ValidationKeyframesTest {
     void aBrokenImageFailsNamingItsField() throws Exception {
         try (var downloader = downloader()) {
             var failure = catchThrowableOfType(JobFailedException.class,
-                    () -> ValidationKeyframes.prepare(input(url("/red.png"), url("/text.png")), downloader, dir));
+                    () -> ValidationKeyframes.prepare(input(url("/red.png"), url("/text.png")), downloader, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT, dir));
             assertThat(failure.detail().get(0).get("loc").toString())
                     .isEqualTo("[\"body\",\"validation\",0,\"end_image_url\"]");
             var missing = catchThrowableOfType(JobFailedException.class,
-                    () -> ValidationKeyframes.prepare(input(url("/nothing.png"), url("/red.png")), downloader, dir));
+                    () -> ValidationKeyframes.prepare(input(url("/nothing.png"), url("/red.png")), downloader, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT, dir));
             assertThat(missing.detail().get(0).get("loc").toString())
                     .isEqualTo("[\"body\",\"validation\",0,\"start_image_url\"]");
         }

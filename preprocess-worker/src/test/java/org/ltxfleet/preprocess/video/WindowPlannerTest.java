@@ -61,6 +61,25 @@ class WindowPlannerTest {
     }
 
     @Test
+    void saysWhenTheClipCanGiveNoMoreWindowsSoDecodingCanStop() {
+        var out = new ArrayList<ClipWindow>();
+        var planner = new WindowPlanner(9, false, 2, out::add);
+        for (int i = 0; i < 17; i++) {
+            planner.accept(frame(i), false);
+        }
+        assertThat(planner.full()).isFalse();
+        planner.accept(frame(17), false);
+        assertThat(planner.full()).isTrue();
+
+        // auto_scale_input: one window per scene, known once the next scene starts.
+        var scaled = new WindowPlanner(9, true, 2, out::add);
+        for (int i = 0; i < 30; i++) {
+            scaled.accept(frame(i), i == 10 || i == 20);
+            assertThat(scaled.full()).as("frame %d", i).isEqualTo(i >= 20);
+        }
+    }
+
+    @Test
     void autoScaleStretchesAShortSceneToExactlyTheFrameCount() {
         var out = new ArrayList<ClipWindow>();
         plan(new WindowPlanner(9, true, 8, out::add), out, 5);
