@@ -93,7 +93,7 @@ final class DatasetJob {
                             input.includeMiddleKeyframe())
                     : null;
             var encoder = new SampleEncoder(new ExampleEncoder(parts.encoders().vae(), parts.encoders().text()),
-                    input.includeMiddleKeyframe(), input.frameRate());
+                    input.includeMiddleKeyframe(), input.frameRate(), parts.settings().caps());
             var clipsDone = new AtomicInteger();
             int clipCount = archive.clips().size();
             List<ClipReport> reports = new DatasetPreparer(parts.settings()).prepare(archive, input,

@@ -11,9 +11,10 @@ import org.ltxfleet.preprocess.video.DecodeLimits;
  * @param maxWindowsPerClip most samples one source clip may give
  * @param parallelism       clips of one job decoded at once
  * @param decodeLimits      largest picture and longest stretch of a clip decoded
+ * @param caps              most samples and latent bytes one job's dataset may hold
  */
 public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, int maxWindowsPerClip,
-                                 int parallelism, DecodeLimits decodeLimits) {
+                                 int parallelism, DecodeLimits decodeLimits, DatasetCaps caps) {
 
     /** Reads the {@code preprocess.*} settings. */
     public static PreprocessSettings from(FleetConfig config) {
@@ -24,6 +25,8 @@ public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, 
                 config.integer("preprocess.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 new DecodeLimits(config.longValue("preprocess.max.clip.pixels", DecodeLimits.DEFAULT.maxPixels()),
                         Double.parseDouble(config.string("preprocess.max.clip.seconds",
-                                String.valueOf(DecodeLimits.DEFAULT.maxSeconds())))));
+                                String.valueOf(DecodeLimits.DEFAULT.maxSeconds())))),
+                new DatasetCaps(config.integer("preprocess.max.samples", 1000),
+                        config.longValue("preprocess.max.latent.bytes", 1L << 30)));
     }
 }

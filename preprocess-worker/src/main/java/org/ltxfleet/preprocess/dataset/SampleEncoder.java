@@ -19,22 +19,25 @@ public final class SampleEncoder {
     private final ExampleEncoder encoder;
     private final boolean middleKeyframe;
     private final int fps;
+    private final DatasetCaps.Tally tally;
     private final Map<String, Encoded> encoded = new ConcurrentSkipListMap<>();
 
     /** One encoded sample and what the manifest says about it. */
     public record Encoded(TrainingExample example, Map<String, Object> manifestEntry) {
     }
 
-    public SampleEncoder(ExampleEncoder encoder, boolean middleKeyframe, int fps) {
+    public SampleEncoder(ExampleEncoder encoder, boolean middleKeyframe, int fps, DatasetCaps caps) {
         this.encoder = encoder;
         this.middleKeyframe = middleKeyframe;
         this.fps = fps;
+        this.tally = caps.tally();
     }
 
-    /** Encodes one sample; thread-safe. */
+    /** Encodes one sample; thread-safe. Throws a 422 once the job's dataset is over its caps. */
     public void accept(Sample sample) {
         PixelVideo window = sample.window().pixels();
         TrainingExample example = encoder.encode(window, sample.caption(), middleKeyframe, fps);
+        tally.take(example);
         var entry = new LinkedHashMap<String, Object>();
         entry.put("id", sample.id());
         entry.put("clip", sample.clip());

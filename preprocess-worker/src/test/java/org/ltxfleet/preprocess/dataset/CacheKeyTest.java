@@ -9,7 +9,8 @@ import org.ltxfleet.common.json.Json;
 
 class CacheKeyTest {
 
-    private static final PreprocessSettings SETTINGS = new PreprocessSettings(27, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT);
+    private static final PreprocessSettings SETTINGS = new PreprocessSettings(27, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT,
+            new DatasetCaps(1000, 1L << 30));
 
     private static TrainingInput input(String extra) {
         return new InputValidator().validate(Json.readTree(("{\"training_data_url\":\"https://e/x.zip\"" + extra + "}")
@@ -38,7 +39,8 @@ class CacheKeyTest {
         assertThat(key(",\"include_middle_keyframe\":true")).isNotEqualTo(base);
         assertThat(CacheKey.of("abd", input(""), SETTINGS, "tiny-vae@1")).isNotEqualTo(base);
         assertThat(CacheKey.of("abc", input(""), SETTINGS, "tiny-vae@2")).isNotEqualTo(base);
-        assertThat(CacheKey.of("abc", input(""), new PreprocessSettings(20, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT), "tiny-vae@1"))
+        assertThat(CacheKey.of("abc", input(""), new PreprocessSettings(20, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT,
+            new DatasetCaps(1000, 1L << 30)), "tiny-vae@1"))
                 .isNotEqualTo(base);
     }
 }

@@ -32,7 +32,8 @@ import org.ltxfleet.preprocess.Fixtures;
 /** From a zip of the real fixture clips to samples and a debug dataset. */
 class DatasetPreparerFixtureIT {
 
-    private static final PreprocessSettings SETTINGS = new PreprocessSettings(27, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT);
+    private static final PreprocessSettings SETTINGS = new PreprocessSettings(27, 0.5, 8, 2, org.ltxfleet.preprocess.video.DecodeLimits.DEFAULT,
+            new DatasetCaps(1000, 1L << 30));
     private static final ArchiveLimits LIMITS = new ArchiveLimits(100, 1L << 32, 200);
 
     @TempDir
