@@ -56,6 +56,12 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
     }
 
     @Override
+    public void close() {
+        super.close();
+        sender.close();
+    }
+
+    @Override
     protected void loop() throws Exception {
         var topics = new ArrayList<String>();
         topics.add(Topics.WEBHOOKS);

@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -20,17 +16,30 @@ import java.util.HexFormat;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.util.Timeout;
 import org.ltxfleet.common.job.JobFailedException;
+import org.ltxfleet.common.net.GuardedDnsResolver;
+import org.ltxfleet.common.net.RefusedAddressException;
 import org.ltxfleet.common.net.RefusedUrlException;
 import org.ltxfleet.common.net.UrlGuard;
 
 /**
- * Downloads a user's file: SSRF guard on the URL and on every redirect (followed by hand), a
- * connect timeout and a stall timeout, a size cap, sha256 while streaming, and retries with
- * exponential backoff (Resilience4j) for transient failures only. Everything the user can fix — a
- * 4xx, a refused URL, a file too large — fails the job at once with a 422 naming the URL field.
- * Thread-safe.
+ * Downloads a user's file: SSRF guard on the URL and on every redirect (followed by hand), and on
+ * the addresses the connection is made to (the client resolves names through the guard, so a
+ * DNS answer that changes between check and connect cannot steer it inside); a connect timeout
+ * and a stall timeout, a size cap, sha256 while streaming, and retries with exponential backoff
+ * (Resilience4j) for transient failures only. Everything the user can fix (a 4xx, a refused URL,
+ * a file too large) fails the job at once with a 422 naming the URL field. An interrupt (a
+ * cancel) aborts the connection within a fraction of a second. Apache HttpClient because the
+ * JDK's client cannot be given a resolver. Thread-safe.
  */
 public final class Downloader implements AutoCloseable {
 
@@ -41,22 +50,38 @@ public final class Downloader implements AutoCloseable {
     }
 
     private final DownloadSettings settings;
-    private final UrlCheck guard;
-    private final HttpClient http;
+    private final UrlCheck check;
+    private final CloseableHttpClient http;
     private final Retry retry;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("download-watchdog").daemon().factory());
 
     /** A downloader with these limits. */
     public Downloader(DownloadSettings settings) {
-        this(settings, new UrlGuard(settings.allowPrivateUrls())::check);
+        this(settings, new UrlGuard(settings.allowPrivateUrls()));
     }
 
-    Downloader(DownloadSettings settings, UrlCheck guard) {
+    Downloader(DownloadSettings settings, UrlGuard guard) {
+        this(settings, guard::checkSchemeAndHost, guard);
+    }
+
+    Downloader(DownloadSettings settings, UrlCheck check, UrlGuard guard) {
         this.settings = settings;
-        this.guard = guard;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.check = check;
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new GuardedDnsResolver(guard))
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.stallTimeout()))
+                        .build())
+                .build();
+        this.http = HttpClients.custom().setConnectionManager(connections)
+                // A pause in the answer longer than the stall timeout fails the read.
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.stallTimeout()))
+                        .build())
+                .disableRedirectHandling().disableAutomaticRetries().disableContentCompression()
+                .disableCookieManagement().setUserAgent("ltx-fleet-downloader/1")
+                .build();
         this.retry = Retry.of("download", RetryConfig.custom()
                 .maxAttempts(settings.attempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.firstBackoff(), 2.0, 0.2))
@@ -85,44 +110,80 @@ public final class Downloader implements AutoCloseable {
         URI uri = start;
         for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
             check(uri, field);
-            HttpResponse<InputStream> response;
+            var request = new HttpGet(uri);
+            Thread caller = Thread.currentThread();
+            // A blocked connect or read ignores interrupts; aborting the request ends it.
+            var cancel = watchdog.scheduleAtFixedRate(() -> {
+                if (caller.isInterrupted()) {
+                    request.cancel();
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+            ClassicHttpResponse response = null;
+            boolean complete = false;
             try {
-                response = http.send(HttpRequest.newBuilder(uri).timeout(settings.connectTimeout()).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                throw new TransientDownloadException("timed out waiting for " + uri.getHost(), e);
+                response = http.executeOpen(null, request, null);
+                int status = response.getCode();
+                Header location = response.getFirstHeader("Location");
+                if (status >= 300 && status < 400 && location != null) {
+                    uri = uri.resolve(location.getValue());
+                    continue;
+                }
+                if (status == 429 || status >= 500) {
+                    throw new TransientDownloadException("the server answered HTTP " + status, null);
+                }
+                if (status != 200) {
+                    throw JobFailedException.invalidField("download_failed", field,
+                            "Could not download " + field + ": the server answered HTTP " + status);
+                }
+                if (response.getEntity() == null) {
+                    throw new TransientDownloadException("the server answered 200 without a body", null);
+                }
+                if (response.getEntity().getContentLength() > settings.maxBytes()) {
+                    throw tooLarge(field);
+                }
+                DownloadedFile file = save(response.getEntity().getContent(), target, field);
+                complete = true;
+                return file;
             } catch (IOException e) {
+                RefusedAddressException refused = UrlGuard.refusal(e);
+                if (refused != null) {
+                    throw JobFailedException.invalidField("url_not_allowed", field,
+                            "URL not allowed (" + uri.getScheme() + "://" + uri.getHost() + "…): " + refused.getMessage());
+                }
+                if (caller.isInterrupted() || request.isCancelled()) {
+                    caller.interrupt();
+                    throw new InterruptedException("download of " + field + " canceled");
+                }
+                if (e instanceof TransientDownloadException) {
+                    throw e;
+                }
                 throw new TransientDownloadException("connection to " + uri.getHost() + " failed: " + e, e);
+            } finally {
+                cancel.cancel(false);
+                if (!complete) {
+                    // Closing an unread answer would read it to its end; aborting drops the connection.
+                    request.cancel();
+                }
+                if (response != null) {
+                    closeQuietly(response);
+                }
             }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                response.body().close();
-                uri = uri.resolve(response.headers().firstValue("Location").get());
-                continue;
-            }
-            if (status == 429 || status >= 500) {
-                response.body().close();
-                throw new TransientDownloadException("the server answered HTTP " + status, null);
-            }
-            if (status != 200) {
-                response.body().close();
-                throw JobFailedException.invalidField("download_failed", field,
-                        "Could not download " + field + ": the server answered HTTP " + status);
-            }
-            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (declared > settings.maxBytes()) {
-                response.body().close();
-                throw tooLarge(field);
-            }
-            return save(response.body(), target, field);
         }
         throw JobFailedException.invalidField("download_failed", field,
                 "Could not download " + field + ": more than " + settings.maxRedirects() + " redirects");
     }
 
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // the connection was aborted; nothing is left to release
+        }
+    }
+
     private void check(URI uri, String field) {
         try {
-            guard.check(uri);
+            check.check(uri);
         } catch (RefusedUrlException e) {
             throw JobFailedException.invalidField("url_not_allowed", field, e.getMessage());
         }
@@ -135,17 +196,6 @@ public final class Downloader implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
-        var progress = new AtomicLong(System.nanoTime());
-        // Closing the stream from the watchdog makes the blocked read fail: the only way to time out a read.
-        var stall = watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - progress.get() > settings.stallTimeout().toNanos()) {
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // the reader sees the failure
-                }
-            }
-        }, 1, 1, TimeUnit.SECONDS);
         long total = 0;
         try (InputStream in = new DigestInputStream(body, sha256); OutputStream out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[1 << 16];
@@ -155,7 +205,6 @@ public final class Downloader implements AutoCloseable {
                     throw tooLarge(field);
                 }
                 out.write(buffer, 0, n);
-                progress.set(System.nanoTime());
             }
         } catch (JobFailedException e) {
             Files.deleteIfExists(target);
@@ -163,8 +212,6 @@ public final class Downloader implements AutoCloseable {
         } catch (IOException e) {
             Files.deleteIfExists(target);
             throw new TransientDownloadException("the download broke off after " + total + " bytes: " + e.getMessage(), e);
-        } finally {
-            stall.cancel(false);
         }
         return new DownloadedFile(target, HexFormat.of().formatHex(sha256.digest()), total);
     }
@@ -177,5 +224,6 @@ public final class Downloader implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
+        http.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.net.RefusedUrlException;
+import org.ltxfleet.common.net.UrlGuard;
 
 /** Against a real HTTP server on loopback. */
 class DownloaderTest {
@@ -163,13 +164,58 @@ class DownloaderTest {
                 throw new RefusedUrlException(uri, "not allowed in this test");
             }
         };
-        try (var downloader = new Downloader(settings(1 << 20), refuseOk)) {
+        try (var downloader = new Downloader(settings(1 << 20), refuseOk, new UrlGuard(true))) {
             assertThatThrownBy(() -> downloader.download(url("/hop"), dir.resolve("a.zip"), "training_data_url"))
                     .isInstanceOfSatisfying(JobFailedException.class,
                             e -> assertThat(e.errorType()).isEqualTo("url_not_allowed"));
         }
         try (var downloader = new Downloader(settings(1 << 20))) {
             assertThat(downloader.download(url("/hop"), dir.resolve("c.zip"), "f").bytes()).isEqualTo(PAYLOAD.length);
+        }
+    }
+
+    @Test
+    void connectsToTheAddressTheGuardChecked() throws Exception {
+        // A rebinding name server: the first answer is the test server, every later one an address
+        // nothing listens on. Checking and connecting with one lookup downloads; a second lookup
+        // for the connection would fail it.
+        var lookups = new AtomicInteger();
+        var rebinding = new UrlGuard(true, host -> new java.net.InetAddress[] {java.net.InetAddress.getByName(
+                lookups.getAndIncrement() == 0 ? "127.0.0.1" : "127.0.0.2")});
+        String named = "http://files.example.test:" + server.getAddress().getPort() + "/ok";
+        try (var downloader = new Downloader(settings(1 << 20), rebinding)) {
+            assertThat(downloader.download(named, dir.resolve("a.zip"), "f").bytes()).isEqualTo(PAYLOAD.length);
+        }
+        assertThat(lookups).hasValue(1);
+        // And the refusal of an address the connection would use names the field.
+        var strict = new UrlGuard(false, host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("10.0.0.1")});
+        try (var downloader = new Downloader(settings(1 << 20), strict)) {
+            assertThatThrownBy(() -> downloader.download(named, dir.resolve("b.zip"), "training_data_url"))
+                    .isInstanceOfSatisfying(JobFailedException.class,
+                            e -> assertThat(e.errorType()).isEqualTo("url_not_allowed"))
+                    .hasMessageContaining("non-public");
+        }
+    }
+
+    @Test
+    void anInterruptAbortsADownloadWithinASecond() throws Exception {
+        try (var downloader = new Downloader(settings(1 << 20))) {
+            Thread caller = Thread.currentThread();
+            var interrupter = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                caller.interrupt();
+            });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> downloader.download(url("/stall"), dir.resolve("a.zip"), "f"))
+                    .isInstanceOf(InterruptedException.class);
+            assertThat((System.nanoTime() - start) / 1e9).isLessThan(2.0);
+            interrupter.join();
+        } finally {
+            Thread.interrupted();
         }
     }
 
