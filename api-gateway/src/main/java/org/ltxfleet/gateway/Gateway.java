@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
-                webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond()),
+                webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
                 new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics));
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
@@ -100,7 +100,8 @@ public final class Gateway implements AutoCloseable {
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
-                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.maxStreamsPerKey());
+                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
+                s.maxStreamsPerKey());
     }
 
     private static int freePort() throws java.io.IOException {

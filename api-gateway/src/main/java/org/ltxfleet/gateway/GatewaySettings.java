@@ -13,12 +13,15 @@ import org.ltxfleet.common.config.Settings;
  * @param bodyLimit     largest request body accepted, in bytes (413 past it)
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param keysFile      the hashed API keys file
- * @param rateLimitPerSecond calls a second each API key may make (429 past it); 0 for no limit
+ * @param rateLimitPerSecond submits, cancels and other calls a second each API key may make (429 past
+ *                           it); 0 for no limit
+ * @param readLimitPerSecond status, stream, result and webhook-attempt reads a second each API key may
+ *                           make, a budget of its own (429 past it); 0 for no limit
  * @param maxStreamsPerKey status streams one API key may hold open at once (429 past it)
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
                               String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
-                              int maxStreamsPerKey) {
+                              int readLimitPerSecond, int maxStreamsPerKey) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -37,6 +40,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 Path.of(config.string("gateway.keys.file", "api-keys.json")),
                 config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())),
                 config.integer("gateway.rate.limit.per.second", 100),
+                config.integer("gateway.read.limit.per.second", 1000),
                 config.integer("gateway.max.streams.per.key", 100));
     }
 }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.LoopHealth;
 import org.ltxfleet.gateway.auth.AuthHandler;
+import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.cancel.CancelHandler;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.ledger.UsageHandler;
@@ -55,18 +56,19 @@ public final class QueueApiVerticle extends VerticleBase {
             ctx.response().putHeader("x-fal-request-id", ctx.pathParam("param0"));
             ctx.next();
         });
-        var auth = new AuthHandler(services.keys(), services.rateLimits());
+        var auth = new AuthHandler(services.keys(), services.rateLimits(), RateLimits.Budget.CALLS);
+        var read = new AuthHandler(services.keys(), services.rateLimits(), RateLimits.Budget.READS);
         var body = BodyHandler.create(false).setBodyLimit(services.settings().bodyLimit());
         // Vert.x wants the body handler before user handlers; the body limit still protects
         // unauthenticated callers.
         router.post("/" + GatewaySettings.ENDPOINT_ID).handler(new NoFormDecoding()).handler(body)
                 .handler(auth).handler(submit::handle);
-        router.get(REQUEST + "/status").handler(auth).handler(new StatusHandler(services)::handle);
-        router.get(REQUEST + "/status/stream").handler(auth).handler(new StatusStreamHandler(services)::handle);
-        router.get(REQUEST).handler(auth).handler(new ResultHandler(services)::handle);
+        router.get(REQUEST + "/status").handler(read).handler(new StatusHandler(services)::handle);
+        router.get(REQUEST + "/status/stream").handler(read).handler(new StatusStreamHandler(services)::handle);
+        router.get(REQUEST).handler(read).handler(new ResultHandler(services)::handle);
         router.put(REQUEST + "/cancel").handler(auth).handler(new CancelHandler(services)::handle);
         var webhooks = new WebhookHandler(services);
-        router.get(REQUEST + "/webhooks").handler(auth).handler(webhooks::list);
+        router.get(REQUEST + "/webhooks").handler(read).handler(webhooks::list);
         router.post(REQUEST + "/webhooks/redeliver").handler(auth).handler(webhooks::redeliver);
         router.get("/v1/usage").handler(auth).handler(new UsageHandler(services.ledger())::handle);
         router.get("/.well-known/jwks.json").handler(ctx -> Replies.json(ctx, 200, services.signingKeys().jwks()));

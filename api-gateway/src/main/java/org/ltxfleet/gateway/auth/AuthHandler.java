@@ -6,7 +6,7 @@ import org.ltxfleet.gateway.http.Replies;
 
 /**
  * Lets a request through only with a valid {@code Authorization: Key id:secret} and within the
- * key's rate limit; puts the key id in the context.
+ * key's budget for this kind of call; puts the key id in the context.
  */
 public final class AuthHandler implements Handler<RoutingContext> {
 
@@ -15,11 +15,13 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
     private final ApiKeys keys;
     private final RateLimits limits;
+    private final RateLimits.Budget budget;
 
-    /** A handler checking against these keys and budgets. */
-    public AuthHandler(ApiKeys keys, RateLimits limits) {
+    /** A handler checking against these keys, drawing on {@code budget}. */
+    public AuthHandler(ApiKeys keys, RateLimits limits, RateLimits.Budget budget) {
         this.keys = keys;
         this.limits = limits;
+        this.budget = budget;
     }
 
     @Override
@@ -33,7 +35,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
                     : "Invalid API key");
             return;
         }
-        if (!limits.tryAcquire(keyId.get())) {
+        if (!limits.tryAcquire(keyId.get(), budget)) {
             ctx.response().putHeader("Retry-After", "1");
             Replies.error(ctx, 429, "Too many requests for this API key; retry after the Retry-After seconds");
             return;

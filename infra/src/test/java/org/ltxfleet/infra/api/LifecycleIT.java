@@ -104,7 +104,7 @@ class LifecycleIT {
         String retryAfter = null;
         for (int i = 0; i < 60; i++) {
             var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                            + GatewaySettings.APP_PATH + "/requests/x/status"))
+                            + "/v1/usage"))
                     .header("Authorization", "Key " + TestStacks.OTHER_KEY).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 429) {
                 limited++;
@@ -114,9 +114,51 @@ class LifecycleIT {
         }
         assertThat(limited).isPositive();
         assertThat(retryAfter).isEqualTo("1");
-        assertThat(client.status("x", false).status()).isEqualTo(404);
-        Thread.sleep(1100);
+        assertThat(get("/v1/usage").statusCode()).isEqualTo(200);
+        // Reads draw on a budget of their own.
         assertThat(other.status("x", false).status()).isEqualTo(404);
+    }
+
+    @Test
+    void fiftyClientsPollingAtTheirOwnPaceNeverSee429AndSubmitsKeepTheirBudget() throws Exception {
+        String id = submit("watched");
+        var http = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        var statuses = new java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger>();
+        var pollers = new ArrayList<Thread>();
+        // fal's Python client polls every 0.1 s: 50 of them are 500 reads a second on one key, whose
+        // calls budget here is 30 a second.
+        for (int client = 0; client < 50; client++) {
+            pollers.add(Thread.ofVirtual().start(() -> {
+                for (int poll = 0; poll < 30; poll++) {
+                    try {
+                        String path = poll % 3 == 0 ? "" : "/status" + (poll % 3 == 1 ? "?logs=1" : "");
+                        int code = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                                        + GatewaySettings.APP_PATH + "/requests/" + id + path))
+                                .header("Authorization", "Key " + stack.apiKey()).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                        statuses.computeIfAbsent(code, c -> new java.util.concurrent.atomic.AtomicInteger())
+                                .incrementAndGet();
+                        Thread.sleep(100);
+                    } catch (Exception e) {
+                        statuses.computeIfAbsent(-1, c -> new java.util.concurrent.atomic.AtomicInteger())
+                                .incrementAndGet();
+                    }
+                }
+            }));
+        }
+        var submits = new ArrayList<Integer>();
+        for (int i = 0; i < 5; i++) {
+            submits.add(client.submit("{\"training_data_url\":\"https://example.com/c.zip\"}").status());
+            Thread.sleep(200);
+        }
+        for (Thread poller : pollers) {
+            poller.join();
+        }
+        assertThat(statuses.keySet()).as("answers: %s", statuses).doesNotContain(429, -1);
+        assertThat(statuses.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum())
+                .isEqualTo(50 * 30);
+        assertThat(submits).as("submits beside the polls").containsOnly(200);
     }
 
     @Test
