@@ -17,6 +17,7 @@ import org.ltxfleet.infra.stack.FleetStack;
  * input (the frame count) prepares it again. Each job is canceled once its training has started:
  * what is checked happens before, and the training itself is covered elsewhere.
  */
+@CpuBound(seconds = 10)
 class DatasetCacheIT {
 
     @Test

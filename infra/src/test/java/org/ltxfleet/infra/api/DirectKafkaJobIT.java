@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ltxfleet.common.json.Json;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.examples.ProduceJobExample;
 import org.ltxfleet.infra.stack.FleetStack;
@@ -18,6 +19,7 @@ import org.ltxfleet.infra.stack.FleetStack;
  * ltx.jobs is a public interface: jobs written by a user's own producer go through the real
  * workers and answer on the HTTP API exactly like submitted ones.
  */
+@CpuBound(seconds = 20)
 class DirectKafkaJobIT {
 
     private static FleetStack stack;
@@ -33,14 +35,13 @@ class DirectKafkaJobIT {
     void validJobFromAProducerIsPreprocessedByTheWorkerAndVisibleToItsKey() throws Exception {
         String requestId = UUID.randomUUID().toString();
         String keyId = stack.apiKey().split(":")[0];
-        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId, "{\"training_data_url\":\""
-                + TestStacks.sampleDataset(stack, 3) + "\",\"number_of_frames\":25,\"resolution\":\"low\",\"number_of_steps\":100,"
-                + "\"rank\":8}");
+        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId,
+                Json.toString(TestStacks.smallJob(TestStacks.sampleDataset(stack, 3), 100)));
 
         JsonNode status = awaitCompleted(requestId);
         assertThat(status.get("logs")).extracting(l -> l.get("message").asText())
                 .anyMatch(m -> m.startsWith("preprocess: 3 clip(s) found"))
-                .anyMatch(m -> m.contains("clip_000.mp4: 1 sample(s)"));
+                .anyMatch(m -> m.contains("clip_000.mp4: 3 sample(s)"));
         assertThat(status.get("state").asText()).isEqualTo("COMPLETED");
         var result = client.result(requestId);
         assertThat(result.status()).isEqualTo(200);

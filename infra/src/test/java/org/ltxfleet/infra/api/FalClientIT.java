@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.infra.stack.FleetStack;
 
@@ -21,6 +22,8 @@ import org.ltxfleet.infra.stack.FleetStack;
  * gateway unchanged but for its queue host: submit, status with logs, subscribe (polling and
  * streaming), streamStatus, cancel, validation errors and a wrong key.
  */
+// One class at a time on the shared TestStacks.scripted() stack (GatewayIT counts its backlog).
+@ResourceLock("scripted-stack")
 class FalClientIT {
 
     private static JsonNode report;

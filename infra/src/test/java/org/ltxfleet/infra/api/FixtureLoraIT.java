@@ -23,6 +23,7 @@ import org.ltxfleet.infra.stack.FleetStack;
  * 0.76× measured, 0.80× at 200 steps) lowers the held-out flow-matching loss to at most 0.8× the
  * base's; the interpolation PSNR figures are printed beside a cross-fade.
  */
+@CpuBound(seconds = 160)
 class FixtureLoraIT {
 
     private static final int STEPS = 300;

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ltxfleet.common.json.Json;
@@ -28,6 +29,8 @@ import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.stack.FleetStack;
 
 /** The public API against the real embedded broker and store, with a scripted pipeline behind it. */
+// One class at a time on the shared TestStacks.scripted() stack (GatewayIT counts its backlog).
+@ResourceLock("scripted-stack")
 class GatewayIT {
 
     static final String VALID = "{\"training_data_url\":\"https://example.com/clips.zip\",\"number_of_steps\":100}";

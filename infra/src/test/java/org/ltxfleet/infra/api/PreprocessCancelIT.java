@@ -20,6 +20,7 @@ import org.ltxfleet.infra.stack.FleetStack;
  * A cancel reaches a job the preprocess worker is already working on: a download that would take
  * hours stops within seconds, the job ends CANCELED and nothing is billed.
  */
+@CpuBound(seconds = 5)
 class PreprocessCancelIT {
 
     private static HttpServer slowServer;

@@ -35,6 +35,7 @@ import org.ltxfleet.infra.client.FleetClient;
  * docs/RELIABILITY.md quotes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@CpuBound(seconds = 155)
 class ProcessFailuresIT {
 
     private static Path dir;

@@ -92,8 +92,13 @@ final class ProcessStack implements AutoCloseable {
         Files.createDirectories(dir.resolve("logs"));
         Path log = log(name);
         var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli"));
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true"));
+        if (!(args.length > 1 && args[0].equals("worker") && args[1].equals("train"))) {
+            // The client JIT only: these processes live minutes and mostly wait, and C2's compiling
+            // was 40 % of a broker's start-up CPU here; a train worker's steps keep the full JIT.
+            command.add("-XX:TieredStopAtLevel=1");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli"));
         command.addAll(List.of(args));
         command.addAll(List.of("--data-dir", dir.toString()));
         var builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -23,6 +23,7 @@ import org.ltxfleet.model.safetensors.SafetensorsReader;
  * train → COMPLETED with every output downloadable; cancel mid-training; a dataset that fails
  * is not billed. Usage is read from the gateway's ledger.
  */
+@CpuBound(seconds = 50)
 class TrainIT {
 
     private static final Pattern LORA_KEY = Pattern.compile(

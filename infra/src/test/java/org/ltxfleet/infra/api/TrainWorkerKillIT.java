@@ -33,6 +33,7 @@ import org.ltxfleet.preprocess.PreprocessWorker;
  * takes the job over from its last checkpoint, finishes exactly the asked number of steps, and the
  * job is billed once.
  */
+@CpuBound(seconds = 140)
 class TrainWorkerKillIT {
 
     @BeforeAll

@@ -24,6 +24,7 @@ import org.ltxfleet.infra.client.FleetClient;
  * webhook arrives once, under one delivery id. The {@code RELIABILITY} line is what
  * docs/RELIABILITY.md quotes.
  */
+@CpuBound(seconds = 300)
 class WorkerChurnIT {
 
     private static final int JOBS = 20;
