@@ -22,7 +22,8 @@ async function errorOf(promise) {
   } catch (e) {
     return { name: e.name, status: e.status, body: e.body ?? null,
              fieldErrors: e instanceof ValidationError ? e.fieldErrors : null,
-             isApiError: e instanceof ApiError };
+             isApiError: e instanceof ApiError, timeoutType: e.timeoutType ?? null,
+             isUserTimeout: e.isUserTimeout === true };
   }
 }
 
@@ -59,6 +60,16 @@ for (let i = 0; i < 100; i++) {
   if (s.status === "IN_PROGRESS") break;
   await sleep(100);
 }
+// while the slow job holds the (one) scripted worker, a job with startTimeout waits in the queue past it
+const late = await fal.queue.submit(endpoint, { input: input("late"), startTimeout: 2 });
+let lateStatus;
+for (let i = 0; i < 100; i++) {
+  lateStatus = await fal.queue.status(endpoint, { requestId: late.request_id });
+  if (lateStatus.status === "COMPLETED") break;
+  await sleep(100);
+}
+report.lateStatus = lateStatus;
+report.lateResult = await errorOf(fal.queue.result(endpoint, { requestId: late.request_id }));
 report.cancel = await errorOf(fal.queue.cancel(endpoint, { requestId: slow.request_id }));
 let after;
 for (let i = 0; i < 100; i++) {

@@ -18,6 +18,7 @@ import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
+import org.ltxfleet.gateway.timeout.StartTimeouts;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookDeliveryWorker;
 import org.ltxfleet.gateway.webhook.WebhookDispatcher;
@@ -77,6 +78,7 @@ public final class Gateway implements AutoCloseable {
                     new WebhookSigner(services.signingKeys()), services.publisher(), webhooks);
             gateway.background.add(dispatcher);
             gateway.background.add(delivery);
+            gateway.background.add(new StartTimeouts(projection, services.publisher()));
             services.loops().add(dispatcher::health);
             services.loops().add(delivery::health);
             if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {

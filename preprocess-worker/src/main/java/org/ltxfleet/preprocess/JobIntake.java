@@ -3,6 +3,7 @@ package org.ltxfleet.preprocess;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.io.WorkDirs;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a job off {@code ltx.jobs}: skips canceled ones, validates the input with the gateway's
+ * Takes a job off {@code ltx.jobs}: skips canceled ones, ends those past their deadline to start
+ * (504, as the gateway does for jobs still queued), validates the input with the gateway's
  * validator (jobs may come straight from users' producers), announces the stage and hands it to
  * the preprocessing. Every path ends with a durable event before the offset is committed. A job
  * canceled while it runs is stopped where it is (download, extraction, decoding, encoding) and
@@ -56,6 +58,10 @@ final class JobIntake implements StageConsumer.Handler {
         }
         if (cancellations.isCanceled(job.requestId())) {
             canceled(job);
+            return;
+        }
+        if (job.startDeadlinePassed(Instant.now())) {
+            events.emit(job.requestId(), job.keyId(), EventType.FAILED, Payloads.Failed.startTimeout(Payloads.STAGE_QUEUE));
             return;
         }
         TrainingInput input;

@@ -34,6 +34,9 @@ public final class JobProjection {
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
+    /** Queued jobs with a deadline to start (X-Fal-Request-Timeout), soonest first. */
+    private final java.util.concurrent.ConcurrentSkipListSet<StartDeadline> startDeadlines =
+            new java.util.concurrent.ConcurrentSkipListSet<>();
 
     /** Records a submission (from the gateway on acknowledgement, or read back from Kafka); idempotent. */
     public void submitted(JobMessage job) {
@@ -48,6 +51,9 @@ public final class JobProjection {
                 idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
             }
             if (state.queued()) {
+                if (job.startBy() != null) {
+                    startDeadlines.add(new StartDeadline(job.startBy(), job.requestId(), job.keyId()));
+                }
                 boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(job.priority()));
                 long seq = nextSeq.getAndIncrement() + (low ? LOW_PRIORITY : 0);
                 queueSeq.put(job.requestId(), seq);
@@ -129,6 +135,34 @@ public final class JobProjection {
 
     /** A submission remembered for its idempotency key. */
     public record IdempotentSubmission(String requestId, String bodySha256) {
+    }
+
+    /** A queued job's deadline to start. */
+    public record StartDeadline(java.time.Instant at, String requestId, String keyId)
+            implements Comparable<StartDeadline> {
+        @Override
+        public int compareTo(StartDeadline other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
+        }
+    }
+
+    /**
+     * Takes the deadlines passed at {@code now} of jobs still waiting for a worker; deadlines of
+     * jobs that started or ended meanwhile are dropped.
+     */
+    public List<StartDeadline> takeMissedStarts(java.time.Instant now) {
+        var missed = new java.util.ArrayList<StartDeadline>();
+        for (StartDeadline first; (first = startDeadlines.isEmpty() ? null : startDeadlines.first()) != null
+                && !first.at().isAfter(now); ) {
+            if (startDeadlines.remove(first)) {
+                JobState state = jobs.get(first.requestId());
+                if (state != null && state.queued()) {
+                    missed.add(first);
+                }
+            }
+        }
+        return missed;
     }
 
     /** Calls the listener with every later change of the job until the returned handle is run. */

@@ -2,6 +2,7 @@ package org.ltxfleet.gateway.result;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
+import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.http.Replies;
@@ -45,6 +46,10 @@ public final class ResultHandler {
     /** A failure as fal reports one: its status, {@code detail}, {@code error_type} and {@code X-Fal-Error-Type}. */
     private static void failed(RoutingContext ctx, int status, JsonNode detail, String errorType) {
         ctx.response().putHeader("X-Fal-Error-Type", errorType);
+        if (Payloads.Failed.START_TIMEOUT.equals(errorType)) {
+            // fal's clients read this as "the caller's startTimeout passed: do not retry".
+            ctx.response().putHeader("X-Fal-Request-Timeout-Type", "user");
+        }
         var body = Json.object();
         body.set("detail", detail);
         body.put("error_type", errorType);

@@ -43,6 +43,10 @@ public final class SubmitHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmitHandler.class);
     private static final int RETRY_AFTER_SECONDS = 5;
+    /** fal's start-timeout header, as its clients send it (lower case). */
+    static final String START_TIMEOUT_HEADER = "x-fal-request-timeout";
+    /** A week: longer than any queue wait worth a deadline. */
+    static final long MAX_START_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
     private final GatewayServices services;
     /** Idempotency keys whose first submit is waiting for Kafka, in this process. */
@@ -80,6 +84,8 @@ public final class SubmitHandler {
                 problems.add(new ValidationProblem(List.of("query", "fal_webhook"), e.problem().msg(), e.problem().type()));
             }
         }
+        Instant now = Instant.now();
+        Instant startBy = startBy(ctx.request().getHeader(START_TIMEOUT_HEADER), now, problems);
         if (!problems.isEmpty()) {
             Replies.error(ctx, 422, problems);
             return;
@@ -90,13 +96,38 @@ public final class SubmitHandler {
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
         if (idempotencyKey != null) {
-            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input);
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, now, startBy);
         } else {
-            publish(ctx, newJob(ctx, keyId, null, bodySha, input), null);
+            publish(ctx, newJob(ctx, keyId, null, bodySha, input, now, startBy), null);
         }
     }
 
-    private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
+    /**
+     * The deadline to start that fal's {@code X-Fal-Request-Timeout} (the clients' {@code
+     * startTimeout}, in seconds) asks for, or null without one; a value that is not a positive
+     * number of seconds is a problem of the request.
+     */
+    static Instant startBy(String header, Instant now, List<ValidationProblem> problems) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(header.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds > 0) || seconds > MAX_START_TIMEOUT_SECONDS) {
+            problems.add(new ValidationProblem(List.of("header", START_TIMEOUT_HEADER),
+                    "X-Fal-Request-Timeout should be a number of seconds greater than 0 and at most "
+                            + MAX_START_TIMEOUT_SECONDS, "value_error"));
+            return null;
+        }
+        return now.plusMillis(Math.round(seconds * 1000));
+    }
+
+    private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
+                            Instant now, Instant startBy) {
         var earlier = services.projection().idempotent(keyId, idempotencyKey);
         if (earlier.isPresent()) {
             if (!bodySha.equals(earlier.get().bodySha256())) {
@@ -114,15 +145,16 @@ public final class SubmitHandler {
             Replies.error(ctx, 409, "A request with this Idempotency-Key is still being accepted; retry shortly");
             return;
         }
-        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body), scope);
+        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body, now, startBy), scope);
     }
 
-    private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body) {
+    private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
+                              Instant now, Instant startBy) {
         // fal's clients send x-fal-queue-priority: normal unless asked for low.
         String priority = "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
         return new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), keyId,
-                GatewaySettings.ENDPOINT_ID, Instant.now(), ctx.queryParams().get("fal_webhook"),
-                priority, idempotencyKey, bodySha, body);
+                GatewaySettings.ENDPOINT_ID, now, ctx.queryParams().get("fal_webhook"),
+                priority, idempotencyKey, bodySha, body, startBy);
     }
 
     private void publish(RoutingContext ctx, JobMessage job, String idempotencyScope) {

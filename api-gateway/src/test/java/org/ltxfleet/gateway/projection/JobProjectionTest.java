@@ -18,15 +18,37 @@ class JobProjectionTest {
 
     private static JobMessage job(String id, String key) {
         return new JobMessage(1, id, key, "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(), null, null, null,
-                null, Json.object());
+                null, Json.object(), null);
     }
 
     private static JobMessage job(String id, String key, String idempotencyKey, String sha) {
-        return new JobMessage(1, id, key, "e", Instant.now(), null, null, idempotencyKey, sha, Json.object());
+        return new JobMessage(1, id, key, "e", Instant.now(), null, null, idempotencyKey, sha, Json.object(), null);
     }
 
     private static JobEvent event(String id, String key, EventType type, Object payload) {
         return JobEvent.of(id, key, type, "test", payload);
+    }
+
+    @Test
+    void missedStartsAreTakenOnceAndOnlyForJobsStillQueued() {
+        var projection = new JobProjection();
+        Instant t0 = Instant.parse("2026-12-01T12:00:00Z");
+        for (String id : java.util.List.of("late", "started", "later", "no-deadline")) {
+            Instant startBy = switch (id) {
+                case "late", "started" -> t0.plusSeconds(1);
+                case "later" -> t0.plusSeconds(60);
+                default -> null;
+            };
+            projection.submitted(new JobMessage(1, id, "k", "e", t0, null, null, null, null, Json.object(), startBy));
+        }
+        projection.apply(event("started", "k", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+
+        assertThat(projection.takeMissedStarts(t0)).isEmpty();
+        assertThat(projection.takeMissedStarts(t0.plusSeconds(2)))
+                .extracting(JobProjection.StartDeadline::requestId).containsExactly("late");
+        assertThat(projection.takeMissedStarts(t0.plusSeconds(2))).isEmpty();
+        assertThat(projection.takeMissedStarts(t0.plusSeconds(3600)))
+                .extracting(JobProjection.StartDeadline::requestId).containsExactly("later");
     }
 
     @Test

@@ -15,6 +15,8 @@ public final class Payloads {
     /** Pipeline stages, as named in events and logs. */
     public static final String STAGE_PREPROCESS = "preprocess";
     public static final String STAGE_TRAIN = "train";
+    /** Waiting for a worker: the stage of a job that never started. */
+    public static final String STAGE_QUEUE = "queue";
 
     /** A stage took the job. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -45,6 +47,15 @@ public final class Payloads {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Failed(int statusCode, String errorType, JsonNode detail, String stage) {
+
+        /** fal's error type of a job that did not start before its X-Fal-Request-Timeout. */
+        public static final String START_TIMEOUT = "request_timeout";
+
+        /** The end of a job that no worker started before its deadline (504, as fal answers it). */
+        public static Failed startTimeout(String stage) {
+            return new Failed(504, START_TIMEOUT, org.ltxfleet.common.json.Json.toTree(
+                    "The request did not start before its X-Fal-Request-Timeout"), stage);
+        }
     }
 
     /** The client canceled the job. */

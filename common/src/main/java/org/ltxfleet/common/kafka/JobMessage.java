@@ -41,7 +41,11 @@ public record JobMessage(
         String bodySha256,
         @JsonPropertyDescription("The training input as submitted, known fields only (see the endpoint's input table); "
                 + "unknown fields are ignored.")
-        JsonNode input) {
+        JsonNode input,
+        @JsonPropertyDescription("Optional deadline to start (ISO-8601; the HTTP X-Fal-Request-Timeout header, in "
+                + "seconds from submission): a job no worker has started by then ends FAILED with 504 "
+                + "request_timeout, billed 0. A job started in time runs to its end.")
+        Instant startBy) {
 
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -55,6 +59,11 @@ public record JobMessage(
     public JobMessage onTopic(String topic) {
         String fromTopic = Topics.JOBS_LOW.equals(topic) ? "low" : "normal";
         return new JobMessage(schemaVersion, requestId, keyId, endpoint, submittedAt, webhookUrl, fromTopic,
-                idempotencyKey, bodySha256, input);
+                idempotencyKey, bodySha256, input, startBy);
+    }
+
+    /** Whether a deadline to start was set and has passed at {@code now}. */
+    public boolean startDeadlinePassed(Instant now) {
+        return startBy != null && now.isAfter(startBy);
     }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.examples.ProduceJobExample;
 import org.ltxfleet.infra.stack.FleetStack;
@@ -47,6 +48,31 @@ class DirectKafkaJobIT {
         assertThat(result.status()).isEqualTo(200);
         assertThat(result.body().get("lora_file").get("url").asText()).contains("/outputs/lora.safetensors");
         assertThat(TestStacks.otherClient(stack).status(requestId, false).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aJobPastItsDeadlineToStartEnds504UnbilledAndIsNeverRun() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        String keyId = stack.apiKey().split(":")[0];
+        var job = new org.ltxfleet.common.kafka.JobMessage(1, requestId, keyId, GatewaySettings.ENDPOINT_ID,
+                java.time.Instant.now().minusSeconds(10), null, null, null, null,
+                Json.readTree("{\"training_data_url\":\"http://127.0.0.1:9/never-fetched.zip\"}".getBytes()),
+                java.time.Instant.now().minusSeconds(5));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                org.ltxfleet.common.kafka.KafkaSettings.producer(stack.kafkaBootstrap(), "deadline-it"))) {
+            producer.send(org.ltxfleet.common.kafka.Records.job(job)).get();
+        }
+        JsonNode status = awaitCompleted(requestId);
+        assertThat(status.get("state").asText()).isEqualTo("FAILED");
+        assertThat(status.get("error_type").asText()).isEqualTo("request_timeout");
+        assertThat(status.get("logs").toString()).doesNotContain("downloading");
+        var result = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.gatewayUrl() + GatewaySettings.APP_PATH + "/requests/" + requestId))
+                .header("Authorization", "Key " + stack.apiKey()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(result.statusCode()).isEqualTo(504);
+        assertThat(result.headers().firstValue("X-Fal-Request-Timeout-Type")).contains("user");
+        assertThat(result.headers().firstValue("X-Fal-Error-Type")).contains("request_timeout");
     }
 
     @Test

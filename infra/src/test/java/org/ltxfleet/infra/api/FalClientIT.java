@@ -79,6 +79,18 @@ class FalClientIT {
     }
 
     @Test
+    void aJobQueuedPastItsStartTimeoutEndsAsFalEndsIt() {
+        // startTimeout: 2 s while the one scripted worker is busy: 504, X-Fal-Request-Timeout-Type: user.
+        assertThat(report.get("lateStatus").get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(report.get("lateStatus").get("error_type").asText()).isEqualTo("request_timeout");
+        JsonNode late = report.get("lateResult");
+        assertThat(late.get("status").asInt()).isEqualTo(504);
+        assertThat(late.get("timeoutType").asText()).isEqualTo("user");
+        assertThat(late.get("isUserTimeout").asBoolean()).isTrue();
+        assertThat(late.get("body").get("error_type").asText()).isEqualTo("request_timeout");
+    }
+
+    @Test
     void cancelWorksAndTheResultSaysCanceled() {
         assertThat(report.get("cancel").isNull()).as("cancel resolved").isTrue();
         assertThat(report.get("canceledStatus").get("status").asText()).isEqualTo("COMPLETED");

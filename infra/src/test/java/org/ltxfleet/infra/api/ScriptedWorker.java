@@ -41,6 +41,10 @@ final class ScriptedWorker {
             if (cancellations.isCanceled(id)) {
                 return;
             }
+            if (job.startDeadlinePassed(java.time.Instant.now())) {
+                events.emit(id, job.keyId(), EventType.FAILED, Payloads.Failed.startTimeout(Payloads.STAGE_QUEUE));
+                return;
+            }
             events.emit(id, job.keyId(), EventType.STARTED, new Payloads.Started("train", "scripted"));
             events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO", LOG_LINE, "train"));
             String script = job.input().path("trigger_phrase").asText();

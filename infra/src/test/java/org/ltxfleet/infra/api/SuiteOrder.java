@@ -1,43 +1,35 @@
 package org.ltxfleet.infra.api;
 
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 
 /**
- * Orders the integration tests for two lanes: the longest {@link CpuBound} class first (it waits
- * for the base weights {@link PretrainBaseAtStart} makes, then trains), then every class that
- * trains nothing (they run in the other lane meanwhile, the broker and command-line ones first),
- * then the other {@code CpuBound} classes, longest first, one after another.
+ * Orders the integration tests for two lanes: every {@link CpuBound} class, longest first, then
+ * every class that trains nothing (the broker and command-line ones last). JUnit's fork-join
+ * executor hands the list to its two threads from both ends (one steals from the front, the other
+ * works back from the end), so one lane trains, longest first, beginning with a wait for the base
+ * weights {@link PretrainBaseAtStart} makes, while the other runs the classes that mostly wait,
+ * the broker ones meanwhile; where the lanes meet, the lock on the cores keeps training one class
+ * at a time.
  */
 public final class SuiteOrder implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
-        List<? extends ClassDescriptor> all = context.getClassDescriptors();
-        var heavy = new ArrayList<ClassDescriptor>();
-        var light = new ArrayList<ClassDescriptor>();
-        for (ClassDescriptor d : all) {
-            (d.findAnnotation(CpuBound.class).isPresent() ? heavy : light).add(d);
-        }
-        heavy.sort(Comparator.comparingInt((ClassDescriptor d) -> -d.findAnnotation(CpuBound.class).orElseThrow().seconds())
+        context.getClassDescriptors().sort(Comparator
+                .comparingInt(SuiteOrder::rank)
                 .thenComparing(d -> d.getTestClass().getName()));
-        light.sort(Comparator.comparing((ClassDescriptor d) -> trainsNothingAtAll(d) ? 0 : 1)
-                .thenComparing(d -> d.getTestClass().getName()));
-        var ordered = new ArrayList<ClassDescriptor>();
-        if (!heavy.isEmpty()) {
-            ordered.add(heavy.remove(0));
-        }
-        ordered.addAll(light);
-        ordered.addAll(heavy);
-        all.sort(Comparator.comparingInt(ordered::indexOf));
     }
 
-    private static boolean trainsNothingAtAll(ClassDescriptor d) {
+    /** Longest CPU-bound first (most negative), then the api classes, then the broker and cli ones. */
+    private static int rank(ClassDescriptor d) {
+        var cpu = d.findAnnotation(CpuBound.class);
+        if (cpu.isPresent()) {
+            return -cpu.get().seconds();
+        }
         String pkg = d.getTestClass().getPackageName();
-        return pkg.endsWith(".infra.stack") || pkg.endsWith(".infra.cli");
+        return pkg.endsWith(".infra.stack") || pkg.endsWith(".infra.cli") ? 2 : 1;
     }
 }

@@ -38,7 +38,7 @@ class WebhookDispatchLagIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
             var job = new JobMessage(1, "lagging-job", "key-1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(),
-                    "https://hooks.example/x", "normal", null, null, Json.object());
+                    "https://hooks.example/x", "normal", null, null, Json.object(), null);
             JobEvent end = JobEvent.of(job.requestId(), job.keyId(), EventType.FAILED, "it",
                     new Payloads.Failed(422, "no_usable_data", Json.toTree("nothing usable"), "preprocess"));
             try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
