@@ -13,9 +13,12 @@ import org.ltxfleet.gateway.status.StatusHandler;
 /**
  * {@code GET …/requests/{id}/webhooks} lists a job's delivery attempts;
  * {@code POST …/requests/{id}/webhooks/redeliver} sends its webhook again, under the same delivery
- * id and with a fresh retry window.
+ * id and with a fresh retry window, once the delivery before has ended (409 while it is pending).
  */
 public final class WebhookHandler {
+
+    /** The outcome of an attempt after which another is scheduled. */
+    private static final String PENDING = "retrying";
 
     private final GatewayServices services;
 
@@ -48,6 +51,16 @@ public final class WebhookHandler {
         }
         if (!job.phase().terminal()) {
             Replies.error(ctx, 400, "The request has not finished; its webhook is sent when it does");
+            return;
+        }
+        var attempts = job.webhookAttempts();
+        var last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+        if (last == null || PENDING.equals(last.outcome())) {
+            // One delivery at a time: a second would race the first under the same delivery id.
+            Replies.error(ctx, 409, last == null
+                    ? "The webhook's first delivery is still pending; redeliver once it has ended"
+                    : "A delivery of this webhook is still pending (next attempt at " + last.nextAttemptAt()
+                            + "); redeliver once it has ended");
             return;
         }
         var delivery = WebhookDispatcher.newDelivery(job);

@@ -120,20 +120,26 @@ class WebhookIT {
     void deadReceiverIsDeadLetteredAndRedeliveryWorks() throws Exception {
         try (var receiver = new WebhookReceiver().byDefault(503)) {
             String id = submit(receiver.url("/down"), "ok");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> lastOutcome(id).equals("retrying"));
+            assertThat(redeliver(id).statusCode()).as("while retries are pending").isEqualTo(409);
             await().atMost(Duration.ofSeconds(30)).until(() -> lastOutcome(id).equals("dead_lettered"));
             int attempts = receiver.receivedFor(id).size();
             assertThat(attempts).isGreaterThan(2);
 
             receiver.byDefault(200);
-            var redeliver = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                            + GatewaySettings.APP_PATH + "/requests/" + id + "/webhooks/redeliver"))
-                    .header("Authorization", "Key " + stack.apiKey()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(redeliver.statusCode()).isEqualTo(202);
+            assertThat(redeliver(id).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(20)).until(() -> lastOutcome(id).equals("delivered"));
             var all = receiver.receivedFor(id);
             assertThat(all.get(all.size() - 1).header("webhook-id")).isEqualTo(all.get(0).header("webhook-id"));
         }
+    }
+
+    private static HttpResponse<String> redeliver(String id) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                        + GatewaySettings.APP_PATH + "/requests/" + id + "/webhooks/redeliver"))
+                .header("Authorization", "Key " + stack.apiKey()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
