@@ -15,7 +15,7 @@ import org.ltxfleet.common.kafka.LoopHealth;
 /**
  * A worker's probes on a port of its own: {@code GET /health/live} (200 unless a loop failed
  * fatally) and {@code GET /health/ready} (200 while every loop polls or is starting), each with the
- * loops' states, as the gateway answers them. The JDK's own HTTP server: two read-only routes need
+ * loops' states, as the gateway answers them; with metrics, {@code GET /metrics} for Prometheus. The JDK's own HTTP server: two read-only routes need
  * no framework, and workers serve no public API.
  */
 public final class HealthServer implements AutoCloseable {
@@ -28,10 +28,18 @@ public final class HealthServer implements AutoCloseable {
 
     /** Serves the loops' health on {@code port} (0: any free port) of every interface. */
     public static HealthServer start(int port, Supplier<List<LoopHealth>> loops) {
+        return start(port, loops, null);
+    }
+
+    /** Also serves {@code metrics} at {@code GET /metrics} (Prometheus text) when it is not null. */
+    public static HealthServer start(int port, Supplier<List<LoopHealth>> loops, Supplier<String> metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
             server.createContext("/health/live", exchange -> answer(exchange, loops.get(), LoopHealth::alive));
             server.createContext("/health/ready", exchange -> answer(exchange, loops.get(), LoopHealth::healthy));
+            if (metrics != null) {
+                server.createContext("/metrics", exchange -> scrape(exchange, metrics));
+            }
             server.start();
             return new HealthServer(server);
         } catch (IOException e) {
@@ -57,6 +65,19 @@ public final class HealthServer implements AutoCloseable {
             byte[] bytes = Json.toBytes(body);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(up ? 200 : 503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private static void scrape(HttpExchange exchange, Supplier<String> metrics) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);
         }
     }

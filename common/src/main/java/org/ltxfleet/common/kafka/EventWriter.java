@@ -49,8 +49,16 @@ public final class EventWriter implements AutoCloseable {
     public JobEvent emit(String requestId, String keyId, EventType type, Object payload) {
         JobEvent event = JobEvent.of(requestId, keyId, type, source, payload);
         send(Records.event(event));
+        emitted.accept(event);
         return event;
     }
+
+    /** Tells {@code listener} of every event written from now on, once it is durable (metrics). */
+    public void onEmitted(java.util.function.Consumer<JobEvent> listener) {
+        this.emitted = listener;
+    }
+
+    private volatile java.util.function.Consumer<JobEvent> emitted = event -> { };
 
     /** Writes any record and waits for it to be durable, through an outage of up to the tolerance. */
     public void send(ProducerRecord<String, byte[]> record) {

@@ -45,6 +45,23 @@ import org.slf4j.LoggerFactory;
 public final class StageConsumer extends ConsumerLoop {
 
     /** What a stage does with one record. */
+    /** Told how each attempt at a job ended ({@code done}, {@code failed}, {@code handed_back}) and how long it ran. */
+    @FunctionalInterface
+    public interface AttemptObserver {
+        void observe(String result, long nanos);
+    }
+
+    private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
+
+    /** Reports every attempt to {@code observer} from now on (metrics). */
+    public void observeAttempts(AttemptObserver observer) {
+        this.attemptObserver = observer;
+    }
+
+    private AttemptObserver attempts() {
+        return attemptObserver;
+    }
+
     public interface Handler {
         /**
          * Processes the record; returns only when its outcome is durable. Throws {@link HandedBack}
@@ -201,7 +218,10 @@ public final class StageConsumer extends ConsumerLoop {
                 if (!commit(partition, new OffsetAndMetadata(record.offset(), ATTEMPTS + attempts))) {
                     return; // the partition moved to another member, which takes the record from here
                 }
+                long started = System.nanoTime();
                 error = runJob(record);
+                attempts().observe(error == null ? "done" : error instanceof HandedBack || stopping ? "handed_back"
+                        : "failed", System.nanoTime() - started);
                 if (error == null) {
                     outcome = Outcome.DONE;
                     break;

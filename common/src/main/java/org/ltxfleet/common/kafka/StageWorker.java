@@ -1,6 +1,7 @@
 package org.ltxfleet.common.kafka;
 
 import org.ltxfleet.common.health.HealthServer;
+import org.ltxfleet.common.health.WorkerMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -30,6 +31,7 @@ public final class StageWorker implements AutoCloseable {
     private final CancellationWatcher cancellations;
     private final StageConsumer consumer;
     private final List<AutoCloseable> resources;
+    private final WorkerMetrics metrics;
     private volatile HealthServer healthServer;
 
     private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
@@ -39,6 +41,9 @@ public final class StageWorker implements AutoCloseable {
         this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
         this.consumer = new StageConsumer(bootstrap, topics, group, stage + "-" + name,
                 factory.create(events, cancellations), options);
+        this.metrics = new WorkerMetrics(stage);
+        events.onEmitted(metrics::eventWritten);
+        consumer.observeAttempts(metrics::attempt);
     }
 
     /**
@@ -67,14 +72,15 @@ public final class StageWorker implements AutoCloseable {
     }
 
     /**
-     * Serves the worker's liveness and readiness ({@link HealthServer}) on {@code worker.health.port}
-     * when it is set (0: any free port); nothing otherwise. Returns this worker.
+     * Serves the worker's liveness and readiness ({@link HealthServer}) and its metrics
+     * ({@link WorkerMetrics}, {@code /metrics}) on {@code worker.health.port} when it is set (0: any
+     * free port); nothing otherwise. Returns this worker.
      */
     public StageWorker serveHealth(org.ltxfleet.common.config.FleetConfig config) {
         int port = config.integer(HEALTH_PORT, -1);
         if (port >= 0) {
             try {
-                healthServer = HealthServer.start(port, this::health);
+                healthServer = HealthServer.start(port, this::health, metrics::scrape);
             } catch (RuntimeException e) {
                 close();
                 throw e;

@@ -89,6 +89,11 @@ class ProcessFailuresIT {
         assertCompleted(after, Duration.ofMinutes(4));
         double recovered = seconds(killedAt);
         assertThat(TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY)).isEqualTo(billedBefore + 2);
+        // The train worker's own metrics count what it did, beside its JVM's.
+        String metrics = stack.workerMetrics("train-1");
+        assertThat(metrics).contains("jvm_memory_used_bytes{")
+                .containsPattern("fleet_worker_events_total\\{[^}]*type=\"job.completed\"[^}]*} [2-9]")
+                .containsPattern("fleet_worker_job_attempt_seconds_count\\{[^}]*result=\"done\"[^}]*stage=\"train\"");
         System.out.printf("RELIABILITY broker-restart: jobs accepted 2, lost 0, billed twice 0; readiness red %.1f s "
                 + "after the kill, green %.1f s after the restart; both jobs done %.0f s after the kill%n",
                 redAfter, greenAfter, recovered);

@@ -78,6 +78,13 @@ final class ProcessStack implements AutoCloseable {
         return TestStacks.httpStatus(java.net.URI.create("http://127.0.0.1:" + healthPorts.get(name) + "/health/ready"));
     }
 
+    /** What {@code GET /metrics} of the worker named {@code name} answers. */
+    String workerMetrics(String name) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + healthPorts.get(name) + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** The process last started under {@code name} (a worker's name, or kafka, s3, gateway). */
     Process process(String name) {
         return byName.get(name);
