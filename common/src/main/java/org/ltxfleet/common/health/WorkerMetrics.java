@@ -19,15 +19,17 @@ import org.ltxfleet.common.event.JobEvent;
  * are its jobs by outcome) and every attempt at a job by result with its duration
  * ({@code fleet_worker_job_attempt_seconds}: done, failed, handed_back). Each carries the stage.
  */
-public final class WorkerMetrics {
+public final class WorkerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Listens to the JVM's GC notifications until closed. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** Metrics of a worker of {@code stage}. */
     public WorkerMetrics(String stage) {
         registry.config().commonTags("stage", stage);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -50,5 +52,12 @@ public final class WorkerMetrics {
     /** The Prometheus text exposition of everything above. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** Stops listening to the JVM (a stack's workers come and go within one JVM in tests and `fleet up`). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

@@ -119,6 +119,7 @@ public final class StageWorker implements AutoCloseable {
         consumer.close();
         cancellations.close();
         events.close();
+        metrics.close();
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

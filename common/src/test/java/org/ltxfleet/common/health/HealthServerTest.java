@@ -43,17 +43,18 @@ class HealthServerTest {
 
     @Test
     void servesTheWorkersMetricsForPrometheus() throws Exception {
-        var metrics = new WorkerMetrics("train");
-        metrics.attempt("done", 2_000_000_000L);
-        metrics.eventWritten(org.ltxfleet.common.event.JobEvent.of("r1", "k1",
-                org.ltxfleet.common.event.EventType.COMPLETED, "test", Json.object()));
-        try (var server = HealthServer.start(0, List::of, metrics::scrape)) {
+        try (var metrics = new WorkerMetrics("train");
+             var server = HealthServer.start(0, List::of, metrics::scrape)) {
+            metrics.attempt("done", 2_000_000_000L);
+            metrics.eventWritten(org.ltxfleet.common.event.JobEvent.of("r1", "k1",
+                    org.ltxfleet.common.event.EventType.COMPLETED, "test", Json.object()));
             var scraped = get(server, "/metrics");
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(scraped.body()).contains("jvm_memory_used_bytes{")
                     .contains("fleet_worker_events_total{stage=\"train\",type=\"job.completed\"} 1.0")
                     .contains("fleet_worker_job_attempt_seconds_sum{result=\"done\",stage=\"train\"} 2.0");
+            metrics.close(); // a worker may be closed twice (its stop, then its shutdown hook)
         }
         try (var server = HealthServer.start(0, List::of)) {
             assertThat(get(server, "/metrics").statusCode()).as("no metrics given").isEqualTo(404);
