@@ -39,6 +39,8 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryWorker.class);
     static final String GROUP = "ltx-webhook-send";
+    /** The outcome of an attempt after which another is scheduled: the delivery is still pending. */
+    static final String RETRYING = "retrying";
 
     private final WebhookSender sender;
     private final JobPublisher publisher;
@@ -120,7 +122,7 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
                 next = null;
                 follow = publisher.send(Records.webhook(Topics.WEBHOOK_DEAD_LETTERS, delivery.retried(now)));
             } else {
-                outcome = "retrying";
+                outcome = RETRYING;
                 String tier = Topics.WEBHOOK_RETRY_PREFIX + Math.min(delivery.attempt(), Topics.WEBHOOK_RETRY_TIERS - 1);
                 follow = publisher.send(Records.webhook(tier, delivery.retried(next)));
             }

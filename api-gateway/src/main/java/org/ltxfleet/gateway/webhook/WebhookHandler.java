@@ -17,9 +17,6 @@ import org.ltxfleet.gateway.status.StatusHandler;
  */
 public final class WebhookHandler {
 
-    /** The outcome of an attempt after which another is scheduled. */
-    private static final String PENDING = "retrying";
-
     private final GatewayServices services;
 
     /** A handler over the gateway's services. */
@@ -55,7 +52,7 @@ public final class WebhookHandler {
         }
         var attempts = job.webhookAttempts();
         var last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-        if (last == null || PENDING.equals(last.outcome())) {
+        if (last == null || WebhookDeliveryWorker.RETRYING.equals(last.outcome())) {
             // One delivery at a time: a second would race the first under the same delivery id.
             Replies.error(ctx, 409, last == null
                     ? "The webhook's first delivery is still pending; redeliver once it has ended"

@@ -1,7 +1,6 @@
 package org.ltxfleet.common.health;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,10 +34,11 @@ public final class HealthServer implements AutoCloseable {
     public static HealthServer start(int port, Supplier<List<LoopHealth>> loops, Supplier<String> metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-            server.createContext("/health/live", exchange -> answer(exchange, loops.get(), LoopHealth::alive));
-            server.createContext("/health/ready", exchange -> answer(exchange, loops.get(), LoopHealth::healthy));
+            serve(server, "/health/live", () -> health(loops.get(), LoopHealth::alive));
+            serve(server, "/health/ready", () -> health(loops.get(), LoopHealth::healthy));
             if (metrics != null) {
-                server.createContext("/metrics", exchange -> scrape(exchange, metrics));
+                serve(server, "/metrics", () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
             server.start();
             return new HealthServer(server);
@@ -52,34 +52,31 @@ public final class HealthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void answer(HttpExchange exchange, List<LoopHealth> loops, Predicate<LoopHealth> good)
-            throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            boolean up = loops.stream().allMatch(good);
-            ObjectNode body = Json.object().put("status", up ? "UP" : "DOWN");
-            body.set("loops", describe(loops));
-            byte[] bytes = Json.toBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(up ? 200 : 503, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
+    /** One answer: status, type and body. */
+    private record Reply(int status, String contentType, byte[] body) {
     }
 
-    private static void scrape(HttpExchange exchange, Supplier<String> metrics) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
+    /** Answers GET on {@code path} with what {@code reply} makes; other methods get 405. */
+    private static void serve(HttpServer server, String path, Supplier<Reply> reply) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                Reply answer = reply.get();
+                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+                exchange.sendResponseHeaders(answer.status(), answer.body().length);
+                exchange.getResponseBody().write(answer.body());
             }
-            byte[] bytes = metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
+        });
+    }
+
+    private static Reply health(List<LoopHealth> loops, Predicate<LoopHealth> good) {
+        boolean up = loops.stream().allMatch(good);
+        ObjectNode body = Json.object().put("status", up ? "UP" : "DOWN");
+        body.set("loops", describe(loops));
+        return new Reply(up ? 200 : 503, "application/json", Json.toBytes(body));
     }
 
     /** {@code {name: state}}, with the last error of a loop that is not up. */

@@ -32,6 +32,7 @@ public final class EventWriter implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String source;
     private final Duration outageTolerance;
+    private volatile java.util.function.Consumer<JobEvent> emitted = event -> { };
 
     /** A writer whose events name {@code source} (e.g. {@code preprocess-worker/host}). */
     public EventWriter(String bootstrapServers, String source) {
@@ -57,8 +58,6 @@ public final class EventWriter implements AutoCloseable {
     public void onEmitted(java.util.function.Consumer<JobEvent> listener) {
         this.emitted = listener;
     }
-
-    private volatile java.util.function.Consumer<JobEvent> emitted = event -> { };
 
     /** Writes any record and waits for it to be durable, through an outage of up to the tolerance. */
     public void send(ProducerRecord<String, byte[]> record) {

@@ -44,24 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class StageConsumer extends ConsumerLoop {
 
-    /** What a stage does with one record. */
     /** Told how each attempt at a job ended ({@code done}, {@code failed}, {@code handed_back}) and how long it ran. */
     @FunctionalInterface
     public interface AttemptObserver {
         void observe(String result, long nanos);
     }
 
-    private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
-
-    /** Reports every attempt to {@code observer} from now on (metrics). */
-    public void observeAttempts(AttemptObserver observer) {
-        this.attemptObserver = observer;
-    }
-
-    private AttemptObserver attempts() {
-        return attemptObserver;
-    }
-
+    /** What a stage does with one record. */
     public interface Handler {
         /**
          * Processes the record; returns only when its outcome is durable. Throws {@link HandedBack}
@@ -117,6 +106,7 @@ public final class StageConsumer extends ConsumerLoop {
     /** The partition of the job in progress, or null; a rebalance pauses what it hands over meanwhile. */
     private volatile TopicPartition busy;
     private volatile boolean stopping;
+    private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
     public StageConsumer(String bootstrapServers, List<String> topics, String groupId, String clientId,
@@ -127,6 +117,11 @@ public final class StageConsumer extends ConsumerLoop {
         this.options = options;
         this.jobThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(clientId + "-job").factory());
         start();
+    }
+
+    /** Reports every attempt to {@code observer} from now on (metrics). */
+    public void observeAttempts(AttemptObserver observer) {
+        this.attemptObserver = observer;
     }
 
     /** One job at a time per worker: the next one stays in Kafka for other members. */
@@ -220,18 +215,20 @@ public final class StageConsumer extends ConsumerLoop {
                 }
                 long started = System.nanoTime();
                 error = runJob(record);
-                attempts().observe(error == null ? "done" : error instanceof HandedBack || stopping ? "handed_back"
-                        : "failed", System.nanoTime() - started);
+                long ran = System.nanoTime() - started;
                 if (error == null) {
+                    attemptObserver.observe("done", ran);
                     outcome = Outcome.DONE;
                     break;
                 }
                 if (error instanceof HandedBack || stopping) {
+                    attemptObserver.observe("handed_back", ran);
                     LOG.info("{} left without an outcome: {}", record.key(), error.getMessage());
                     attempts--;
                     outcome = Outcome.HANDED_BACK;
                     break;
                 }
+                attemptObserver.observe("failed", ran);
                 if (attempts < options.maxAttempts() && !(error instanceof TimeLimitExceeded)) {
                     LOG.warn("attempt {} of {} failed, retrying: {}", attempts, record.key(), error.toString());
                     sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(attempts - 1, 5)));

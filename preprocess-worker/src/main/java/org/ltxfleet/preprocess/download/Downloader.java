@@ -148,7 +148,7 @@ public final class Downloader implements AutoCloseable {
                 RefusedAddressException refused = UrlGuard.refusal(e);
                 if (refused != null) {
                     throw JobFailedException.invalidField("url_not_allowed", field,
-                            "URL not allowed (" + uri.getScheme() + "://" + uri.getHost() + "…): " + refused.getMessage());
+                            new RefusedUrlException(uri, refused.getMessage()).getMessage());
                 }
                 if (caller.isInterrupted() || request.isCancelled()) {
                     caller.interrupt();
