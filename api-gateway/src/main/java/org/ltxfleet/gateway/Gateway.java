@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.gateway.auth.ApiKeys;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
@@ -19,6 +21,9 @@ import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
 import org.ltxfleet.gateway.timeout.StartTimeouts;
+import org.ltxfleet.gateway.storage.ExpiredOutputs;
+import org.ltxfleet.gateway.storage.OutputLinks;
+import org.ltxfleet.gateway.storage.StorageSettings;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookDeliveryWorker;
 import org.ltxfleet.gateway.webhook.WebhookDispatcher;
@@ -49,12 +54,14 @@ public final class Gateway implements AutoCloseable {
      * Starts the gateway and waits until it listens and its projection has caught up with Kafka,
      * so a restarted gateway never answers 404 for a job that exists.
      */
-    public static Gateway start(GatewaySettings settings, ApiKeys keys, WebhookSettings webhooks) throws Exception {
+    public static Gateway start(GatewaySettings settings, ApiKeys keys, WebhookSettings webhooks,
+                                StorageSettings storage, S3Settings s3) throws Exception {
         if (settings.port() == 0) {
             // Every event loop binds the same port, so "any free port" must be chosen once, here.
             settings = withPort(settings, freePort());
         }
         var projection = new JobProjection();
+        var store = ObjectStore.open(s3);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var services = new GatewayServices(settings, keys, projection,
                 new ProjectionConsumer(settings.bootstrapServers(), projection),
@@ -62,7 +69,8 @@ public final class Gateway implements AutoCloseable {
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
                 webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
-                new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics));
+                new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics), storage, store,
+                new OutputLinks(store::downloadUrl, storage.linkLifetime()));
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
         try {
@@ -73,12 +81,13 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
             }
             // After the replay: the dispatcher looks every ended job up in the projection.
-            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection);
+            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection, services.outputLinks());
             var delivery = new WebhookDeliveryWorker(settings.bootstrapServers(),
                     new WebhookSigner(services.signingKeys()), services.publisher(), webhooks);
             gateway.background.add(dispatcher);
             gateway.background.add(delivery);
             gateway.background.add(new StartTimeouts(projection, services.publisher()));
+            gateway.background.add(new ExpiredOutputs(projection, store));
             services.loops().add(dispatcher::health);
             services.loops().add(delivery::health);
             if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {
@@ -115,7 +124,8 @@ public final class Gateway implements AutoCloseable {
     /** Starts a gateway from the fleet configuration. */
     public static Gateway start(FleetConfig config) throws Exception {
         GatewaySettings settings = GatewaySettings.from(config);
-        return start(settings, ApiKeys.load(settings.keysFile()), WebhookSettings.from(config));
+        return start(settings, ApiKeys.load(settings.keysFile()), WebhookSettings.from(config),
+                StorageSettings.from(config), S3Settings.from(config));
     }
 
     /** The port the API listens on. */
@@ -150,5 +160,6 @@ public final class Gateway implements AutoCloseable {
         services.ledger().close();
         services.publisher().close();
         services.kafkaHealth().close();
+        services.store().close();
     }
 }

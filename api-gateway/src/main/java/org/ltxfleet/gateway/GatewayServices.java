@@ -2,6 +2,7 @@ package org.ltxfleet.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.ltxfleet.common.job.InputValidator;
+import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.gateway.auth.ApiKeys;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
@@ -10,6 +11,8 @@ import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.status.OpenStreams;
+import org.ltxfleet.gateway.storage.OutputLinks;
+import org.ltxfleet.gateway.storage.StorageSettings;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookSettings;
@@ -19,5 +22,6 @@ public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProject
                               ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
                               InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
                               WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits,
-                              Loops loops, OpenStreams streams) {
+                              Loops loops, OpenStreams streams, StorageSettings storage, ObjectStore store,
+                              OutputLinks outputLinks) {
 }

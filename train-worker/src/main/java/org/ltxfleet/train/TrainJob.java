@@ -151,9 +151,11 @@ final class TrainJob {
             checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
         }
         if (validation != null && settings.previewEvery() > 0 && done < steps && done % settings.previewEvery() == 0) {
-            String url = upload(ready, "previews/step_" + done + ".mp4",
-                    reel(model, validation, ready.input(), manager, workDir.resolve("preview.mp4")), "video/mp4").url();
-            log(ready, "preview at step " + done + ": " + url);
+            String name = "previews/step_" + done + ".mp4";
+            upload(ready, name, reel(model, validation, ready.input(), manager, workDir.resolve("preview.mp4")),
+                    "video/mp4");
+            // A log line is text, rendered as written: this link lasts as long as a presigned URL can (7 days).
+            log(ready, "preview at step " + done + ": " + store.downloadUrl(outputKey(ready, name)));
         }
     }
 
@@ -184,9 +186,7 @@ final class TrainJob {
             video = upload(ready, "validation_reel.mp4",
                     reel(model, validation, input, manager, workDir.resolve("validation_reel.mp4")), "video/mp4");
         }
-        FileRef debug = ready.debugDatasetKey() == null ? null
-                : new FileRef(store.downloadUrl(ready.debugDatasetKey()), "application/zip", "debug_dataset.zip",
-                        store.size(ready.debugDatasetKey()));
+        FileRef debug = ready.debugDatasetKey() == null ? null : debugDataset(ready);
         return new TrainingOutput(upload(ready, "lora.safetensors", lora, "application/octet-stream"),
                 upload(ready, "config.json", config, "application/json"), video, debug);
     }
@@ -200,10 +200,28 @@ final class TrainJob {
         }
     }
 
+    /**
+     * Outputs are named by their {@code s3://} location; the gateway presigns a URL each time it
+     * renders them, so links never outlive their signature.
+     */
     private FileRef upload(ReadyMessage ready, String name, Path file, String contentType) throws IOException {
-        String key = "jobs/" + ready.requestId() + "/outputs/" + name;
+        String key = outputKey(ready, name);
         store.put(key, file);
-        return new FileRef(store.downloadUrl(key), contentType, name, Files.size(file));
+        return new FileRef(store.location(key).toString(), contentType, name, Files.size(file));
+    }
+
+    /**
+     * The job's own copy of its debug dataset: the cached one belongs to every job of that dataset
+     * and may be evicted, and the job's outputs must live and expire together.
+     */
+    private FileRef debugDataset(ReadyMessage ready) {
+        String key = outputKey(ready, "debug_dataset.zip");
+        store.copy(ready.debugDatasetKey(), key);
+        return new FileRef(store.location(key).toString(), "application/zip", "debug_dataset.zip", store.size(key));
+    }
+
+    private static String outputKey(ReadyMessage ready, String name) {
+        return "jobs/" + ready.requestId() + "/outputs/" + name;
     }
 
     private Map<String, String> loraMetadata(TrainingInput input) {

@@ -1,14 +1,19 @@
 package org.ltxfleet.gateway.projection;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.Topics;
@@ -34,9 +39,14 @@ public final class JobProjection {
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
+    /** Completed jobs whose outputs are to be deleted, soonest first. */
+    private final ConcurrentSkipListSet<OutputExpiry> outputExpiries =
+            new ConcurrentSkipListSet<>();
+    /** Outputs that expired longer ago than this before a replay were deleted then (or by the bucket's rules). */
+    static final Duration EXPIRY_LOOKBACK = Duration.ofDays(7);
     /** Queued jobs with a deadline to start (X-Fal-Request-Timeout), soonest first. */
-    private final java.util.concurrent.ConcurrentSkipListSet<StartDeadline> startDeadlines =
-            new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final ConcurrentSkipListSet<StartDeadline> startDeadlines =
+            new ConcurrentSkipListSet<>();
 
     /** Records a submission (from the gateway on acknowledgement, or read back from Kafka); idempotent. */
     public void submitted(JobMessage job) {
@@ -64,6 +74,8 @@ public final class JobProjection {
                 }
             }
         }
+        // The submission (with the retention) and the end may arrive in either order: each checks.
+        indexExpiry(state, job.requestId());
         notifyListeners(job.requestId(), state);
     }
 
@@ -84,7 +96,17 @@ public final class JobProjection {
                 }
             }
         }
+        if (event.type() == EventType.COMPLETED) {
+            indexExpiry(state, event.requestId());
+        }
         notifyListeners(event.requestId(), state);
+    }
+
+    private void indexExpiry(JobState state, String requestId) {
+        Instant at = state.outputsExpireAt();
+        if (at != null && at.isAfter(Instant.now().minus(EXPIRY_LOOKBACK))) {
+            outputExpiries.add(new OutputExpiry(at, requestId));
+        }
     }
 
     /** The job as its owner sees it; empty for unknown ids and for other keys' jobs alike. */
@@ -138,7 +160,7 @@ public final class JobProjection {
     }
 
     /** A queued job's deadline to start. */
-    public record StartDeadline(java.time.Instant at, String requestId, String keyId)
+    public record StartDeadline(Instant at, String requestId, String keyId)
             implements Comparable<StartDeadline> {
         @Override
         public int compareTo(StartDeadline other) {
@@ -151,8 +173,8 @@ public final class JobProjection {
      * Takes the deadlines passed at {@code now} of jobs still waiting for a worker; deadlines of
      * jobs that started or ended meanwhile are dropped.
      */
-    public List<StartDeadline> takeMissedStarts(java.time.Instant now) {
-        var missed = new java.util.ArrayList<StartDeadline>();
+    public List<StartDeadline> takeMissedStarts(Instant now) {
+        var missed = new ArrayList<StartDeadline>();
         for (StartDeadline first; (first = startDeadlines.isEmpty() ? null : startDeadlines.first()) != null
                 && !first.at().isAfter(now); ) {
             if (startDeadlines.remove(first)) {
@@ -163,6 +185,27 @@ public final class JobProjection {
             }
         }
         return missed;
+    }
+
+    /** When a completed job's outputs are to be deleted. */
+    public record OutputExpiry(Instant at, String requestId) implements Comparable<OutputExpiry> {
+        @Override
+        public int compareTo(OutputExpiry other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
+        }
+    }
+
+    /** Takes the jobs whose outputs' retention has passed at {@code now}, each once. */
+    public List<OutputExpiry> takeExpiredOutputs(Instant now) {
+        var expired = new ArrayList<OutputExpiry>();
+        for (OutputExpiry first; (first = outputExpiries.isEmpty() ? null : outputExpiries.first()) != null
+                && !first.at().isAfter(now); ) {
+            if (outputExpiries.remove(first)) {
+                expired.add(first);
+            }
+        }
+        return expired;
     }
 
     /** Calls the listener with every later change of the job until the returned handle is run. */

@@ -14,11 +14,13 @@ import org.ltxfleet.common.event.Payloads;
  * @param progress  the latest progress report, else null
  * @param terminalEventId the id of the event that ended the job, else null
  * @param webhookAttempts every webhook delivery attempt so far, oldest first
+ * @param outputsExpireAt when a completed job's outputs are deleted, else null (kept)
  */
 public record JobSnapshot(String requestId, String keyId, JobPhase phase, long version, Instant submittedAt,
                           Instant startedAt, Instant finishedAt, List<LogLine> logs, JsonNode output,
                           Payloads.Failed failure, Payloads.Progress progress, String webhookUrl,
-                          String terminalEventId, List<Payloads.WebhookAttempt> webhookAttempts) {
+                          String terminalEventId, List<Payloads.WebhookAttempt> webhookAttempts,
+                          Instant outputsExpireAt) {
 
     /** Seconds from the first start to the end, or null while the job runs. */
     public Double inferenceSeconds() {

@@ -33,6 +33,7 @@ final class JobState {
     private String terminalEventId;
     private final List<Payloads.WebhookAttempt> webhookAttempts = new ArrayList<>();
     private String bodySha256;
+    private Long outputExpirationSeconds;
 
     JobState(String requestId) {
         this.requestId = requestId;
@@ -49,6 +50,7 @@ final class JobState {
         webhookUrl = job.webhookUrl();
         idempotencyKey = job.idempotencyKey();
         bodySha256 = job.bodySha256();
+        outputExpirationSeconds = job.outputExpirationSeconds();
         version++;
         return true;
     }
@@ -130,8 +132,18 @@ final class JobState {
         return bodySha256;
     }
 
+    /**
+     * When a completed job's outputs are deleted: its end plus the retention it was submitted with;
+     * null while that is unknown (running, no retention, or the submission not read yet).
+     */
+    synchronized Instant outputsExpireAt() {
+        return phase == JobPhase.COMPLETED && outputExpirationSeconds != null && finishedAt != null
+                ? finishedAt.plusSeconds(outputExpirationSeconds) : null;
+    }
+
     synchronized JobSnapshot snapshot() {
         return new JobSnapshot(requestId, keyId, phase, version, submittedAt, startedAt, finishedAt,
-                List.copyOf(logs), output, failure, progress, webhookUrl, terminalEventId, List.copyOf(webhookAttempts));
+                List.copyOf(logs), output, failure, progress, webhookUrl, terminalEventId, List.copyOf(webhookAttempts),
+                outputsExpireAt());
     }
 }

@@ -33,9 +33,9 @@ public final class ResultHandler {
         StatusHandler.findJob(ctx, services).ifPresent(job -> reply(ctx, job));
     }
 
-    private static void reply(RoutingContext ctx, JobSnapshot job) {
+    private void reply(RoutingContext ctx, JobSnapshot job) {
         switch (job.phase()) {
-            case COMPLETED -> Replies.json(ctx, 200, job.output());
+            case COMPLETED -> Replies.json(ctx, 200, services.outputLinks().render(job));
             case FAILED -> failed(ctx, job.failure().statusCode(), job.failure().detail(), job.failure().errorType());
             case CANCELED -> failed(ctx, CANCELED_STATUS, Json.toTree(StatusView.CANCELED_DETAIL),
                     StatusView.CANCELED_ERROR_TYPE);

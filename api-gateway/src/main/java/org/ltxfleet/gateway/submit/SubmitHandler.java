@@ -86,6 +86,8 @@ public final class SubmitHandler {
         }
         Instant now = Instant.now();
         Instant startBy = startBy(ctx.request().getHeader(START_TIMEOUT_HEADER), now, problems);
+        Long retention = ObjectLifecycleHeader.expirationSeconds(ctx.request().getHeader(ObjectLifecycleHeader.NAME),
+                services.storage().defaultRetention(), problems);
         if (!problems.isEmpty()) {
             Replies.error(ctx, 422, problems);
             return;
@@ -95,10 +97,11 @@ public final class SubmitHandler {
         String bodySha = sha256(raw.getBytes());
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
+        var deadlines = new Deadlines(now, startBy, retention);
         if (idempotencyKey != null) {
-            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, now, startBy);
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
         } else {
-            publish(ctx, newJob(ctx, keyId, null, bodySha, input, now, startBy), null);
+            publish(ctx, newJob(ctx, keyId, null, bodySha, input, deadlines), null);
         }
     }
 
@@ -126,8 +129,12 @@ public final class SubmitHandler {
         return now.plusMillis(Math.round(seconds * 1000));
     }
 
+    /** When the job was submitted, by when it must start and how long its outputs are kept (null: no limit). */
+    private record Deadlines(Instant submittedAt, Instant startBy, Long outputExpirationSeconds) {
+    }
+
     private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
-                            Instant now, Instant startBy) {
+                            Deadlines deadlines) {
         var earlier = services.projection().idempotent(keyId, idempotencyKey);
         if (earlier.isPresent()) {
             if (!bodySha.equals(earlier.get().bodySha256())) {
@@ -145,16 +152,16 @@ public final class SubmitHandler {
             Replies.error(ctx, 409, "A request with this Idempotency-Key is still being accepted; retry shortly");
             return;
         }
-        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body, now, startBy), scope);
+        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body, deadlines), scope);
     }
 
     private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
-                              Instant now, Instant startBy) {
+                              Deadlines deadlines) {
         // fal's clients send x-fal-queue-priority: normal unless asked for low.
         String priority = "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
         return new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), keyId,
-                GatewaySettings.ENDPOINT_ID, now, ctx.queryParams().get("fal_webhook"),
-                priority, idempotencyKey, bodySha, body, startBy);
+                GatewaySettings.ENDPOINT_ID, deadlines.submittedAt(), ctx.queryParams().get("fal_webhook"),
+                priority, idempotencyKey, bodySha, body, deadlines.startBy(), deadlines.outputExpirationSeconds());
     }
 
     private void publish(RoutingContext ctx, JobMessage job, String idempotencyScope) {

@@ -5,6 +5,7 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.projection.JobSnapshot;
 import org.ltxfleet.gateway.result.ResultHandler;
 import org.ltxfleet.gateway.status.StatusView;
+import org.ltxfleet.gateway.storage.OutputLinks;
 
 /**
  * The webhook body in fal's shape: {@code {request_id, gateway_request_id, status:"OK"|"ERROR",
@@ -16,14 +17,15 @@ final class WebhookBody {
     private WebhookBody() {
     }
 
-    static String of(JobSnapshot job) {
+    /** The body of {@code job}'s webhook; {@code links} signs its outputs' URLs now. */
+    static String of(JobSnapshot job, OutputLinks links) {
         ObjectNode body = Json.object();
         body.put("request_id", job.requestId());
         body.put("gateway_request_id", job.requestId());
         switch (job.phase()) {
             case COMPLETED -> {
                 body.put("status", "OK");
-                body.set("payload", job.output());
+                body.set("payload", links.render(job));
             }
             case FAILED -> {
                 body.put("status", "ERROR");

@@ -20,6 +20,7 @@ import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.kafka.WebhookDelivery;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.JobSnapshot;
+import org.ltxfleet.gateway.storage.OutputLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +38,15 @@ public final class WebhookDispatcher extends ConsumerLoop {
     static final String GROUP = "ltx-webhook-dispatch";
 
     private final JobProjection projection;
+    private final OutputLinks links;
     private final String bootstrapServers;
     private final String instance = UUID.randomUUID().toString();
 
     /** Starts dispatching in a background thread. */
-    public WebhookDispatcher(String bootstrapServers, JobProjection projection) {
+    public WebhookDispatcher(String bootstrapServers, JobProjection projection, OutputLinks links) {
         super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"), "webhook-dispatch");
         this.projection = projection;
+        this.links = links;
         this.bootstrapServers = bootstrapServers;
         start();
     }
@@ -53,11 +56,11 @@ public final class WebhookDispatcher extends ConsumerLoop {
         return UUID.nameUUIDFromBytes(("webhook:" + requestId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** A new delivery of the job's webhook, due now. */
-    public static WebhookDelivery newDelivery(JobSnapshot job) {
+    /** A new delivery of the job's webhook, due now, its output links signed now. */
+    public static WebhookDelivery newDelivery(JobSnapshot job, OutputLinks links) {
         Instant now = Instant.now();
         return new WebhookDelivery(1, deliveryId(job.requestId()), job.requestId(), job.keyId(), job.webhookUrl(),
-                WebhookBody.of(job), 0, now, now);
+                WebhookBody.of(job, links), 0, now, now);
     }
 
     @Override
@@ -115,7 +118,7 @@ public final class WebhookDispatcher extends ConsumerLoop {
             // No webhook asked for, or a late duplicate end (the first end is the job's end).
             return Optional.empty();
         }
-        return Optional.of(newDelivery(job.get()));
+        return Optional.of(newDelivery(job.get(), links));
     }
 
     /**

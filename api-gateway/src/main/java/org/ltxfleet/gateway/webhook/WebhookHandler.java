@@ -60,7 +60,7 @@ public final class WebhookHandler {
                             + "); redeliver once it has ended");
             return;
         }
-        var delivery = WebhookDispatcher.newDelivery(job);
+        var delivery = WebhookDispatcher.newDelivery(job, services.outputLinks());
         Context context = ctx.vertx().getOrCreateContext();
         services.publisher().send(Records.webhook(Topics.WEBHOOKS, delivery))
                 .whenComplete((ack, error) -> context.runOnContext(v -> {

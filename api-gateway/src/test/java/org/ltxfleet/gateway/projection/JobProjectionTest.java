@@ -18,11 +18,11 @@ class JobProjectionTest {
 
     private static JobMessage job(String id, String key) {
         return new JobMessage(1, id, key, "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(), null, null, null,
-                null, Json.object(), null);
+                null, Json.object(), null, null);
     }
 
     private static JobMessage job(String id, String key, String idempotencyKey, String sha) {
-        return new JobMessage(1, id, key, "e", Instant.now(), null, null, idempotencyKey, sha, Json.object(), null);
+        return new JobMessage(1, id, key, "e", Instant.now(), null, null, idempotencyKey, sha, Json.object(), null, null);
     }
 
     private static JobEvent event(String id, String key, EventType type, Object payload) {
@@ -39,7 +39,7 @@ class JobProjectionTest {
                 case "later" -> t0.plusSeconds(60);
                 default -> null;
             };
-            projection.submitted(new JobMessage(1, id, "k", "e", t0, null, null, null, null, Json.object(), startBy));
+            projection.submitted(new JobMessage(1, id, "k", "e", t0, null, null, null, null, Json.object(), startBy, null));
         }
         projection.apply(event("started", "k", EventType.STARTED, new Payloads.Started("preprocess", "w")));
 
@@ -49,6 +49,31 @@ class JobProjectionTest {
         assertThat(projection.takeMissedStarts(t0.plusSeconds(2))).isEmpty();
         assertThat(projection.takeMissedStarts(t0.plusSeconds(3600)))
                 .extracting(JobProjection.StartDeadline::requestId).containsExactly("later");
+    }
+
+    @Test
+    void completedOutputsExpireOnceWhicheverOfSubmissionAndEndArrivesFirst() {
+        var projection = new JobProjection();
+        Instant now = Instant.now();
+        var completed = new Payloads.Completed(null, 1.0);
+        // submission first, then the end
+        projection.submitted(new JobMessage(1, "first", "k", "e", now, null, null, null, null, Json.object(), null, 60L));
+        projection.apply(event("first", "k", EventType.COMPLETED, completed));
+        // the end first (events and submissions are on different topics), then the submission
+        projection.apply(event("second", "k", EventType.COMPLETED, completed));
+        projection.submitted(new JobMessage(1, "second", "k", "e", now, null, null, null, null, Json.object(), null, 60L));
+        // no retention asked for; a failed job has no outputs
+        projection.submitted(new JobMessage(1, "kept", "k", "e", now, null, null, null, null, Json.object(), null, null));
+        projection.apply(event("kept", "k", EventType.COMPLETED, completed));
+        projection.submitted(new JobMessage(1, "failed", "k", "e", now, null, null, null, null, Json.object(), null, 60L));
+        projection.apply(event("failed", "k", EventType.FAILED, new Payloads.Failed(500, "internal_error", null, "train")));
+
+        assertThat(projection.takeExpiredOutputs(now.plusSeconds(30))).isEmpty();
+        assertThat(projection.find("first", "k").orElseThrow().outputsExpireAt()).isAfter(now.plusSeconds(59));
+        assertThat(projection.takeExpiredOutputs(now.plusSeconds(120)))
+                .extracting(JobProjection.OutputExpiry::requestId).containsExactlyInAnyOrder("first", "second");
+        assertThat(projection.takeExpiredOutputs(now.plusSeconds(240))).isEmpty();
+        assertThat(projection.find("kept", "k").orElseThrow().outputsExpireAt()).isNull();
     }
 
     @Test

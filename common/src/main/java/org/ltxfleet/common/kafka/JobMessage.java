@@ -45,7 +45,11 @@ public record JobMessage(
         @JsonPropertyDescription("Optional deadline to start (ISO-8601; the HTTP X-Fal-Request-Timeout header, in "
                 + "seconds from submission): a job no worker has started by then ends FAILED with 504 "
                 + "request_timeout, billed 0. A job started in time runs to its end.")
-        Instant startBy) {
+        Instant startBy,
+        @JsonPropertyDescription("Optional: how long the job's outputs are kept after it completes, in seconds "
+                + "(the HTTP X-Fal-Object-Lifecycle-Preference header's expiration_duration_seconds); the "
+                + "gateway deletes them then. Absent: kept until the bucket's own rules remove them.")
+        Long outputExpirationSeconds) {
 
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -59,7 +63,7 @@ public record JobMessage(
     public JobMessage onTopic(String topic) {
         String fromTopic = Topics.JOBS_LOW.equals(topic) ? "low" : "normal";
         return new JobMessage(schemaVersion, requestId, keyId, endpoint, submittedAt, webhookUrl, fromTopic,
-                idempotencyKey, bodySha256, input, startBy);
+                idempotencyKey, bodySha256, input, startBy, outputExpirationSeconds);
     }
 
     /** Whether a deadline to start was set and has passed at {@code now}. */

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class ObjectStore implements AutoCloseable {
 
-    /** How long output download URLs stay valid (S3's limit for presigned URLs is 7 days). */
+    /** The longest a presigned URL may stay valid (S3's limit for SigV4). */
     public static final Duration URL_LIFETIME = Duration.ofDays(7);
 
     private final S3Client s3;
@@ -110,10 +110,25 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** A presigned GET URL for clients. */
+    /** A presigned GET URL for clients, valid for {@link #URL_LIFETIME}. */
     public String downloadUrl(String key) {
-        return presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
-                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+        return downloadUrl(location(key), URL_LIFETIME);
+    }
+
+    /** A presigned GET URL of {@code object} (in any bucket these credentials reach), valid for {@code lifetime}. */
+    public String downloadUrl(StoredObject object, Duration lifetime) {
+        return presigner.presignGetObject(p -> p.signatureDuration(lifetime)
+                .getObjectRequest(g -> g.bucket(object.bucket()).key(object.key()))).url().toString();
+    }
+
+    /** Where {@code key} lives in this store's bucket. */
+    public StoredObject location(String key) {
+        return new StoredObject(bucket, key);
+    }
+
+    /** Copies an object within the bucket, server-side. */
+    public void copy(String fromKey, String toKey) {
+        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(fromKey).destinationBucket(bucket).destinationKey(toKey));
     }
 
     /** Deletes every object under {@code prefix} (e.g. a finished job's checkpoints). */

@@ -35,7 +35,7 @@ class JobMessageSchemaTest {
     void messageRoundTripsThroughJson() {
         var job = new JobMessage(1, "r1", "k1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.parse(
                 "2026-01-01T00:00:00Z"), "https://hooks.example/x", "normal", "idem", "abc",
-                Json.readTree("{\"training_data_url\":\"https://e/x.zip\"}".getBytes()), null);
+                Json.readTree("{\"training_data_url\":\"https://e/x.zip\"}".getBytes()), null, null);
         JsonNode json = Json.toTree(job);
         assertThat(json.get("submitted_at").asText()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(Json.fromTree(json, JobMessage.class)).isEqualTo(job);

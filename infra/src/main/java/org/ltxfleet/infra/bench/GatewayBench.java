@@ -95,7 +95,7 @@ public final class GatewayBench {
             return load.apply(durationSeconds, (done) -> {
                 var job = new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), "bench",
                         GatewaySettings.ENDPOINT_ID, Instant.now(), null, null, null, null,
-                        Json.readTree(BODY.getBytes()), null);
+                        Json.readTree(BODY.getBytes()), null, null);
                 producer.send(Records.job(job), (metadata, error) -> done.accept(error == null));
             });
         }

@@ -26,7 +26,7 @@ public final class ProduceJobExample {
     public static RecordMetadata produce(String bootstrapServers, String requestId, String keyId, String inputJson)
             throws Exception {
         var job = new JobMessage(JobMessage.SCHEMA_VERSION, requestId, keyId, "fal-ai/ltx23-trainer-v2/interpolate",
-                Instant.now(), null, null, null, null, Json.readTree(inputJson.getBytes()), null);
+                Instant.now(), null, null, null, null, Json.readTree(inputJson.getBytes()), null, null);
         try (var producer = new KafkaProducer<String, byte[]>(
                 KafkaSettings.producer(bootstrapServers, "example-producer"))) {
             // Records.job keys the record by request id, so all of one job's traffic stays ordered.

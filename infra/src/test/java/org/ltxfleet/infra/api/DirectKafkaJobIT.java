@@ -57,7 +57,7 @@ class DirectKafkaJobIT {
         var job = new org.ltxfleet.common.kafka.JobMessage(1, requestId, keyId, GatewaySettings.ENDPOINT_ID,
                 java.time.Instant.now().minusSeconds(10), null, null, null, null,
                 Json.readTree("{\"training_data_url\":\"http://127.0.0.1:9/never-fetched.zip\"}".getBytes()),
-                java.time.Instant.now().minusSeconds(5));
+                java.time.Instant.now().minusSeconds(5), null);
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
                 org.ltxfleet.common.kafka.KafkaSettings.producer(stack.kafkaBootstrap(), "deadline-it"))) {
             producer.send(org.ltxfleet.common.kafka.Records.job(job)).get();

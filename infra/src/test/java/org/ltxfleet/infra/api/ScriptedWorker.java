@@ -12,12 +12,15 @@ import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.StageConsumer;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.infra.stack.FleetStack;
 
 /**
  * A test double of the pipeline that drives the API's whole lifecycle through the real broker:
  * it takes jobs from ltx.jobs and writes the events a real pipeline would. The trigger phrase
  * picks the script: "slow" runs until canceled; "fail" fails with a 422; anything else logs,
- * reports progress and completes with placeholder file references.
+ * reports progress and completes with a placeholder LoRA in the store.
  */
 final class ScriptedWorker {
 
@@ -26,14 +29,22 @@ final class ScriptedWorker {
     private ScriptedWorker() {
     }
 
-    /** Starts the scripted pipeline; close it to stop. */
-    static StageWorker start(String bootstrap) {
-        return StageWorker.start(bootstrap, "scripted", Topics.jobTopics(), "scripted-worker", "test",
+    /** Starts the scripted pipeline on the stack's broker and store; close it to stop. */
+    static StageWorker start(FleetStack stack) {
+        // Shared by the handlers; a test double's store lives as long as the test JVM.
+        ObjectStore store = ObjectStore.open(S3Settings.from(stack.config()));
+        return StageWorker.start(stack.kafkaBootstrap(), "scripted", Topics.jobTopics(), "scripted-worker", "test",
                 new org.ltxfleet.common.kafka.StageConsumer.Options(3, java.time.Duration.ofMinutes(5),
-                        java.time.Duration.ofSeconds(1)), Script::new);
+                        java.time.Duration.ofSeconds(1)), (events, cancellations) -> new Script(events, cancellations, store));
     }
 
-    private record Script(EventWriter events, CancellationWatcher cancellations) implements StageConsumer.Handler {
+    /** What the scripted LoRA of a job holds. */
+    static byte[] loraBytes(String requestId) {
+        return ("scripted lora of " + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private record Script(EventWriter events, CancellationWatcher cancellations, ObjectStore store)
+            implements StageConsumer.Handler {
         @Override
         public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
             JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
@@ -61,8 +72,12 @@ final class ScriptedWorker {
                     new Payloads.Progress("train", 50, 100, 0.25, 2e-4, 0.1, 5.0));
             Thread.sleep(200);
             events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO", "step 100/100", "train"));
-            var lora = new FileRef("http://files.test/" + id + "/lora.safetensors", "application/octet-stream",
-                    "lora.safetensors", 1234);
+            // As the train worker names outputs: by their location in the store, signed by the gateway.
+            String key = "jobs/" + id + "/outputs/lora.safetensors";
+            byte[] bytes = loraBytes(id);
+            store.put(key, bytes, "application/octet-stream");
+            var lora = new FileRef(store.location(key).toString(), "application/octet-stream", "lora.safetensors",
+                    bytes.length);
             events.emit(id, job.keyId(), EventType.COMPLETED,
                     new Payloads.Completed(new TrainingOutput(lora, null, null, null), 1.5));
         }

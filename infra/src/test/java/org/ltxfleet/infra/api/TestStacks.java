@@ -27,7 +27,7 @@ final class TestStacks {
     static synchronized FleetStack scripted() throws Exception {
         if (scripted == null) {
             scripted = start(StackOptions.forTests(Files.createTempDirectory("fleet-it-scripted")).withWorkers(false));
-            scriptedWorker = ScriptedWorker.start(scripted.kafkaBootstrap());
+            scriptedWorker = ScriptedWorker.start(scripted);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 scriptedWorker.close();
                 scripted.close();
@@ -132,7 +132,7 @@ final class TestStacks {
         Path dir = Files.createTempDirectory(name);
         Files.writeString(dir.resolve("fleet.properties"), properties);
         FleetStack stack = start(StackOptions.forTests(dir).withWorkers(false));
-        return new Scripted(stack, ScriptedWorker.start(stack.kafkaBootstrap()));
+        return new Scripted(stack, ScriptedWorker.start(stack));
     }
 
     /** A job input at the low bucket: the dataset, window length and step count; callers add the rest. */

@@ -38,14 +38,16 @@ class WebhookDispatchLagIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
             var job = new JobMessage(1, "lagging-job", "key-1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(),
-                    "https://hooks.example/x", "normal", null, null, Json.object(), null);
+                    "https://hooks.example/x", "normal", null, null, Json.object(), null, null);
             JobEvent end = JobEvent.of(job.requestId(), job.keyId(), EventType.FAILED, "it",
                     new Payloads.Failed(422, "no_usable_data", Json.toTree("nothing usable"), "preprocess"));
             try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
                 producer.send(Records.event(end)).get();
             }
             var projection = new JobProjection();
-            try (var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection)) {
+            try (var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection,
+                    new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(),
+                            java.time.Duration.ofDays(1)))) {
                 Thread.sleep(15_000);  // the projection is 15 s behind the dispatcher
                 projection.submitted(job);
                 projection.apply(end);

@@ -80,6 +80,11 @@ class WebhookIT {
             assertThat(body.get("status").asText()).isEqualTo("OK");
             assertThat(body.get("request_id").asText()).isEqualTo(id);
             assertThat(body.get("payload").get("lora_file").get("file_name").asText()).isEqualTo("lora.safetensors");
+            // The output's location was signed into a download link when the webhook was rendered.
+            String link = body.get("payload").get("lora_file").get("url").asText();
+            assertThat(link).startsWith("http").contains("X-Amz-Signature=");
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(ScriptedWorker.loraBytes(id));
             assertThat(hook.header("X-Fal-Webhook-User-Id")).isEqualTo(stack.apiKey().split(":")[0]);
         }
     }

@@ -1,0 +1,63 @@
+package org.ltxfleet.gateway.submit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.ltxfleet.common.job.ValidationProblem;
+import org.ltxfleet.common.json.Json;
+
+/**
+ * fal's {@code X-Fal-Object-Lifecycle-Preference}: a JSON object whose
+ * {@code expiration_duration_seconds} says how long a job's outputs are kept (what fal's clients
+ * send for {@code storageSettings: {expiresIn}}: 60 for "immediate", 3600 for "1h", …; no field for
+ * "never"). Other fields ({@code initial_acl}) are ignored.
+ */
+final class ObjectLifecycleHeader {
+
+    /** As fal's clients send it (lower case). */
+    static final String NAME = "x-fal-object-lifecycle-preference";
+    /** Ten years: longer than anyone should keep a LoRA they never download. */
+    static final long MAX_SECONDS = 10L * 365 * 24 * 3600;
+    private static final String FIELD = "expiration_duration_seconds";
+
+    private ObjectLifecycleHeader() {
+    }
+
+    /**
+     * The retention in seconds the header asks for, else {@code fallback}'s (null: kept); a header
+     * that is not such an object adds a problem naming it.
+     */
+    static Long expirationSeconds(String header, Duration fallback, List<ValidationProblem> problems) {
+        Long byDefault = fallback == null ? null : fallback.toSeconds();
+        if (header == null || header.isBlank()) {
+            return byDefault;
+        }
+        JsonNode value;
+        try {
+            value = Json.readTree(header.getBytes(StandardCharsets.UTF_8));
+        } catch (UncheckedIOException e) {
+            value = null;
+        }
+        if (value == null || !value.isObject()) {
+            problems.add(problem("X-Fal-Object-Lifecycle-Preference should be a JSON object such as "
+                    + "{\"expiration_duration_seconds\": 3600}", "json_invalid"));
+            return null;
+        }
+        JsonNode seconds = value.get(FIELD);
+        if (seconds == null || seconds.isNull()) {
+            return byDefault;
+        }
+        if (!seconds.canConvertToExactIntegral() || seconds.asLong() < 1 || seconds.asLong() > MAX_SECONDS) {
+            problems.add(problem(FIELD + " should be a whole number of seconds from 1 to " + MAX_SECONDS,
+                    "value_error"));
+            return null;
+        }
+        return seconds.asLong();
+    }
+
+    private static ValidationProblem problem(String message, String type) {
+        return new ValidationProblem(List.of("header", NAME), message, type);
+    }
+}

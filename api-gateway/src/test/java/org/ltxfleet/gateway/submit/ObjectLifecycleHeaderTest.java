@@ -1,0 +1,45 @@
+package org.ltxfleet.gateway.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ltxfleet.common.job.ValidationProblem;
+
+class ObjectLifecycleHeaderTest {
+
+    private final List<ValidationProblem> problems = new ArrayList<>();
+
+    @Test
+    void falsClientPreferencesAreRead() {
+        assertThat(ObjectLifecycleHeader.expirationSeconds("{\"expiration_duration_seconds\":3600}", null, problems))
+                .isEqualTo(3600L);
+        assertThat(ObjectLifecycleHeader.expirationSeconds(
+                "{\"expiration_duration_seconds\":60,\"initial_acl\":\"private\"}", null, problems)).isEqualTo(60L);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void withoutAnExpirationTheDefaultHolds() {
+        Duration day = Duration.ofDays(1);
+        assertThat(ObjectLifecycleHeader.expirationSeconds(null, day, problems)).isEqualTo(86400L);
+        assertThat(ObjectLifecycleHeader.expirationSeconds("{\"initial_acl\":\"public\"}", day, problems))
+                .isEqualTo(86400L);
+        assertThat(ObjectLifecycleHeader.expirationSeconds(" ", null, problems)).isNull();
+        assertThat(problems).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7d", "null", "[1]", "{\"expiration_duration_seconds\":0}",
+            "{\"expiration_duration_seconds\":315360001}", "{\"expiration_duration_seconds\":true}",
+            "{\"expiration_duration_seconds\":2.5}", "{"})
+    void anythingElseIsAProblemNamingTheHeader(String header) {
+        assertThat(ObjectLifecycleHeader.expirationSeconds(header, null, problems)).isNull();
+        assertThat(problems).singleElement()
+                .satisfies(p -> assertThat(p.loc()).containsExactly("header", "x-fal-object-lifecycle-preference"));
+    }
+}
