@@ -1,10 +1,15 @@
 // Drives the fleet gateway with @fal-ai/client exactly as a fal user would, only rewriting
-// fal's queue host to ours. Prints one JSON object with what it saw; the Java test asserts on it.
+// fal's queue and REST hosts to ours. Prints one JSON object with what it saw; the Java test asserts on it.
+import { createHash } from "node:crypto";
 import { createFalClient, ApiError, ValidationError } from "@fal-ai/client";
 
 const base = process.env.FLEET_URL;
 const endpoint = "fal-ai/ltx23-trainer-v2/interpolate";
-const toFleet = async (req) => ({ ...req, url: req.url.replace("https://queue.fal.run", base) });
+const toFleet = async (req) => ({
+  ...req,
+  url: req.url.replace("https://queue.fal.run", base).replace("https://rest.fal.ai", base),
+});
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 const fal = createFalClient({ credentials: process.env.FLEET_KEY, requestMiddleware: toFleet });
 const input = (trigger) => ({
   training_data_url: "https://example.com/clips.zip",
@@ -80,6 +85,30 @@ for (let i = 0; i < 100; i++) {
 report.canceledStatus = after;
 report.canceledResult = await errorOf(fal.queue.result(endpoint, { requestId: slow.request_id }));
 report.cancelAgain = await errorOf(fal.queue.cancel(endpoint, { requestId: slow.request_id }));
+
+// uploads: one PUT, then the multipart flow the client switches to past 90 MB
+const small = new TextEncoder().encode("a small upload " + Date.now());
+const smallUrl = await fal.storage.upload(new Blob([small], { type: "application/zip" }));
+report.upload = { url: smallUrl, same: sha256(new Uint8Array(await (await fetch(smallUrl)).arrayBuffer())) === sha256(small) };
+const big = new Uint8Array(91 * 1024 * 1024);
+for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 251;
+const bigUrl = await fal.storage.upload(new Blob([big], { type: "application/zip" }));
+const bigBack = new Uint8Array(await (await fetch(bigUrl)).arrayBuffer());
+report.multipart = { url: bigUrl, bytes: bigBack.length, same: sha256(bigBack) === sha256(big) };
+
+// a Blob as training_data_url is uploaded by the client and read by the worker from our store;
+// outputs kept 600 s (storageSettings → X-Fal-Object-Lifecycle-Preference)
+const dataset = new TextEncoder().encode("PK pretend clips " + Date.now());
+const trained = await fal.subscribe(endpoint, {
+  input: { ...input("fetch"), training_data_url: new Blob([dataset], { type: "application/zip" }) },
+  logs: true, pollInterval: 100, storageSettings: { expiresIn: 600 },
+});
+const lora = trained.data.lora_file.url;
+report.blobTraining = {
+  sha256: sha256(dataset), bytes: dataset.length, logs: (await fal.queue.status(endpoint,
+    { requestId: trained.requestId, logs: true })).logs.map((l) => l.message),
+  loraUrl: lora, loraStatus: (await fetch(lora)).status,
+};
 
 // invalid input and a wrong key
 report.invalid = await errorOf(fal.queue.submit(endpoint, { input: { ...input("bad"), rank: 7 } }));

@@ -19,6 +19,8 @@ import org.ltxfleet.gateway.ledger.UsageHandler;
 import org.ltxfleet.gateway.result.ResultHandler;
 import org.ltxfleet.gateway.status.StatusHandler;
 import org.ltxfleet.gateway.status.StatusStreamHandler;
+import org.ltxfleet.gateway.storage.UploadHandler;
+import org.ltxfleet.gateway.storage.UploadTokens;
 import org.ltxfleet.gateway.submit.NoFormDecoding;
 import org.ltxfleet.gateway.submit.SubmitHandler;
 import org.ltxfleet.gateway.webhook.WebhookHandler;
@@ -71,6 +73,14 @@ public final class QueueApiVerticle extends VerticleBase {
         router.get(REQUEST + "/webhooks").handler(read).handler(webhooks::list);
         router.post(REQUEST + "/webhooks/redeliver").handler(auth).handler(webhooks::redeliver);
         router.get("/v1/usage").handler(auth).handler(new UsageHandler(services.ledger())::handle);
+        // fal's storage API (fal.storage.upload): initiate with the key; the data itself goes to
+        // the returned URLs, which carry their own grant, and streams past any body handler.
+        var uploads = new UploadHandler(services, new UploadTokens(services.signingKeys()));
+        router.post("/storage/upload/initiate").handler(body).handler(auth).handler(uploads::initiate);
+        router.post("/storage/upload/initiate-multipart").handler(body).handler(auth).handler(uploads::initiateMultipart);
+        router.put("/storage/upload/object").handler(uploads::putObject);
+        router.post("/storage/upload/multipart/complete").handler(body).handler(uploads::complete);
+        router.put("/storage/upload/multipart/:part").handler(uploads::putPart);
         router.get("/.well-known/jwks.json").handler(ctx -> Replies.json(ctx, 200, services.signingKeys().jwks()));
 
         router.route().failureHandler(this::failure);

@@ -28,6 +28,8 @@ import org.ltxfleet.preprocess.dataset.DebugDatasetWriter;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
 import org.ltxfleet.preprocess.dataset.ValidationKeyframes;
 import org.ltxfleet.preprocess.download.Downloader;
+import org.ltxfleet.preprocess.download.Fetcher;
+import org.ltxfleet.preprocess.download.OwnUploads;
 
 /**
  * One job's preprocessing, reported as it goes: download, cache lookup, archive checks, decoding,
@@ -54,10 +56,12 @@ final class DatasetJob {
     }
 
     Result run(JobMessage job, TrainingInput input, Path workDir) throws IOException, InterruptedException {
+        // The owner's own uploads come straight from the store; every other URL through the guarded download.
+        Fetcher fetcher = OwnUploads.forOwner(job.keyId(), parts.store(), parts.downloader());
         String validationKey = null;
         if (!input.validation().isEmpty()) {
             // Cheap and likely to be wrong: check the keyframe images before the long decode.
-            var keyframes = ValidationKeyframes.prepare(input, parts.downloader(),
+            var keyframes = ValidationKeyframes.prepare(input, fetcher,
                     parts.settings().decodeLimits(), Files.createDirectories(workDir.resolve("validation")));
             validationKey = "jobs/" + job.requestId() + "/validation.safetensors";
             Path file = workDir.resolve("validation.safetensors");
@@ -68,7 +72,7 @@ final class DatasetJob {
                     + " and encoded");
         }
         log(job, "downloading training_data_url");
-        var archiveFile = parts.downloader().download(input.trainingDataUrl(), workDir.resolve("dataset.zip"),
+        var archiveFile = fetcher.download(input.trainingDataUrl(), workDir.resolve("dataset.zip"),
                 "training_data_url");
         log(job, String.format("downloaded %.1f MB (sha256 %s)", archiveFile.bytes() / 1e6,
                 archiveFile.sha256().substring(0, 12)));

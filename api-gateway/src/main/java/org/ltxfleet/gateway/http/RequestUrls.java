@@ -11,9 +11,13 @@ public record RequestUrls(String responseUrl, String statusUrl, String cancelUrl
 
     /** The URLs of a request under an app path such as {@code /fal-ai/ltx23-trainer-v2}. */
     public static RequestUrls of(RoutingContext ctx, String publicBaseUrl, String appPath, String requestId) {
-        String base = publicBaseUrl != null ? stripSlash(publicBaseUrl) : requestBase(ctx);
-        String response = base + appPath + "/requests/" + requestId;
+        String response = base(ctx, publicBaseUrl) + appPath + "/requests/" + requestId;
         return new RequestUrls(response, response + "/status", response + "/cancel");
+    }
+
+    /** Where clients reach this gateway: the configured public URL, else the request's scheme and Host. */
+    public static String base(RoutingContext ctx, String publicBaseUrl) {
+        return publicBaseUrl != null ? stripSlash(publicBaseUrl) : requestBase(ctx);
     }
 
     private static String requestBase(RoutingContext ctx) {

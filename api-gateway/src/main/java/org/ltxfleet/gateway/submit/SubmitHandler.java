@@ -27,6 +27,7 @@ import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.http.RequestUrls;
+import org.ltxfleet.gateway.storage.ObjectLifecycleHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +87,8 @@ public final class SubmitHandler {
         }
         Instant now = Instant.now();
         Instant startBy = startBy(ctx.request().getHeader(START_TIMEOUT_HEADER), now, problems);
-        Long retention = ObjectLifecycleHeader.expirationSeconds(ctx.request().getHeader(ObjectLifecycleHeader.NAME),
-                services.storage().defaultRetention(), problems);
+        Long retention = ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS,
+                ctx.request().getHeader(ObjectLifecycleHeader.OUTPUTS), services.storage().defaultRetention(), problems);
         if (!problems.isEmpty()) {
             Replies.error(ctx, 422, problems);
             return;

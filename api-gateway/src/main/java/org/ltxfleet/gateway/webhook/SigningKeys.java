@@ -65,6 +65,11 @@ public final class SigningKeys {
         return keys.get(keys.size() - 1);
     }
 
+    /** The key with this id, if this gateway knows it. */
+    public java.util.Optional<SigningKey> find(String kid) {
+        return keys.stream().filter(k -> k.kid().equals(kid)).findFirst();
+    }
+
     /** Makes a new signing key; earlier ones stay published for receivers that verify late. */
     public synchronized SigningKey rotate() throws IOException {
         KeyPair pair;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -129,6 +130,33 @@ public final class ObjectStore implements AutoCloseable {
     /** Copies an object within the bucket, server-side. */
     public void copy(String fromKey, String toKey) {
         s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(fromKey).destinationBucket(bucket).destinationKey(toKey));
+    }
+
+    /** Stores a file with its content type. */
+    public void put(String key, Path file, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    /** Starts a multipart upload to {@code key}; returns S3's upload id. */
+    public String startMultipart(String key, String contentType) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    }
+
+    /** Stores one part (1 to 10,000) of a multipart upload; returns its ETag. */
+    public String putPart(String key, String uploadId, int partNumber, Path file) {
+        return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber),
+                RequestBody.fromFile(file)).eTag();
+    }
+
+    /** Joins the parts, in the order given, into the object. */
+    public void completeMultipart(String key, String uploadId, List<CompletedPart> parts) {
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+    }
+
+    /** Deletes one object (nothing happens when there is none). */
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
     /** Deletes every object under {@code prefix} (e.g. a finished job's checkpoints). */

@@ -19,8 +19,9 @@ import org.ltxfleet.infra.stack.FleetStack;
 
 /**
  * fal's own JavaScript client (@fal-ai/client from npm, version pinned in src/test/js) drives the
- * gateway unchanged but for its queue host: submit, status with logs, subscribe (polling and
- * streaming), streamStatus, cancel, validation errors and a wrong key.
+ * gateway unchanged but for its queue and REST hosts: submit, status with logs, subscribe (polling
+ * and streaming), streamStatus, cancel, start timeout, uploads (one PUT and multipart), a Blob as
+ * training data, output lifecycle, validation errors and a wrong key.
  */
 // One class at a time on the shared TestStacks.scripted() stack (GatewayIT counts its backlog).
 @ResourceLock("scripted-stack")
@@ -109,6 +110,26 @@ class FalClientIT {
         assertThat(invalid.get("name").asText()).isEqualTo("ValidationError");
         assertThat(invalid.get("status").asInt()).isEqualTo(422);
         assertThat(invalid.get("fieldErrors").get(0).get("loc").toString()).isEqualTo("[\"body\",\"rank\"]");
+    }
+
+    @Test
+    void filesUploadWithFalStorageInOnePutAndInParts() {
+        JsonNode upload = report.get("upload");
+        assertThat(upload.get("url").asText()).contains("/uploads/").contains("X-Amz-Signature=");
+        assertThat(upload.get("same").asBoolean()).as("downloaded bytes equal the uploaded ones").isTrue();
+        JsonNode multipart = report.get("multipart");
+        assertThat(multipart.get("bytes").asLong()).isEqualTo(91L * 1024 * 1024);
+        assertThat(multipart.get("same").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aBlobAsTrainingDataIsUploadedAndTheJobReadsIt() {
+        JsonNode trained = report.get("blobTraining");
+        assertThat(trained.get("logs").toString()).contains(
+                ScriptedWorker.fetchedLine(trained.get("bytes").asLong(), trained.get("sha256").asText()));
+        // storageSettings: {expiresIn: 600}: the link is signed for the output's 600 s, not 7 days
+        assertThat(trained.get("loraUrl").asText()).containsPattern("X-Amz-Expires=(600|599|598)&");
+        assertThat(trained.get("loraStatus").asInt()).isEqualTo(200);
     }
 
     @Test

@@ -15,11 +15,15 @@ import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.preprocess.download.DownloadSettings;
+import org.ltxfleet.preprocess.download.Downloader;
+import org.ltxfleet.preprocess.download.OwnUploads;
 
 /**
  * A test double of the pipeline that drives the API's whole lifecycle through the real broker:
  * it takes jobs from ltx.jobs and writes the events a real pipeline would. The trigger phrase
- * picks the script: "slow" runs until canceled; "fail" fails with a 422; anything else logs,
+ * picks the script: "slow" runs until canceled; "fail" fails with a 422; "fetch" reads the
+ * training data as the preprocess worker would and logs its size and hash; anything else logs,
  * reports progress and completes with a placeholder LoRA in the store.
  */
 final class ScriptedWorker {
@@ -33,9 +37,10 @@ final class ScriptedWorker {
     static StageWorker start(FleetStack stack) {
         // Shared by the handlers; a test double's store lives as long as the test JVM.
         ObjectStore store = ObjectStore.open(S3Settings.from(stack.config()));
+        Downloader downloader = new Downloader(DownloadSettings.from(stack.config()));
         return StageWorker.start(stack.kafkaBootstrap(), "scripted", Topics.jobTopics(), "scripted-worker", "test",
                 new org.ltxfleet.common.kafka.StageConsumer.Options(3, java.time.Duration.ofMinutes(5),
-                        java.time.Duration.ofSeconds(1)), (events, cancellations) -> new Script(events, cancellations, store));
+                        java.time.Duration.ofSeconds(1)), (events, cancellations) -> new Script(events, cancellations, store, downloader));
     }
 
     /** What the scripted LoRA of a job holds. */
@@ -43,8 +48,13 @@ final class ScriptedWorker {
         return ("scripted lora of " + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private record Script(EventWriter events, CancellationWatcher cancellations, ObjectStore store)
-            implements StageConsumer.Handler {
+    /** What the "fetch" script logs of the training data it read. */
+    static String fetchedLine(long bytes, String sha256) {
+        return "fetched training_data_url: " + bytes + " bytes, sha256 " + sha256;
+    }
+
+    private record Script(EventWriter events, CancellationWatcher cancellations, ObjectStore store,
+                          Downloader downloader) implements StageConsumer.Handler {
         @Override
         public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
             JobMessage job = Json.fromBytes(record.value(), JobMessage.class);
@@ -62,6 +72,18 @@ final class ScriptedWorker {
             if ("slow".equals(script)) {
                 waitForCancel(id, job.keyId());
                 return;
+            }
+            if ("fetch".equals(script)) {
+                // As the preprocess worker reads it: the owner's uploads from the store, the rest over HTTP.
+                java.nio.file.Path target = java.nio.file.Files.createTempFile("scripted-fetch", ".zip");
+                try {
+                    var file = OwnUploads.forOwner(job.keyId(), store, downloader).download(
+                            job.input().path("training_data_url").asText(), target, "training_data_url");
+                    events.emit(id, job.keyId(), EventType.LOG, new Payloads.Log("INFO",
+                            fetchedLine(file.bytes(), file.sha256()), "train"));
+                } finally {
+                    java.nio.file.Files.deleteIfExists(target);
+                }
             }
             if ("fail".equals(script)) {
                 events.emit(id, job.keyId(), EventType.FAILED, new Payloads.Failed(422, "no_usable_data",

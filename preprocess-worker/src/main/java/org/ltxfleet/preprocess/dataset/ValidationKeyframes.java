@@ -7,7 +7,7 @@ import java.util.List;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.job.ValidationSample;
-import org.ltxfleet.preprocess.download.Downloader;
+import org.ltxfleet.preprocess.download.Fetcher;
 import org.ltxfleet.preprocess.video.ClipDecoder;
 import org.ltxfleet.preprocess.video.DecodeLimits;
 import org.ltxfleet.preprocess.video.UndecodableClipException;
@@ -28,27 +28,27 @@ public final class ValidationKeyframes {
     }
 
     /** Fetches and fits every entry's images. */
-    public static List<Entry> prepare(TrainingInput input, Downloader downloader, DecodeLimits limits, Path workDir)
+    public static List<Entry> prepare(TrainingInput input, Fetcher fetcher, DecodeLimits limits, Path workDir)
             throws IOException, InterruptedException {
         var entries = new ArrayList<Entry>();
         List<ValidationSample> samples = input.validation();
         for (int i = 0; i < samples.size(); i++) {
             ValidationSample sample = samples.get(i);
-            VideoFrame start = fetch(i, "start_image_url", sample.startImageUrl(), input, downloader, limits, workDir);
-            VideoFrame end = fetch(i, "end_image_url", sample.endImageUrl(), input, downloader, limits, workDir);
+            VideoFrame start = fetch(i, "start_image_url", sample.startImageUrl(), input, fetcher, limits, workDir);
+            VideoFrame end = fetch(i, "end_image_url", sample.endImageUrl(), input, fetcher, limits, workDir);
             VideoFrame middle = input.includeMiddleKeyframe()
-                    ? fetch(i, "middle_image_url", sample.middleImageUrl(), input, downloader, limits, workDir) : null;
+                    ? fetch(i, "middle_image_url", sample.middleImageUrl(), input, fetcher, limits, workDir) : null;
             entries.add(new Entry(sample.prompt(), start, middle, end));
         }
         return entries;
     }
 
-    private static VideoFrame fetch(int index, String field, String url, TrainingInput input, Downloader downloader,
+    private static VideoFrame fetch(int index, String field, String url, TrainingInput input, Fetcher fetcher,
                                     DecodeLimits limits, Path workDir) throws IOException, InterruptedException {
         String name = "validation." + index + "." + field;
         Path file;
         try {
-            file = downloader.download(url, workDir.resolve(name), name).path();
+            file = fetcher.download(url, workDir.resolve(name), name).path();
         } catch (JobFailedException e) {
             throw JobFailedException.invalidAt(List.of("validation", index, field), e.errorType(), e.getMessage());
         }

@@ -41,7 +41,7 @@ import org.ltxfleet.common.net.UrlGuard;
  * cancel) aborts the connection within a fraction of a second. Apache HttpClient because the
  * JDK's client cannot be given a resolver. Thread-safe.
  */
-public final class Downloader implements AutoCloseable {
+public final class Downloader implements Fetcher, AutoCloseable {
 
     /** Decides whether a URL may be fetched; the SSRF guard in production. */
     @FunctionalInterface
@@ -89,10 +89,16 @@ public final class Downloader implements AutoCloseable {
                 .build());
     }
 
+    /** The largest file this downloader accepts, in bytes. */
+    public long maxBytes() {
+        return settings.maxBytes();
+    }
+
     /**
      * Downloads {@code url} to {@code target}. {@code field} names the input field in errors
      * (for example {@code training_data_url}).
      */
+    @Override
     public DownloadedFile download(String url, Path target, String field) throws IOException, InterruptedException {
         try {
             return retry.executeCheckedSupplier(() -> attempt(URI.create(url), target, field));

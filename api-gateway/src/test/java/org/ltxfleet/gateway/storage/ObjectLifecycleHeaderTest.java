@@ -1,4 +1,4 @@
-package org.ltxfleet.gateway.submit;
+package org.ltxfleet.gateway.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,9 +16,9 @@ class ObjectLifecycleHeaderTest {
 
     @Test
     void falsClientPreferencesAreRead() {
-        assertThat(ObjectLifecycleHeader.expirationSeconds("{\"expiration_duration_seconds\":3600}", null, problems))
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, "{\"expiration_duration_seconds\":3600}", null, problems))
                 .isEqualTo(3600L);
-        assertThat(ObjectLifecycleHeader.expirationSeconds(
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, 
                 "{\"expiration_duration_seconds\":60,\"initial_acl\":\"private\"}", null, problems)).isEqualTo(60L);
         assertThat(problems).isEmpty();
     }
@@ -26,10 +26,10 @@ class ObjectLifecycleHeaderTest {
     @Test
     void withoutAnExpirationTheDefaultHolds() {
         Duration day = Duration.ofDays(1);
-        assertThat(ObjectLifecycleHeader.expirationSeconds(null, day, problems)).isEqualTo(86400L);
-        assertThat(ObjectLifecycleHeader.expirationSeconds("{\"initial_acl\":\"public\"}", day, problems))
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, null, day, problems)).isEqualTo(86400L);
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, "{\"initial_acl\":\"public\"}", day, problems))
                 .isEqualTo(86400L);
-        assertThat(ObjectLifecycleHeader.expirationSeconds(" ", null, problems)).isNull();
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, " ", null, problems)).isNull();
         assertThat(problems).isEmpty();
     }
 
@@ -38,7 +38,7 @@ class ObjectLifecycleHeaderTest {
             "{\"expiration_duration_seconds\":315360001}", "{\"expiration_duration_seconds\":true}",
             "{\"expiration_duration_seconds\":2.5}", "{"})
     void anythingElseIsAProblemNamingTheHeader(String header) {
-        assertThat(ObjectLifecycleHeader.expirationSeconds(header, null, problems)).isNull();
+        assertThat(ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS, header, null, problems)).isNull();
         assertThat(problems).singleElement()
                 .satisfies(p -> assertThat(p.loc()).containsExactly("header", "x-fal-object-lifecycle-preference"));
     }
