@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a job off {@code ltx.jobs}: skips canceled ones, ends those past their deadline to start
+ * Takes a job off {@code ltx.jobs}: skips later records of a request id ({@link JobClaims}) and
+ * canceled jobs, ends those past their deadline to start
  * (504, as the gateway does for jobs still queued), validates the input with the gateway's
  * validator (jobs may come straight from users' producers), announces the stage and hands it to
  * the preprocessing. Every path ends with a durable event before the offset is committed. A job
@@ -38,11 +39,13 @@ final class JobIntake implements StageConsumer.Handler {
     private final CancellationWatcher cancellations;
     private final DatasetJob dataset;
     private final InputValidator validator = new InputValidator();
+    private final JobClaims claims;
 
     JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
         this.events = events;
         this.cancellations = cancellations;
         this.dataset = new DatasetJob(parts, events);
+        this.claims = new JobClaims(parts.store());
     }
 
     @Override
@@ -54,6 +57,12 @@ final class JobIntake implements StageConsumer.Handler {
             // Without a request id and key id nobody could ever see a failure event for it.
             LOG.warn("skipping unreadable job at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
+            return;
+        }
+        if (!claims.claim(job, record)) {
+            // Another record of this request id is the job; any event from this one would mix into it.
+            LOG.warn("skipping a later record of request {} by key {} at {}-{}@{}: the job is {}", job.requestId(),
+                    job.keyId(), record.topic(), record.partition(), record.offset(), claims.holder(job.requestId()));
             return;
         }
         if (cancellations.isCanceled(job.requestId())) {
@@ -128,6 +137,13 @@ final class JobIntake implements StageConsumer.Handler {
         } catch (UncheckedIOException | NullPointerException e) {
             LOG.error("giving up on an unreadable job at {}-{}@{}", record.topic(), record.partition(), record.offset());
             return;
+        }
+        try {
+            if (!claims.claim(job, record)) {
+                return; // not this request id's job: failing it would end the real one
+            }
+        } catch (RuntimeException storeDown) {
+            // The store may be why we give up: fail visibly rather than leave the job hanging.
         }
         events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));

@@ -146,17 +146,31 @@ public final class JobProjection {
     }
 
     /** The job an idempotency key was first used for, with the hash of its body. */
-    public Optional<IdempotentSubmission> idempotent(String keyId, String idempotencyKey) {
+    public Optional<Submission> idempotent(String keyId, String idempotencyKey) {
         String requestId = idempotency.get(idempotencyScope(keyId, idempotencyKey));
-        if (requestId == null) {
-            return Optional.empty();
-        }
-        JobState state = jobs.get(requestId);
-        return Optional.of(new IdempotentSubmission(requestId, state.bodySha256()));
+        return requestId == null ? Optional.empty() : submissionNow(requestId);
     }
 
-    /** A submission remembered for its idempotency key. */
-    public record IdempotentSubmission(String requestId, String bodySha256) {
+    /** Who submitted a job and the hash of the body, as its first record on the job topics says. */
+    public record Submission(String requestId, String keyId, String bodySha256) {
+    }
+
+    /**
+     * The job's first submission once this projection has read it from Kafka. Every record of one
+     * request id lands on one partition and is read in order, so every gateway sees the same first.
+     */
+    public java.util.concurrent.CompletableFuture<Submission> submission(String requestId) {
+        var first = new java.util.concurrent.CompletableFuture<Submission>();
+        Runnable unsubscribe = subscribe(requestId, change -> submissionNow(requestId).ifPresent(first::complete));
+        submissionNow(requestId).ifPresent(first::complete);
+        first.whenComplete((submission, error) -> unsubscribe.run());
+        return first;
+    }
+
+    private Optional<Submission> submissionNow(String requestId) {
+        JobState state = jobs.get(requestId);
+        return state == null || !state.submitted() ? Optional.empty()
+                : Optional.of(new Submission(requestId, state.keyId(), state.bodySha256()));
     }
 
     /** A queued job's deadline to start. */

@@ -116,6 +116,10 @@ final class JobState {
         return submitted && phase == JobPhase.IN_QUEUE;
     }
 
+    synchronized boolean submitted() {
+        return submitted;
+    }
+
     synchronized boolean known() {
         return submitted || version > 0;
     }

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.ltxfleet.common.job.HttpUrls;
 import org.ltxfleet.common.job.InputValidator;
@@ -36,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code ltx.jobs} and answers 200 only once Kafka has acknowledged it (acks=all). Kafka
  * unreachable → 503 with Retry-After, never a 200 for a job that was not stored.
  *
- * <p>{@code Idempotency-Key}: the same key with the same body answers the original request again
- * (also after a gateway restart: the key travels in the job message); with another body → 422;
- * while the first submit with that key is still in flight → 409.
+ * <p>{@code Idempotency-Key}: the same key with the same body answers the original request again,
+ * through any gateway and also after a restart ({@link IdempotentSubmits}); with another body → 422.
  */
 public final class SubmitHandler {
 
@@ -50,12 +49,13 @@ public final class SubmitHandler {
     static final long MAX_START_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
     private final GatewayServices services;
-    /** Idempotency keys whose first submit is waiting for Kafka, in this process. */
-    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final IdempotentSubmits idempotent;
 
     /** A handler over the gateway's services. */
     public SubmitHandler(GatewayServices services) {
         this.services = services;
+        this.idempotent = new IdempotentSubmits(services.projection(), services.publisher(),
+                services.settings().submitTimeout());
     }
 
     /** Handles one submit. */
@@ -102,7 +102,7 @@ public final class SubmitHandler {
         if (idempotencyKey != null) {
             submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
         } else {
-            publish(ctx, newJob(ctx, keyId, null, bodySha, input, deadlines), null);
+            publish(ctx, newJob(ctx, UUID.randomUUID().toString(), keyId, null, bodySha, input, deadlines));
         }
     }
 
@@ -136,56 +136,58 @@ public final class SubmitHandler {
 
     private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
                             Deadlines deadlines) {
-        var earlier = services.projection().idempotent(keyId, idempotencyKey);
-        if (earlier.isPresent()) {
-            if (!bodySha.equals(earlier.get().bodySha256())) {
-                Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
-                        "Idempotency-Key was already used with a different body", "idempotency_key_reused")));
-            } else {
-                String id = earlier.get().requestId();
-                accepted(ctx, id, services.projection().queuePosition(id));
-            }
-            return;
-        }
-        String scope = keyId + '\u0000' + idempotencyKey;
-        if (inFlight.putIfAbsent(scope, Boolean.TRUE) != null) {
-            ctx.response().putHeader("Retry-After", "1");
-            Replies.error(ctx, 409, "A request with this Idempotency-Key is still being accepted; retry shortly");
-            return;
-        }
-        publish(ctx, newJob(ctx, keyId, idempotencyKey, bodySha, body, deadlines), scope);
+        Context context = ctx.vertx().getOrCreateContext();
+        idempotent.submit(keyId, idempotencyKey, id -> newJob(ctx, id, keyId, idempotencyKey, bodySha, body, deadlines))
+                .whenComplete((first, error) -> context.runOnContext(v -> {
+                    if (error != null) {
+                        notStored(ctx, error instanceof CompletionException wrapped ? wrapped.getCause() : error,
+                                "an idempotent job");
+                    } else if (!first.keyId().equals(keyId) || !bodySha.equals(first.bodySha256())) {
+                        Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
+                                "Idempotency-Key was already used with a different body", "idempotency_key_reused")));
+                    } else {
+                        accepted(ctx, first.requestId(), services.projection().queuePosition(first.requestId()));
+                    }
+                }));
     }
 
-    private JobMessage newJob(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
-                              Deadlines deadlines) {
+    private JobMessage newJob(RoutingContext ctx, String requestId, String keyId, String idempotencyKey,
+                              String bodySha, JsonNode body, Deadlines deadlines) {
         // fal's clients send x-fal-queue-priority: normal unless asked for low.
         String priority = "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
-        return new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), keyId,
+        return new JobMessage(JobMessage.SCHEMA_VERSION, requestId, keyId,
                 GatewaySettings.ENDPOINT_ID, deadlines.submittedAt(), ctx.queryParams().get("fal_webhook"),
                 priority, idempotencyKey, bodySha, body, deadlines.startBy(), deadlines.outputExpirationSeconds());
     }
 
-    private void publish(RoutingContext ctx, JobMessage job, String idempotencyScope) {
+    private void publish(RoutingContext ctx, JobMessage job) {
         Context context = ctx.vertx().getOrCreateContext();
         services.publisher().send(Records.job(job)).whenComplete((metadata, error) -> context.runOnContext(v -> {
-            if (idempotencyScope != null) {
-                inFlight.remove(idempotencyScope);
-            }
-            if (error instanceof RecordTooLargeException) {
-                // Retrying cannot help: say so instead of a 503 the client would follow forever.
-                Replies.error(ctx, 413, "The job is larger than the job queue accepts (" + error.getMessage() + ")");
-                return;
-            }
             if (error != null) {
-                LOG.warn("job {} not stored in Kafka: {}", job.requestId(), error.toString());
-                ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-                Replies.error(ctx, 503, "The job queue is unavailable; the job was not accepted, retry later");
+                notStored(ctx, error, job.requestId());
                 return;
             }
+            // A random id is this job's alone: record it now rather than wait for the read-back.
             services.projection().submitted(job);
             // A fresh job is last in line of its priority; counting is O(1) where a lookup is O(backlog).
             accepted(ctx, job.requestId(), services.projection().positionOfNewest(job.priority()));
         }));
+    }
+
+    private static void notStored(RoutingContext ctx, Throwable error, String what) {
+        if (error instanceof RecordTooLargeException) {
+            // Retrying cannot help: say so instead of a 503 the client would follow forever.
+            Replies.error(ctx, 413, "The job is larger than the job queue accepts (" + error.getMessage() + ")");
+            return;
+        }
+        ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        if (error instanceof TimeoutException) {
+            // Written, but not yet read back: a retry with the same key answers the job.
+            Replies.error(ctx, 503, "The job was written but not confirmed in time; retry with the same Idempotency-Key");
+            return;
+        }
+        LOG.warn("{} not stored in Kafka: {}", what, error.toString());
+        Replies.error(ctx, 503, "The job queue is unavailable; the job was not accepted, retry later");
     }
 
     private void accepted(RoutingContext ctx, String requestId, int position) {

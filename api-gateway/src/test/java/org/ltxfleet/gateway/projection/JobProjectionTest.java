@@ -142,7 +142,7 @@ class JobProjectionTest {
     @Test
     void remembersIdempotencyKeysPerApiKey() {
         projection.submitted(job("a", "k1", "idem", "sha-1"));
-        assertThat(projection.idempotent("k1", "idem")).contains(new JobProjection.IdempotentSubmission("a", "sha-1"));
+        assertThat(projection.idempotent("k1", "idem")).contains(new JobProjection.Submission("a", "k1", "sha-1"));
         assertThat(projection.idempotent("k2", "idem")).isEmpty();
     }
 

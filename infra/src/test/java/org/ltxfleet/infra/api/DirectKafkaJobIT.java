@@ -120,6 +120,54 @@ class DirectKafkaJobIT {
         assertThat(result.body().get("detail").get(0).get("msg").asText()).contains("still.png");
     }
 
+    @Test
+    void laterRecordsOfARequestIdAreSkippedWhateverKeyWroteThem() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        String keyId = stack.apiKey().split(":")[0];
+        // The first record is the job (an invalid input ends it at once, without training).
+        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId, "{\"training_data_url\":\"ftp://x/y.zip\"}");
+        assertThat(awaitCompleted(requestId).get("error_type").asText()).isEqualTo("validation_error");
+        // Another key reuses the id with a job that would run, then the owner sends its job again.
+        ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, "other-key",
+                "{\"training_data_url\":\"http://127.0.0.1:9/other.zip\"}");
+        var last = ProduceJobExample.produce(stack.kafkaBootstrap(), requestId, keyId,
+                "{\"training_data_url\":\"http://127.0.0.1:9/again.zip\"}");
+
+        var partition = new org.apache.kafka.common.TopicPartition(last.topic(), last.partition());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(org.ltxfleet.preprocess.PreprocessWorker.GROUP)
+                        .partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > last.offset();
+            });
+        }
+        // Both were read and skipped: the job's events are still only its own first record's.
+        assertThat(eventsOf(requestId)).extracting(e -> e.type() + " " + e.keyId())
+                .containsExactly("FAILED " + keyId);
+        assertThat(TestStacks.otherClient(stack).status(requestId, false).status()).isEqualTo(404);
+    }
+
+    private static java.util.List<org.ltxfleet.common.event.JobEvent> eventsOf(String requestId) {
+        var found = new java.util.ArrayList<org.ltxfleet.common.event.JobEvent>();
+        var props = org.ltxfleet.common.kafka.KafkaSettings.consumer(stack.kafkaBootstrap(), null, "direct-it");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props)) {
+            var partitions = consumer.partitionsFor(org.ltxfleet.common.kafka.Topics.EVENTS).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (requestId.equals(record.key())) {
+                        found.add(org.ltxfleet.common.kafka.Records.readEvent(record));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     private static JsonNode awaitCompleted(String requestId) {
         return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> client.status(requestId, true),
