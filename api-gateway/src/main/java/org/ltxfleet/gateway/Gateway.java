@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
                 s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
-                s.maxStreamsPerKey());
+                s.maxStreamsPerKey(), s.maxQueuedPerKey());
     }
 
     private static int freePort() throws java.io.IOException {

@@ -18,10 +18,11 @@ import org.ltxfleet.common.config.Settings;
  * @param readLimitPerSecond status, stream, result and webhook-attempt reads a second each API key may
  *                           make, a budget of its own (429 past it); 0 for no limit
  * @param maxStreamsPerKey status streams one API key may hold open at once (429 past it)
+ * @param maxQueuedPerKey jobs one API key may have waiting for a worker (429 past it); 0 for no cap
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
                               String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
-                              int readLimitPerSecond, int maxStreamsPerKey) {
+                              int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -41,6 +42,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())),
                 config.integer("gateway.rate.limit.per.second", 100),
                 config.integer("gateway.read.limit.per.second", 1000),
-                config.integer("gateway.max.streams.per.key", 100));
+                config.integer("gateway.max.streams.per.key", 100),
+                config.integer("gateway.max.queued.per.key", 1000));
     }
 }

@@ -36,6 +36,8 @@ public final class JobProjection {
     private final AtomicLong nextSeq = new AtomicLong();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger queuedNormal = new AtomicInteger();
+    /** Queued jobs per API key id. */
+    private final Map<String, AtomicInteger> queuedByKey = new ConcurrentHashMap<>();
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
@@ -69,6 +71,7 @@ public final class JobProjection {
                 queueSeq.put(job.requestId(), seq);
                 queue.put(seq, job.requestId());
                 queued.incrementAndGet();
+                queuedByKey.computeIfAbsent(job.keyId(), k -> new AtomicInteger()).incrementAndGet();
                 if (!low) {
                     queuedNormal.incrementAndGet();
                 }
@@ -90,6 +93,7 @@ public final class JobProjection {
                 Long seq = queueSeq.remove(event.requestId());
                 if (seq != null && queue.remove(seq) != null) {
                     queued.decrementAndGet();
+                    queuedByKey.computeIfPresent(state.keyId(), (k, n) -> n.decrementAndGet() == 0 ? null : n);
                     if (seq < LOW_PRIORITY) {
                         queuedNormal.decrementAndGet();
                     }
@@ -138,6 +142,12 @@ public final class JobProjection {
     public int positionOfNewest(String priority) {
         boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(priority));
         return Math.max(0, (low ? queued.get() : queuedNormal.get()) - 1);
+    }
+
+    /** How many of this API key's jobs are waiting for a worker. */
+    public int queuedCount(String keyId) {
+        AtomicInteger count = queuedByKey.get(keyId);
+        return count == null ? 0 : count.get();
     }
 
     /** How many jobs are waiting for a worker. */

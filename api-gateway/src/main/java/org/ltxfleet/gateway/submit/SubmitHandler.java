@@ -43,6 +43,7 @@ public final class SubmitHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmitHandler.class);
     private static final int RETRY_AFTER_SECONDS = 5;
+    private static final int QUEUE_FULL_RETRY_SECONDS = 30;
     /** fal's start-timeout header, as its clients send it (lower case). */
     static final String START_TIMEOUT_HEADER = "x-fal-request-timeout";
     /** A week: longer than any queue wait worth a deadline. */
@@ -99,6 +100,16 @@ public final class SubmitHandler {
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
         var deadlines = new Deadlines(now, startBy, retention);
+        boolean replay = idempotencyKey != null
+                && services.projection().idempotent(keyId, idempotencyKey.trim()).isPresent();
+        int cap = services.settings().maxQueuedPerKey();
+        if (!replay && cap > 0 && services.projection().queuedCount(keyId) >= cap) {
+            // One tenant's backlog must not grow without bound; a replay of an accepted job is no new job.
+            ctx.response().putHeader("Retry-After", Integer.toString(QUEUE_FULL_RETRY_SECONDS));
+            Replies.error(ctx, 429, "This API key already has " + cap + " jobs waiting for a worker "
+                    + "(gateway.max.queued.per.key); submit more once some have started");
+            return;
+        }
         if (idempotencyKey != null) {
             submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
         } else {

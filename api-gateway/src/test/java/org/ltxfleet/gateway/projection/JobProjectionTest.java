@@ -77,6 +77,19 @@ class JobProjectionTest {
     }
 
     @Test
+    void queuedJobsAreCountedPerKeyUntilTheyStartOrEnd() {
+        projection.submitted(job("a", "k1"));
+        projection.submitted(job("b", "k1"));
+        projection.submitted(job("c", "k2"));
+        assertThat(projection.queuedCount("k1")).isEqualTo(2);
+        projection.apply(event("a", "k1", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+        projection.apply(event("b", "k1", EventType.CANCELED, new Payloads.Canceled("queue")));
+        assertThat(projection.queuedCount("k1")).isZero();
+        assertThat(projection.queuedCount("k2")).isEqualTo(1);
+        assertThat(projection.queuedCount("nobody")).isZero();
+    }
+
+    @Test
     void newJobsWaitInSubmissionOrder() {
         projection.submitted(job("a", "k"));
         projection.submitted(job("b", "k"));

@@ -51,8 +51,30 @@ class QueueIT {
         }
     }
 
+    @Test
+    void aKeyWithTooManyQueuedJobsIsToldToWaitWhileOtherKeysSubmit() throws Exception {
+        try (FleetStack stack = idleStack("fleet-it-queue-cap", "gateway.max.queued.per.key=2\n")) {
+            var client = TestStacks.client(stack);
+            String first = client.submit(GatewayIT.VALID).body().get("request_id").asText();
+            assertThat(client.submit(GatewayIT.VALID).status()).isEqualTo(200);
+            var refused = client.submit(GatewayIT.VALID);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.body().get("detail").asText()).contains("gateway.max.queued.per.key");
+            assertThat(TestStacks.otherClient(stack).submit(GatewayIT.VALID).status()).as("another key").isEqualTo(200);
+
+            assertThat(client.cancel(first).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.submit(GatewayIT.VALID).status() == 200);
+        }
+    }
+
     private static FleetStack idleStack(String name) throws Exception {
-        return TestStacks.start(StackOptions.forTests(Files.createTempDirectory(name)).withWorkers(false));
+        return idleStack(name, "");
+    }
+
+    private static FleetStack idleStack(String name, String properties) throws Exception {
+        var dir = Files.createTempDirectory(name);
+        Files.writeString(dir.resolve("fleet.properties"), properties);
+        return TestStacks.start(StackOptions.forTests(dir).withWorkers(false));
     }
 
     private static JsonNode submit(FleetStack stack, String priority) throws Exception {
