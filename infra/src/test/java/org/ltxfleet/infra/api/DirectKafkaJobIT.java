@@ -149,23 +149,8 @@ class DirectKafkaJobIT {
     }
 
     private static java.util.List<org.ltxfleet.common.event.JobEvent> eventsOf(String requestId) {
-        var found = new java.util.ArrayList<org.ltxfleet.common.event.JobEvent>();
-        var props = org.ltxfleet.common.kafka.KafkaSettings.consumer(stack.kafkaBootstrap(), null, "direct-it");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props)) {
-            var partitions = consumer.partitionsFor(org.ltxfleet.common.kafka.Topics.EVENTS).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (requestId.equals(record.key())) {
-                        found.add(org.ltxfleet.common.kafka.Records.readEvent(record));
-                    }
-                }
-            }
-        }
-        return found;
+        return TopicScan.withKey(stack.kafkaBootstrap(), java.util.List.of(org.ltxfleet.common.kafka.Topics.EVENTS),
+                requestId).stream().map(org.ltxfleet.common.kafka.Records::readEvent).toList();
     }
 
     private static JsonNode awaitCompleted(String requestId) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,13 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.gateway.Gateway;
 import org.ltxfleet.gateway.GatewaySettings;
@@ -86,22 +82,6 @@ class IdempotencyIT {
 
     /** How many records the job topics hold for this request id. */
     private static int recordsOf(String requestId) {
-        int count = 0;
-        try (var consumer = new KafkaConsumer<String, byte[]>(
-                KafkaSettings.consumer(stack.kafkaBootstrap(), null, "idempotency-it"))) {
-            var partitions = Topics.jobTopics().stream().flatMap(t -> consumer.partitionsFor(t).stream())
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (requestId.equals(record.key())) {
-                        count++;
-                    }
-                }
-            }
-        }
-        return count;
+        return TopicScan.withKey(stack.kafkaBootstrap(), Topics.jobTopics(), requestId).size();
     }
 }
