@@ -16,6 +16,7 @@ import org.ltxfleet.gateway.health.KafkaHealth;
 import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.projection.LogSweeper;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
@@ -60,7 +61,7 @@ public final class Gateway implements AutoCloseable {
             // Every event loop binds the same port, so "any free port" must be chosen once, here.
             settings = withPort(settings, freePort());
         }
-        var projection = new JobProjection();
+        var projection = new JobProjection(settings.logRetention());
         var store = ObjectStore.open(s3);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var services = new GatewayServices(settings, keys, projection,
@@ -88,6 +89,7 @@ public final class Gateway implements AutoCloseable {
             gateway.background.add(delivery);
             gateway.background.add(new StartTimeouts(projection, services.publisher()));
             gateway.background.add(new ExpiredOutputs(projection, store));
+            gateway.background.add(new LogSweeper(projection));
             services.loops().add(dispatcher::health);
             services.loops().add(delivery::health);
             if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {
@@ -112,7 +114,7 @@ public final class Gateway implements AutoCloseable {
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
                 s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
-                s.maxStreamsPerKey(), s.maxQueuedPerKey());
+                s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey());
     }
 
     private static int freePort() throws java.io.IOException {

@@ -19,10 +19,14 @@ import org.ltxfleet.common.config.Settings;
  *                           make, a budget of its own (429 past it); 0 for no limit
  * @param maxStreamsPerKey status streams one API key may hold open at once (429 past it)
  * @param maxQueuedPerKey jobs one API key may have waiting for a worker (429 past it); 0 for no cap
+ * @param logRetention  how long a finished job keeps its log lines in the gateway (its outcome stays)
+ * @param fairSharePerKey jobs one API key may have waiting in the normal lane; later ones wait in the
+ *                        overflow lane, behind every other key's (0: no overflow lane)
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
                               String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
-                              int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey) {
+                              int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey,
+                              Duration logRetention, int fairSharePerKey) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -32,17 +36,19 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
     /** Reads the {@code gateway.*} settings. */
     public static GatewaySettings from(FleetConfig config) {
         return new GatewaySettings(
-                config.string("gateway.host", "0.0.0.0"),
-                config.integer("gateway.port", 8080),
-                config.string("gateway.public.url", null),
-                config.longValue("gateway.body.limit.bytes", 1024 * 1024),
-                Duration.ofMillis(config.longValue("gateway.submit.timeout.ms", 10_000)),
-                config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
-                Path.of(config.string("gateway.keys.file", "api-keys.json")),
-                config.integer("gateway.instances", Math.max(1, Runtime.getRuntime().availableProcessors())),
-                config.integer("gateway.rate.limit.per.second", 100),
-                config.integer("gateway.read.limit.per.second", 1000),
-                config.integer("gateway.max.streams.per.key", 100),
-                config.integer("gateway.max.queued.per.key", 1000));
+                Settings.GATEWAY_HOST.read(config),
+                Settings.GATEWAY_PORT.read(config),
+                Settings.GATEWAY_PUBLIC_URL.read(config),
+                Settings.GATEWAY_BODY_LIMIT.read(config),
+                Duration.ofMillis(Settings.GATEWAY_SUBMIT_TIMEOUT_MS.read(config)),
+                Settings.KAFKA_BOOTSTRAP.read(config),
+                Path.of(Settings.GATEWAY_KEYS_FILE.read(config)),
+                Settings.GATEWAY_INSTANCES.read(config, Math.max(1, Runtime.getRuntime().availableProcessors())),
+                Settings.GATEWAY_RATE_LIMIT.read(config),
+                Settings.GATEWAY_READ_LIMIT.read(config),
+                Settings.GATEWAY_MAX_STREAMS.read(config),
+                Settings.GATEWAY_MAX_QUEUED.read(config),
+                Duration.ofHours(Settings.GATEWAY_LOG_RETENTION_HOURS.read(config)),
+                Settings.GATEWAY_FAIR_SHARE.read(config));
     }
 }

@@ -27,13 +27,13 @@ public final class PreprocessWorker {
 
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
-        CpuThreads.limit(config.integer("model.cpu.threads", Runtime.getRuntime().availableProcessors()));
+        CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
-                Encoders.of(config.string("model.preset", "tiny")));
-        return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
-                Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                StageWorker.options(config, Payloads.STAGE_PREPROCESS, Duration.ofHours(2)),
+                Encoders.of(Settings.MODEL_PRESET.read(config)));
+        return StageWorker.start(Settings.KAFKA_BOOTSTRAP.read(config),
+                Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
+                StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store()).serveHealth(config);
     }
 

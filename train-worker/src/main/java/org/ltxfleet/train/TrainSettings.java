@@ -3,6 +3,7 @@ package org.ltxfleet.train;
 import java.nio.file.Path;
 import java.util.List;
 import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
 
 /**
  * How the train worker trains (README "Configuration").
@@ -22,16 +23,16 @@ public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights
                             int progressEvery, boolean feedForwardLora, JobLease.Timing lease) {
 
     public static TrainSettings from(FleetConfig config) {
-        String weights = config.string("model.weights", "");
-        String preset = config.string("model.preset", "tiny");
+        String weights = Settings.MODEL_WEIGHTS.read(config, "");
+        String preset = Settings.MODEL_PRESET.read(config);
         return new TrainSettings(preset,
-                Path.of(config.string("model.dir", ".fleet/models")),
+                Path.of(Settings.MODEL_DIR.read(config)),
                 weights.isBlank() ? List.of() : java.util.Arrays.stream(weights.split(",")).map(String::trim).map(Path::of).toList(),
-                config.integer("train.checkpoint.every", 50),
-                config.integer("train.preview.every", 500),
-                config.integer("train.progress.every", 5),
-                config.bool("train.lora.feed.forward", "tiny".equals(preset)),
-                JobLease.Timing.ofSeconds(config.integer("train.lease.heartbeat.seconds", 10),
-                        config.integer("train.lease.stale.seconds", 60)));
+                Settings.TRAIN_CHECKPOINT_EVERY.read(config),
+                Settings.TRAIN_PREVIEW_EVERY.read(config),
+                Settings.TRAIN_PROGRESS_EVERY.read(config),
+                Settings.TRAIN_LORA_FEED_FORWARD.read(config, "tiny".equals(preset)),
+                JobLease.Timing.ofSeconds(Settings.TRAIN_LEASE_HEARTBEAT.read(config),
+                        Settings.TRAIN_LEASE_STALE.read(config)));
     }
 }

@@ -25,12 +25,12 @@ public final class TrainWorker {
 
     /** Starts a worker from the fleet configuration; close it to stop. */
     public static StageWorker start(FleetConfig config) {
-        CpuThreads.limit(config.integer("model.cpu.threads", Runtime.getRuntime().availableProcessors()));
+        CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var settings = TrainSettings.from(config);
         var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
-        return StageWorker.start(config.string(Settings.KAFKA_BOOTSTRAP, "localhost:9092"),
-                Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, config.string("worker.name", StageWorker.defaultName()),
-                StageWorker.options(config, Payloads.STAGE_TRAIN, java.time.Duration.ofHours(24)),
+        return StageWorker.start(Settings.KAFKA_BOOTSTRAP.read(config),
+                Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
+                StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),
                 (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store()).serveHealth(config);
     }
 

@@ -26,18 +26,42 @@ import org.ltxfleet.common.kafka.Topics;
  */
 public final class JobProjection {
 
-    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
-    /** Low-priority jobs sort after every normal one. */
-    private static final long LOW_PRIORITY = 1L << 50;
+    /** How long a finished job keeps its log lines by default (gateway.logs.retention.hours). */
+    public static final Duration DEFAULT_LOG_RETENTION =
+            Duration.ofHours(org.ltxfleet.common.config.Settings.GATEWAY_LOG_RETENTION_HOURS.defaultValue());
 
-    /** Jobs still waiting for a worker, normal priority first, each in submission order: the real backlog. */
+    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    private final Duration logRetention;
+    /** Finished jobs that still hold their log lines, oldest end first. */
+    private final ConcurrentSkipListSet<Finished> withLogs = new ConcurrentSkipListSet<>();
+
+    /** A projection whose finished jobs keep their logs for {@link #DEFAULT_LOG_RETENTION}. */
+    public JobProjection() {
+        this(DEFAULT_LOG_RETENTION);
+    }
+
+    /** A projection whose finished jobs keep their log lines for {@code logRetention} after their end. */
+    public JobProjection(Duration logRetention) {
+        this.logRetention = logRetention;
+    }
+    /** Jobs still waiting for a worker, lane by lane, each in submission order: the real backlog. */
     private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
-    private final Map<String, Long> queueSeq = new ConcurrentHashMap<>();
+    private final Map<String, Queued> queuedJobs = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicInteger queuedNormal = new AtomicInteger();
-    /** Queued jobs per API key id. */
-    private final Map<String, AtomicInteger> queuedByKey = new ConcurrentHashMap<>();
+    private final Map<Lane, AtomicInteger> queuedByLane = new java.util.EnumMap<>(Lane.class);
+    /** Queued jobs per lane and API key id. */
+    private final Map<Lane, Map<String, AtomicInteger>> queuedByKey = new java.util.EnumMap<>(Lane.class);
+
+    {
+        for (Lane lane : Lane.values()) {
+            queuedByLane.put(lane, new AtomicInteger());
+            queuedByKey.put(lane, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Where a waiting job sits in the queue. */
+    private record Queued(long seq, Lane lane, String keyId) {
+    }
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
@@ -50,8 +74,13 @@ public final class JobProjection {
     private final ConcurrentSkipListSet<StartDeadline> startDeadlines =
             new ConcurrentSkipListSet<>();
 
-    /** Records a submission (from the gateway on acknowledgement, or read back from Kafka); idempotent. */
+    /** Records a submission on the topic its priority names; see {@link #submitted(JobMessage, Lane)}. */
     public void submitted(JobMessage job) {
+        submitted(job, Lane.of(Topics.jobTopic(job.priority())));
+    }
+
+    /** Records a submission (from the gateway on acknowledgement, or read back from Kafka) in its lane; idempotent. */
+    public void submitted(JobMessage job, Lane lane) {
         JobState state = jobs.computeIfAbsent(job.requestId(), JobState::new);
         // Under the queue lock: the gateway and the Kafka reader may record the same job at once, and
         // whichever loses must not read the queue counts before the winner has updated them.
@@ -66,15 +95,11 @@ public final class JobProjection {
                 if (job.startBy() != null) {
                     startDeadlines.add(new StartDeadline(job.startBy(), job.requestId(), job.keyId()));
                 }
-                boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(job.priority()));
-                long seq = nextSeq.getAndIncrement() + (low ? LOW_PRIORITY : 0);
-                queueSeq.put(job.requestId(), seq);
+                long seq = nextSeq.getAndIncrement() + lane.orderBase();
+                queuedJobs.put(job.requestId(), new Queued(seq, lane, job.keyId()));
                 queue.put(seq, job.requestId());
-                queued.incrementAndGet();
-                queuedByKey.computeIfAbsent(job.keyId(), k -> new AtomicInteger()).incrementAndGet();
-                if (!low) {
-                    queuedNormal.incrementAndGet();
-                }
+                queuedByLane.get(lane).incrementAndGet();
+                queuedByKey.get(lane).computeIfAbsent(job.keyId(), k -> new AtomicInteger()).incrementAndGet();
             }
         }
         // The submission (with the retention) and the end may arrive in either order: each checks.
@@ -90,20 +115,59 @@ public final class JobProjection {
                 return;
             }
             if (!state.queued()) {
-                Long seq = queueSeq.remove(event.requestId());
-                if (seq != null && queue.remove(seq) != null) {
-                    queued.decrementAndGet();
-                    queuedByKey.computeIfPresent(state.keyId(), (k, n) -> n.decrementAndGet() == 0 ? null : n);
-                    if (seq < LOW_PRIORITY) {
-                        queuedNormal.decrementAndGet();
-                    }
+                Queued left = queuedJobs.remove(event.requestId());
+                if (left != null && queue.remove(left.seq()) != null) {
+                    queuedByLane.get(left.lane()).decrementAndGet();
+                    queuedByKey.get(left.lane()).computeIfPresent(left.keyId(),
+                            (k, n) -> n.decrementAndGet() == 0 ? null : n);
                 }
             }
         }
         if (event.type() == EventType.COMPLETED) {
             indexExpiry(state, event.requestId());
         }
+        if (event.type().terminal()) {
+            retainLogs(state, event.requestId());
+        }
         notifyListeners(event.requestId(), state);
+    }
+
+    /** A job that ended long ago (read back at start-up) loses its logs at once; others when their time comes. */
+    private void retainLogs(JobState state, String requestId) {
+        Instant end = state.finishedAt();
+        if (end.isBefore(Instant.now().minus(logRetention))) {
+            state.dropLogs();
+        } else {
+            withLogs.add(new Finished(end, requestId));
+        }
+    }
+
+    private record Finished(Instant at, String requestId) implements Comparable<Finished> {
+        @Override
+        public int compareTo(Finished other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
+        }
+    }
+
+    /**
+     * Drops the log lines of jobs that ended more than the retention before {@code now}, so the
+     * projection's memory follows the recent jobs rather than the whole history; returns how many.
+     */
+    public int dropExpiredLogs(Instant now) {
+        int dropped = 0;
+        Instant cutoff = now.minus(logRetention);
+        for (Finished first; (first = withLogs.isEmpty() ? null : withLogs.first()) != null
+                && first.at().isBefore(cutoff); ) {
+            if (withLogs.remove(first)) {
+                JobState state = jobs.get(first.requestId());
+                if (state != null) {
+                    state.dropLogs();
+                    dropped++;
+                }
+            }
+        }
+        return dropped;
     }
 
     private void indexExpiry(JobState state, String requestId) {
@@ -134,25 +198,39 @@ public final class JobProjection {
 
     /** How many queued jobs are ahead of this one (0 = next), or -1 when it is not queued. */
     public int queuePosition(String requestId) {
-        Long seq = queueSeq.get(requestId);
-        return seq == null ? -1 : queue.headMap(seq).size();
+        Queued job = queuedJobs.get(requestId);
+        return job == null ? -1 : queue.headMap(job.seq()).size();
     }
 
-    /** The position of a job just submitted with this priority: behind everything of its priority or higher. */
-    public int positionOfNewest(String priority) {
-        boolean low = Topics.JOBS_LOW.equals(Topics.jobTopic(priority));
-        return Math.max(0, (low ? queued.get() : queuedNormal.get()) - 1);
+    /** The position of a job just queued in {@code lane}: behind everything in its lane and the lanes before. */
+    public int positionOfNewest(Lane lane) {
+        int ahead = 0;
+        for (Lane earlier : Lane.values()) {
+            if (earlier.compareTo(lane) <= 0) {
+                ahead += queuedByLane.get(earlier).get();
+            }
+        }
+        return Math.max(0, ahead - 1);
     }
 
-    /** How many of this API key's jobs are waiting for a worker. */
+    /** How many of this API key's jobs are waiting for a worker, in every lane. */
     public int queuedCount(String keyId) {
-        AtomicInteger count = queuedByKey.get(keyId);
+        int count = 0;
+        for (Lane lane : Lane.values()) {
+            count += queuedCount(keyId, lane);
+        }
+        return count;
+    }
+
+    /** How many of this API key's jobs are waiting in {@code lane}. */
+    public int queuedCount(String keyId, Lane lane) {
+        AtomicInteger count = queuedByKey.get(lane).get(keyId);
         return count == null ? 0 : count.get();
     }
 
     /** How many jobs are waiting for a worker. */
     public int queuedCount() {
-        return queued.get();
+        return queuedByLane.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     /** The job an idempotency key was first used for, with the hash of its body. */

@@ -108,6 +108,21 @@ final class JobState {
         }
     }
 
+    /**
+     * Forgets the job's log lines and last progress (a long-finished job's detail nobody reads
+     * any more); its outcome, output and webhook attempts stay.
+     */
+    synchronized void dropLogs() {
+        logs.clear();
+        ((ArrayList<LogLine>) logs).trimToSize();
+        progress = null;
+        version++;
+    }
+
+    synchronized Instant finishedAt() {
+        return finishedAt;
+    }
+
     synchronized JobPhase phase() {
         return phase;
     }

@@ -26,7 +26,7 @@ public final class ProjectionConsumer implements AutoCloseable {
     /** Starts reading in a background thread. */
     public ProjectionConsumer(String bootstrapServers, JobProjection projection) {
         this.projection = projection;
-        this.reader = new TopicReplayer(bootstrapServers, "gateway-projection", List.of(Topics.JOBS, Topics.JOBS_LOW, Topics.EVENTS),
+        this.reader = new TopicReplayer(bootstrapServers, "gateway-projection", java.util.stream.Stream.concat(Topics.jobTopics().stream(), java.util.stream.Stream.of(Topics.EVENTS)).toList(),
                 this::apply);
     }
 
@@ -47,7 +47,8 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
             if (Topics.jobTopics().contains(record.topic())) {
-                projection.submitted(Json.fromBytes(record.value(), JobMessage.class).onTopic(record.topic()));
+                projection.submitted(Json.fromBytes(record.value(), JobMessage.class).onTopic(record.topic()),
+                        Lane.of(record.topic()));
             } else {
                 projection.apply(Records.readEvent(record));
             }

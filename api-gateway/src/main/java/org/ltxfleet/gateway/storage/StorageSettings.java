@@ -2,7 +2,7 @@ package org.ltxfleet.gateway.storage;
 
 import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
-import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.config.Settings;
 
 /**
  * How the gateway hands out outputs and takes uploads (README "Configuration").
@@ -21,19 +21,11 @@ public record StorageSettings(Duration linkLifetime, Duration defaultRetention, 
 
     /** Reads the {@code gateway.output.*} and {@code gateway.upload.*} settings. */
     public static StorageSettings from(FleetConfig config) {
-        long link = config.longValue("gateway.output.link.seconds", ObjectStore.URL_LIFETIME.toSeconds());
-        if (link < 1 || link > ObjectStore.URL_LIFETIME.toSeconds()) {
-            throw new IllegalArgumentException("gateway.output.link.seconds must be between 1 and "
-                    + ObjectStore.URL_LIFETIME.toSeconds() + " (S3's limit for presigned URLs), not " + link);
-        }
-        long retention = config.longValue("gateway.output.retention.seconds", 0);
-        if (retention < 0) {
-            throw new IllegalArgumentException("gateway.output.retention.seconds must be 0 (keep) or more, not "
-                    + retention);
-        }
-        return new StorageSettings(Duration.ofSeconds(link), retention == 0 ? null : Duration.ofSeconds(retention),
-                Duration.ofSeconds(config.longValue("gateway.upload.url.seconds", 3600)),
-                config.longValue("gateway.upload.max.bytes", 20L << 30),
-                config.longValue("gateway.upload.part.max.bytes", 100L << 20));
+        long retention = Settings.GATEWAY_OUTPUT_RETENTION_SECONDS.read(config);
+        return new StorageSettings(Duration.ofSeconds(Settings.GATEWAY_OUTPUT_LINK_SECONDS.read(config)),
+                retention == 0 ? null : Duration.ofSeconds(retention),
+                Duration.ofSeconds(Settings.GATEWAY_UPLOAD_URL_SECONDS.read(config)),
+                Settings.GATEWAY_UPLOAD_MAX_BYTES.read(config),
+                Settings.GATEWAY_UPLOAD_PART_MAX_BYTES.read(config));
     }
 }

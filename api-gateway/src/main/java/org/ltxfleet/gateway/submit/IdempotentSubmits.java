@@ -24,13 +24,15 @@ final class IdempotentSubmits {
 
     private final JobProjection projection;
     private final JobPublisher publisher;
+    private final FairShare lanes;
     private final Duration timeout;
     /** Idempotency scopes whose record this gateway is writing or confirming. */
     private final Map<String, CompletableFuture<JobProjection.Submission>> inFlight = new ConcurrentHashMap<>();
 
-    IdempotentSubmits(JobProjection projection, JobPublisher publisher, Duration timeout) {
+    IdempotentSubmits(JobProjection projection, JobPublisher publisher, FairShare lanes, Duration timeout) {
         this.projection = projection;
         this.publisher = publisher;
+        this.lanes = lanes;
         this.timeout = timeout;
     }
 
@@ -60,7 +62,8 @@ final class IdempotentSubmits {
         }
         mine.whenComplete((first, error) -> inFlight.remove(scope, mine));
         String requestId = requestId(keyId, idempotencyKey);
-        publisher.send(Records.job(newJob.apply(requestId)))
+        JobMessage job = newJob.apply(requestId);
+        publisher.send(Records.job(job, lanes.laneFor(job).topic()))
                 .thenCompose(ack -> projection.submission(requestId).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .whenComplete((first, error) -> {
                     if (error != null) {

@@ -27,6 +27,7 @@ import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.http.RequestUrls;
+import org.ltxfleet.gateway.projection.Lane;
 import org.ltxfleet.gateway.storage.ObjectLifecycleHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +51,14 @@ public final class SubmitHandler {
     static final long MAX_START_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
     private final GatewayServices services;
+    private final FairShare lanes;
     private final IdempotentSubmits idempotent;
 
     /** A handler over the gateway's services. */
     public SubmitHandler(GatewayServices services) {
         this.services = services;
-        this.idempotent = new IdempotentSubmits(services.projection(), services.publisher(),
+        this.lanes = new FairShare(services.projection(), services.settings().fairSharePerKey());
+        this.idempotent = new IdempotentSubmits(services.projection(), services.publisher(), lanes,
                 services.settings().submitTimeout());
     }
 
@@ -173,15 +176,16 @@ public final class SubmitHandler {
 
     private void publish(RoutingContext ctx, JobMessage job) {
         Context context = ctx.vertx().getOrCreateContext();
-        services.publisher().send(Records.job(job)).whenComplete((metadata, error) -> context.runOnContext(v -> {
+        Lane lane = lanes.laneFor(job);
+        services.publisher().send(Records.job(job, lane.topic())).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
                 notStored(ctx, error, job.requestId());
                 return;
             }
             // A random id is this job's alone: record it now rather than wait for the read-back.
-            services.projection().submitted(job);
-            // A fresh job is last in line of its priority; counting is O(1) where a lookup is O(backlog).
-            accepted(ctx, job.requestId(), services.projection().positionOfNewest(job.priority()));
+            services.projection().submitted(job, lane);
+            // A fresh job is last in line of its lane; counting is O(1) where a lookup is O(backlog).
+            accepted(ctx, job.requestId(), services.projection().positionOfNewest(lane));
         }));
     }
 

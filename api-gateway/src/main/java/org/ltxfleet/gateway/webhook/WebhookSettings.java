@@ -29,14 +29,13 @@ public record WebhookSettings(Duration timeout, Duration window, List<Duration> 
 
     /** Reads the {@code webhook.*} settings. */
     public static WebhookSettings from(FleetConfig config) {
-        List<Duration> delays = Arrays.stream(config.string("webhook.retry.delays.ms", "5000,30000,300000,1800000,3600000")
-                        .split(","))
+        List<Duration> delays = Arrays.stream(Settings.WEBHOOK_RETRY_DELAYS_MS.read(config).split(","))
                 .map(String::trim).map(Long::parseLong).map(Duration::ofMillis).toList();
         return new WebhookSettings(
-                Duration.ofMillis(config.longValue("webhook.timeout.ms", 10_000)),
-                Duration.ofMillis(config.longValue("webhook.window.ms", Duration.ofHours(24).toMillis())),
+                Duration.ofMillis(Settings.WEBHOOK_TIMEOUT_MS.read(config)),
+                Duration.ofMillis(Settings.WEBHOOK_WINDOW_MS.read(config)),
                 delays,
-                Path.of(config.string("webhook.keys.file", "webhook-keys.json")),
-                config.bool(Settings.ALLOW_PRIVATE_URLS, false));
+                Path.of(Settings.WEBHOOK_KEYS_FILE.read(config)),
+                Settings.ALLOW_PRIVATE_URLS.read(config));
     }
 }

@@ -90,6 +90,50 @@ class JobProjectionTest {
     }
 
     @Test
+    void finishedJobsKeepTheirLogsForTheRetentionThenOnlyTheirOutcome() {
+        var projection = new JobProjection(java.time.Duration.ofHours(1));
+        Instant now = Instant.now();
+        for (String id : java.util.List.of("recent", "old")) {
+            projection.submitted(job(id, "k"));
+            projection.apply(event(id, "k", EventType.LOG, new Payloads.Log("INFO", "line of " + id, "train")));
+        }
+        projection.apply(event("recent", "k", EventType.COMPLETED, new Payloads.Completed(null, 1.0)));
+        // Read back at start-up: this job ended two hours ago and never holds its logs.
+        projection.apply(new JobEvent(1, "e-old", "old", "k", EventType.FAILED, now.minusSeconds(7200), "test",
+                Json.toTree(new Payloads.Failed(500, "internal_error", Json.toTree("boom"), "train"))));
+
+        assertThat(projection.find("old", "k").orElseThrow().logs()).isEmpty();
+        assertThat(projection.find("old", "k").orElseThrow().failure().errorType()).isEqualTo("internal_error");
+        assertThat(projection.dropExpiredLogs(now.plusSeconds(1800))).isZero();
+        assertThat(projection.find("recent", "k").orElseThrow().logs()).extracting(LogLine::message)
+                .containsExactly("line of recent");
+        assertThat(projection.dropExpiredLogs(now.plusSeconds(3700))).isEqualTo(1);
+        var recent = projection.find("recent", "k").orElseThrow();
+        assertThat(recent.logs()).isEmpty();
+        assertThat(recent.phase()).isEqualTo(JobPhase.COMPLETED);
+    }
+
+    @Test
+    void lanesQueueInOrderNormalThenOverflowThenLow() {
+        projection.submitted(job("heavy-1", "a"), Lane.NORMAL);
+        projection.submitted(job("heavy-2", "a"), Lane.OVERFLOW);
+        projection.submitted(job("low", "c"), Lane.LOW);
+        assertThat(projection.positionOfNewest(Lane.OVERFLOW)).isEqualTo(1);
+        projection.submitted(job("light", "b"), Lane.NORMAL);
+        assertThat(projection.positionOfNewest(Lane.NORMAL)).isEqualTo(1);
+        assertThat(projection.positionOfNewest(Lane.LOW)).isEqualTo(3);
+
+        assertThat(projection.queuePosition("light")).isEqualTo(1);
+        assertThat(projection.queuePosition("heavy-2")).isEqualTo(2);
+        assertThat(projection.queuePosition("low")).isEqualTo(3);
+        assertThat(projection.queuedCount("a", Lane.OVERFLOW)).isEqualTo(1);
+        assertThat(projection.queuedCount("a")).isEqualTo(2);
+        projection.apply(event("heavy-2", "a", EventType.STARTED, new Payloads.Started("preprocess", "w")));
+        assertThat(projection.queuedCount("a", Lane.OVERFLOW)).isZero();
+        assertThat(projection.queuePosition("low")).isEqualTo(2);
+    }
+
+    @Test
     void newJobsWaitInSubmissionOrder() {
         projection.submitted(job("a", "k"));
         projection.submitted(job("b", "k"));

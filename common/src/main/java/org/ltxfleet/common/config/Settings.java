@@ -1,16 +1,193 @@
 package org.ltxfleet.common.config;
 
-/** Names of the settings that more than one module reads (README "Configuration" lists them all). */
+import java.util.List;
+
+/**
+ * Every setting of the fleet, declared once: key, type, default, range and meaning. Services read
+ * them with {@link Setting#read}; README's configuration table is generated from {@link #ALL}
+ * ({@link SettingsTable}), in this order.
+ */
 public final class Settings {
 
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
-    public static final String S3_ENDPOINT = "s3.endpoint";
-    public static final String S3_REGION = "s3.region";
-    public static final String S3_ACCESS_KEY = "s3.access.key";
-    public static final String S3_SECRET_KEY = "s3.secret.key";
-    public static final String S3_BUCKET = "s3.bucket";
-    public static final String S3_PATH_STYLE = "s3.path.style";
-    public static final String ALLOW_PRIVATE_URLS = "allow.private.urls";
+    private static final int PORT = 65_535;
+    private static final long GIB = 1L << 30;
+
+    public static final Setting<String> KAFKA_BOOTSTRAP = Setting.text("kafka.bootstrap.servers", "localhost:9092",
+            "the Kafka cluster").defaultShownAs("`localhost:9092` (embedded: its broker)");
+
+    public static final Setting<String> S3_ENDPOINT = Setting.text("s3.endpoint", null,
+            "S3-compatible endpoint (MinIO, S3Proxy, …)").defaultShownAs("AWS");
+    public static final Setting<String> S3_REGION = Setting.text("s3.region", "us-east-1", "the bucket's region");
+    public static final Setting<String> S3_ACCESS_KEY = Setting.text("s3.access.key", null,
+            "static credentials (with `s3.secret.key`)").defaultShownAs("the AWS default chain");
+    public static final Setting<String> S3_SECRET_KEY = Setting.text("s3.secret.key", null,
+            "static credentials (with `s3.access.key`)").defaultShownAs("the AWS default chain");
+    public static final Setting<String> S3_BUCKET = Setting.text("s3.bucket", "ltx-fleet",
+            "bucket for datasets, checkpoints, uploads and outputs");
+    public static final Setting<Boolean> S3_PATH_STYLE = Setting.flag("s3.path.style", false,
+            "path-style addressing").defaultShownAs("true with an endpoint");
+
+    public static final Setting<String> GATEWAY_HOST = Setting.text("gateway.host", "0.0.0.0",
+            "address the API listens on");
+    public static final Setting<Integer> GATEWAY_PORT = Setting.integer("gateway.port", 8080, 0, PORT,
+            "port the API listens on (0: any free port)");
+    public static final Setting<String> GATEWAY_PUBLIC_URL = Setting.text("gateway.public.url", null,
+            "base of `response_url`/`status_url`/`cancel_url` and upload URLs behind a proxy")
+            .defaultShownAs("from the request's Host");
+    public static final Setting<Long> GATEWAY_BODY_LIMIT = Setting.longValue("gateway.body.limit.bytes", 1 << 20,
+            1024, 64L << 20, "larger bodies answer 413");
+    public static final Setting<Long> GATEWAY_SUBMIT_TIMEOUT_MS = Setting.longValue("gateway.submit.timeout.ms",
+            10_000, 1000, 600_000, "how long a submit waits for Kafka before answering 503");
+    public static final Setting<String> GATEWAY_KEYS_FILE = Setting.text("gateway.keys.file", "api-keys.json",
+            "hashed API keys (`{\"keys\":[{\"id\",\"secret_sha256\"}]}`)");
+    public static final Setting<Integer> GATEWAY_INSTANCES = Setting.integer("gateway.instances", 1, 1, 1024,
+            "event loops serving the API").defaultShownAs("CPU count");
+    public static final Setting<Integer> GATEWAY_RATE_LIMIT = Setting.integer("gateway.rate.limit.per.second", 100,
+            0, 1_000_000, "submits, cancels, redeliveries, uploads and usage calls per second per API key and "
+                    + "gateway process (429 past it); 0 disables");
+    public static final Setting<Integer> GATEWAY_READ_LIMIT = Setting.integer("gateway.read.limit.per.second", 1000,
+            0, 1_000_000, "status, stream, result and webhook-attempt reads per second per API key and gateway "
+                    + "process, a budget of its own (fal's Python client polls each job every 0.1 s: 1000 covers 100 "
+                    + "jobs watched at once); 0 disables");
+    public static final Setting<Integer> GATEWAY_FAIR_SHARE = Setting.integer("gateway.fair.share.per.key", 10, 0,
+            1_000_000, "waiting jobs one API key may have in the normal lane; later ones wait on "
+                    + "`ltx.jobs.overflow`, behind every other key's normal jobs, until the key's overflow drains; "
+                    + "0 disables");
+    public static final Setting<Integer> GATEWAY_MAX_QUEUED = Setting.integer("gateway.max.queued.per.key", 1000, 0,
+            10_000_000, "jobs one API key may have waiting for a worker; a submit past it answers 429 with "
+                    + "`Retry-After` (counted by each gateway's projection, so the cap is fleet-wide give or take "
+                    + "the jobs in flight); 0 disables");
+    public static final Setting<Long> GATEWAY_LOG_RETENTION_HOURS = Setting.longValue("gateway.logs.retention.hours",
+            168, 1, 100L * 365 * 24, "how long the gateway keeps a finished job's log lines (its status then "
+                    + "answers its outcome, output and error without `logs`); bounds the gateway's memory to the "
+                    + "recent jobs' logs");
+    public static final Setting<Integer> GATEWAY_MAX_STREAMS = Setting.integer("gateway.max.streams.per.key", 100, 1,
+            1_000_000, "status streams one API key may hold open at once (each holds a timer and a listener until "
+                    + "the job ends or the client leaves)");
+    public static final Setting<Long> GATEWAY_OUTPUT_LINK_SECONDS = Setting.longValue("gateway.output.link.seconds",
+            604_800, 1, 604_800, "how long an output link is valid from the moment a result or webhook is rendered "
+                    + "(at most 7 days, S3's limit)");
+    public static final Setting<Long> GATEWAY_OUTPUT_RETENTION_SECONDS = Setting.longValue(
+            "gateway.output.retention.seconds", 0, 0, 10L * 365 * 24 * 3600, "how long outputs are kept after a job "
+                    + "completes when it sends no `X-Fal-Object-Lifecycle-Preference`; 0 keeps them");
+    public static final Setting<Long> GATEWAY_UPLOAD_URL_SECONDS = Setting.longValue("gateway.upload.url.seconds",
+            3600, 60, 604_800, "how long an upload URL from `/storage/upload/initiate` accepts data");
+    public static final Setting<Long> GATEWAY_UPLOAD_MAX_BYTES = Setting.longValue("gateway.upload.max.bytes",
+            20 * GIB, 1, 5L << 40, "the largest file one upload may store (a single PUT is also capped at S3's "
+                    + "5 GiB)");
+    public static final Setting<Long> GATEWAY_UPLOAD_PART_MAX_BYTES = Setting.longValue(
+            "gateway.upload.part.max.bytes", 100L << 20, 5L << 20, 5 * GIB,
+            "the largest part of a multipart upload (fal's clients send 10 MB parts)");
+
+    public static final Setting<String> WEBHOOK_KEYS_FILE = Setting.text("webhook.keys.file", "webhook-keys.json",
+            "Ed25519 signing keys, also the secret of upload grants (private: mount as a secret shared by the "
+                    + "gateways)").defaultShownAs("`webhook-keys.json` (embedded: in the data dir)");
+    public static final Setting<Long> WEBHOOK_TIMEOUT_MS = Setting.longValue("webhook.timeout.ms", 10_000, 100,
+            600_000, "one delivery attempt's limit");
+    public static final Setting<Long> WEBHOOK_WINDOW_MS = Setting.longValue("webhook.window.ms", 86_400_000L, 1000,
+            30L * 86_400_000, "how long retries go on before the dead-letter topic");
+    public static final Setting<String> WEBHOOK_RETRY_DELAYS_MS = Setting.text("webhook.retry.delays.ms",
+            "5000,30000,300000,1800000,3600000", "the five retry tiers' delays, comma-separated");
+    public static final Setting<Boolean> ALLOW_PRIVATE_URLS = Setting.flag("allow.private.urls", false,
+            "let workers fetch from, and the gateway call webhooks on, loopback and private addresses (local "
+                    + "use); link-local and cloud metadata addresses stay refused");
+
+    public static final Setting<Long> DOWNLOAD_CONNECT_TIMEOUT_MS = Setting.longValue("download.connect.timeout.ms",
+            10_000, 100, 600_000, "connecting for a training-data or image download");
+    public static final Setting<Long> DOWNLOAD_STALL_TIMEOUT_MS = Setting.longValue("download.stall.timeout.ms",
+            30_000, 100, 3_600_000, "a download that receives nothing this long fails the attempt");
+    public static final Setting<Long> DOWNLOAD_MAX_BYTES = Setting.longValue("download.max.bytes", 20 * GIB, 1,
+            5L << 40, "larger downloads fail the job (422)");
+    public static final Setting<Integer> DOWNLOAD_ATTEMPTS = Setting.integer("download.attempts", 4, 1, 100,
+            "tries for transient download failures");
+    public static final Setting<Long> DOWNLOAD_BACKOFF_MS = Setting.longValue("download.backoff.ms", 1000, 0,
+            600_000, "first backoff between download tries (doubling, ±20 %)");
+    public static final Setting<Integer> ARCHIVE_MAX_ENTRIES = Setting.integer("archive.max.entries", 10_000, 1,
+            10_000_000, "most entries a dataset zip may have (read from its end record before the directory)");
+    public static final Setting<Long> ARCHIVE_MAX_TOTAL_BYTES = Setting.longValue("archive.max.total.bytes",
+            50 * GIB, 1, 5L << 40, "most bytes a dataset zip may expand to");
+    public static final Setting<Long> ARCHIVE_MAX_RATIO = Setting.longValue("archive.max.ratio", 200, 1, 100_000,
+            "largest compression ratio of an entry (zip bombs)");
+
+    public static final Setting<Double> PREPROCESS_SCENE_THRESHOLD = Setting.decimal("preprocess.scene.threshold", 27,
+            0, 255, "scene cut detection: the content change (0-255, HSV, as PySceneDetect) that makes a cut");
+    public static final Setting<Double> PREPROCESS_SCENE_MIN_SECONDS = Setting.decimal("preprocess.scene.min.seconds",
+            0.5, 0, 3600, "scene cut detection: the shortest scene");
+    public static final Setting<Integer> PREPROCESS_MAX_WINDOWS = Setting.integer("preprocess.max.windows.per.clip",
+            8, 1, 10_000, "windows one clip may give");
+    public static final Setting<Integer> PREPROCESS_PARALLELISM = Setting.integer("preprocess.parallelism", 1, 1,
+            1024, "clips of one job decoded at once").defaultShownAs("half the CPUs");
+    public static final Setting<Long> PREPROCESS_MAX_CLIP_PIXELS = Setting.longValue("preprocess.max.clip.pixels",
+            40_000_000, 1, 1L << 40, "largest picture (width × height) of a clip or keyframe image decoded; a "
+                    + "larger one is skipped as undecodable");
+    public static final Setting<Double> PREPROCESS_MAX_CLIP_SECONDS = Setting.decimal("preprocess.max.clip.seconds",
+            600, 1, 1e7, "decoding of a clip stops at this point of its timeline (logged)");
+    public static final Setting<Integer> PREPROCESS_MAX_SAMPLES = Setting.integer("preprocess.max.samples", 1000, 1,
+            10_000_000, "most samples one job's dataset may give (both workers hold them in memory); past it the "
+                    + "job fails with 422 `dataset_too_large`, billed 0");
+    public static final Setting<Long> PREPROCESS_MAX_LATENT_BYTES = Setting.longValue("preprocess.max.latent.bytes",
+            GIB, 1, 1L << 40, "most latent bytes one job's dataset may give; past it the job fails with 422 "
+                    + "`dataset_too_large`, billed 0").defaultShownAs("1 GiB");
+
+    public static final Setting<String> WORKER_NAME = Setting.text("worker.name", null,
+            "names a worker in events and logs").defaultShownAs("host name + pid");
+    public static final Setting<Integer> WORKER_HEALTH_PORT = Setting.integer("worker.health.port", -1, -1, PORT,
+            "a worker serves `GET /health/live` (200 unless a loop failed fatally) and `/health/ready` (200 while "
+                    + "its loops poll) on this port, each listing its loops, and `GET /metrics` for Prometheus: JVM "
+                    + "memory, GC, threads and CPU, `fleet_worker_events_total{stage,type}` (its jobs by outcome) and "
+                    + "`fleet_worker_job_attempt_seconds{stage,result}` (done, failed, handed_back) (0: any free "
+                    + "port; `./fleet worker --health-port`)").defaultShownAs("none");
+    public static final Setting<Integer> WORKER_MAX_ATTEMPTS = Setting.integer("worker.max.attempts", 3, 1, 100,
+            "attempts per job and stage, crashes of the worker's JVM included (counted in Kafka); then the job "
+                    + "fails (500, billed 0) and the jobs behind it run");
+    public static final Setting<Long> PREPROCESS_TIME_LIMIT = Setting.longValue("preprocess.job.time.limit.minutes",
+            120, 1, 100_000, "one preprocessing attempt past this is interrupted and the job fails (500, billed 0)");
+    public static final Setting<Long> TRAIN_TIME_LIMIT = Setting.longValue("train.job.time.limit.minutes", 1440, 1,
+            100_000, "one training attempt past this is interrupted and the job fails (500, billed 0)");
+
+    public static final Setting<String> MODEL_PRESET = Setting.text("model.preset", "tiny",
+            "model preset of both workers (`tiny`, `ltx-2.3`)");
+    public static final Setting<String> MODEL_DIR = Setting.text("model.dir", ".fleet/models",
+            "where base weights are kept (tiny's are made there)")
+            .defaultShownAs("`.fleet/models` (embedded: `<data-dir>/models`)");
+    public static final Setting<String> MODEL_WEIGHTS = Setting.text("model.weights", null,
+            "comma-separated checkpoint shards of a real preset");
+    public static final Setting<Integer> MODEL_CPU_THREADS = Setting.integer("model.cpu.threads", 1, 1, 4096,
+            "PyTorch threads of a worker process without a GPU. Several worker processes on one host must share "
+                    + "its cores: threads beyond the cores spin against each other (two training processes with 2 "
+                    + "threads each on 2 cores ran 8× slower each than one alone)")
+            .defaultShownAs("the processors the JVM may use (follows container limits)");
+    public static final Setting<Integer> TRAIN_CHECKPOINT_EVERY = Setting.integer("train.checkpoint.every", 50, 1,
+            1_000_000, "steps between checkpoints");
+    public static final Setting<Integer> TRAIN_PREVIEW_EVERY = Setting.integer("train.preview.every", 500, 0,
+            1_000_000, "steps between intermediate validation previews (`jobs/{id}/outputs/previews/step_N.mp4`, "
+                    + "linked in the logs); 0: only the final reel");
+    public static final Setting<Integer> TRAIN_PROGRESS_EVERY = Setting.integer("train.progress.every", 5, 1,
+            1_000_000, "steps between progress events");
+    public static final Setting<Integer> TRAIN_LEASE_HEARTBEAT = Setting.integer("train.lease.heartbeat.seconds", 10,
+            1, 3600, "a training worker rewrites its job's lease this often (the same on every train worker)");
+    public static final Setting<Integer> TRAIN_LEASE_STALE = Setting.integer("train.lease.stale.seconds", 60, 3,
+            86_400, "another worker takes a job over (from its last checkpoint) once its lease has not changed for "
+                    + "this long, at least 3 beats (the same on every train worker)");
+    public static final Setting<Boolean> TRAIN_LORA_FEED_FORWARD = Setting.flag("train.lora.feed.forward", false,
+            "adapt the feed-forward layers too (LTX's trainer adapts attention only)")
+            .defaultShownAs("true for `tiny`, false otherwise");
+
+    /** Every setting, in the README's order. */
+    public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
+            S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_BODY_LIMIT,
+            GATEWAY_SUBMIT_TIMEOUT_MS, GATEWAY_KEYS_FILE, GATEWAY_INSTANCES, GATEWAY_RATE_LIMIT, GATEWAY_READ_LIMIT,
+            GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_MAX_STREAMS,
+            GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS, GATEWAY_UPLOAD_URL_SECONDS,
+            GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE, WEBHOOK_TIMEOUT_MS,
+            WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, ALLOW_PRIVATE_URLS, DOWNLOAD_CONNECT_TIMEOUT_MS,
+            DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES,
+            ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
+            PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
+            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
+            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_CPU_THREADS,
+            TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
+            TRAIN_LORA_FEED_FORWARD);
 
     private Settings() {
     }

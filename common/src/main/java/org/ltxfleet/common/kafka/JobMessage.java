@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A training job on {@link Topics#JOBS} (or {@link Topics#JOBS_LOW} for low priority), keyed by
+ * A training job on {@link Topics#JOBS} (or {@link Topics#JOBS_OVERFLOW} past its key's fair
+ * share, {@link Topics#JOBS_LOW} for low priority), keyed by
  * {@code request_id}. This is a public contract:
  * the gateway writes it for HTTP submissions, and users may produce it with their own Kafka
  * producers. {@code input} is the request body's known fields as submitted (the gateway drops

@@ -34,7 +34,12 @@ public final class Records {
 
     /** The record for a job on the job topic of its priority. */
     public static ProducerRecord<String, byte[]> job(JobMessage job) {
-        return new ProducerRecord<>(Topics.jobTopic(job.priority()), job.requestId(), Json.toBytes(job));
+        return job(job, Topics.jobTopic(job.priority()));
+    }
+
+    /** The record for a job on one of {@link Topics#jobTopics()} chosen by the caller. */
+    public static ProducerRecord<String, byte[]> job(JobMessage job, String topic) {
+        return new ProducerRecord<>(topic, job.requestId(), Json.toBytes(job));
     }
 
     /** The record for a ready dataset on {@link Topics#READY}. */

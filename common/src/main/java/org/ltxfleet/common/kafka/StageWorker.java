@@ -1,5 +1,7 @@
 package org.ltxfleet.common.kafka;
 
+import org.ltxfleet.common.config.Setting;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.health.HealthServer;
 import org.ltxfleet.common.health.WorkerMetrics;
 import java.net.InetAddress;
@@ -25,7 +27,6 @@ public final class StageWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
     /** Setting: the port of a worker's health probes; unset: none. */
-    public static final String HEALTH_PORT = "worker.health.port";
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
@@ -56,14 +57,13 @@ public final class StageWorker implements AutoCloseable {
     }
 
     /**
-     * A stage's retry and time-limit settings: {@code worker.max.attempts} (3, crashes of the
-     * worker included) and {@code <stage>.job.time.limit.minutes}.
+     * A stage's retry and time-limit settings: {@code worker.max.attempts} (crashes of the worker
+     * included) and the stage's time limit in minutes.
      */
-    public static StageConsumer.Options options(org.ltxfleet.common.config.FleetConfig config, String stage,
-                                                Duration defaultTimeLimit) {
-        return new StageConsumer.Options(config.integer("worker.max.attempts", 3),
-                Duration.ofMinutes(config.longValue(stage + ".job.time.limit.minutes", defaultTimeLimit.toMinutes())),
-                Duration.ofSeconds(2));
+    public static StageConsumer.Options options(org.ltxfleet.common.config.FleetConfig config,
+                                                Setting<Long> timeLimitMinutes) {
+        return new StageConsumer.Options(Settings.WORKER_MAX_ATTEMPTS.read(config),
+                Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2));
     }
 
     /** The health of the worker's loops: its stage consumer and its cancellation watcher. */
@@ -77,7 +77,7 @@ public final class StageWorker implements AutoCloseable {
      * free port); nothing otherwise. Returns this worker.
      */
     public StageWorker serveHealth(org.ltxfleet.common.config.FleetConfig config) {
-        int port = config.integer(HEALTH_PORT, -1);
+        int port = Settings.WORKER_HEALTH_PORT.read(config);
         if (port >= 0) {
             try {
                 healthServer = HealthServer.start(port, this::health, metrics::scrape);

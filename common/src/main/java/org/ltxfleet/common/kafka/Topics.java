@@ -7,7 +7,13 @@ public final class Topics {
 
     /** Submitted jobs ({@link JobMessage}); public: users may produce to it directly. */
     public static final String JOBS = "ltx.jobs";
-    /** Submitted jobs of low priority ({@code x-fal-queue-priority: low}); started only when {@link #JOBS} is empty. */
+    /**
+     * Jobs of a key past its fair share of the normal queue (the gateway's
+     * {@code gateway.fair.share.per.key}); started only when {@link #JOBS} is empty, so one key's
+     * backlog never holds back another key's jobs.
+     */
+    public static final String JOBS_OVERFLOW = "ltx.jobs.overflow";
+    /** Submitted jobs of low priority ({@code x-fal-queue-priority: low}); started only when the others are empty. */
     public static final String JOBS_LOW = "ltx.jobs.low";
     /** Preprocessed datasets ready to train. */
     public static final String READY = "ltx.ready";
@@ -31,7 +37,7 @@ public final class Topics {
 
     /** Every topic the stack creates at start-up. */
     public static List<String> all() {
-        var all = new java.util.ArrayList<>(List.of(JOBS, JOBS_LOW, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
+        var all = new java.util.ArrayList<>(List.of(JOBS, JOBS_OVERFLOW, JOBS_LOW, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
                 WEBHOOK_DEAD_LETTERS));
         all.addAll(webhookRetryTiers());
         return List.copyOf(all);
@@ -39,7 +45,7 @@ public final class Topics {
 
     /** The job topics, highest priority first. */
     public static List<String> jobTopics() {
-        return List.of(JOBS, JOBS_LOW);
+        return List.of(JOBS, JOBS_OVERFLOW, JOBS_LOW);
     }
 
     /** The job topic for a priority: {@code low} goes to {@link #JOBS_LOW}, anything else to {@link #JOBS}. */

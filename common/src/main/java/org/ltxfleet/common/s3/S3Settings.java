@@ -13,12 +13,12 @@ public record S3Settings(URI endpoint, String region, String accessKey, String s
 
     /** Reads the {@code s3.*} settings. */
     public static S3Settings from(FleetConfig config) {
-        String endpoint = config.string(Settings.S3_ENDPOINT, null);
+        String endpoint = Settings.S3_ENDPOINT.read(config);
         return new S3Settings(endpoint == null ? null : URI.create(endpoint),
-                config.string(Settings.S3_REGION, "us-east-1"),
-                config.string(Settings.S3_ACCESS_KEY, null),
-                config.string(Settings.S3_SECRET_KEY, null),
-                config.bool(Settings.S3_PATH_STYLE, endpoint != null),
-                config.string(Settings.S3_BUCKET, "ltx-fleet"));
+                Settings.S3_REGION.read(config),
+                Settings.S3_ACCESS_KEY.read(config),
+                Settings.S3_SECRET_KEY.read(config),
+                Settings.S3_PATH_STYLE.read(config, endpoint != null),
+                Settings.S3_BUCKET.read(config));
     }
 }

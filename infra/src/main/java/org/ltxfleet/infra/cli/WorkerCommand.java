@@ -42,14 +42,14 @@ final class WorkerCommand implements Callable<Integer> {
         FleetConfig config = new StackLayout(data.dataDir).config(allowPrivateUrls)
                 .with("worker.name", name != null ? name : StageWorker.defaultName());
         if (healthPort != null) {
-            config = config.with(StageWorker.HEALTH_PORT, healthPort.toString());
+            config = config.with(org.ltxfleet.common.config.Settings.WORKER_HEALTH_PORT.key(), healthPort.toString());
         }
         StageWorker worker = switch (stage) {
             case "preprocess" -> PreprocessWorker.start(config);
             case "train" -> TrainWorker.start(config);
             default -> throw new IllegalArgumentException("stage must be preprocess or train, not '" + stage + "'");
         };
-        Console.step(stage + " worker " + config.string("worker.name", "") + " joined the stack in "
+        Console.step(stage + " worker " + org.ltxfleet.common.config.Settings.WORKER_NAME.read(config, "") + " joined the stack in "
                 + data.dataDir.toAbsolutePath() + worker.healthPort().stream()
                 .mapToObj(port -> "; health on http://localhost:" + port + "/health/ready").findFirst().orElse(""));
         Console.serveUntilStopped(List.of(worker));

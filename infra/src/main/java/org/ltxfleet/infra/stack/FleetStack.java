@@ -36,7 +36,7 @@ public final class FleetStack implements AutoCloseable {
     static Map<String, Integer> topicPartitions() {
         var partitions = new java.util.HashMap<String, Integer>();
         Topics.all().forEach(topic -> partitions.put(topic, 3));
-        partitions.putAll(Map.of(Topics.JOBS, 6, Topics.JOBS_LOW, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.CONTROL, 1,
+        partitions.putAll(Map.of(Topics.JOBS, 6, Topics.JOBS_OVERFLOW, 6, Topics.JOBS_LOW, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.CONTROL, 1,
                 Topics.WEBHOOK_DEAD_LETTERS, 1));
         return partitions;
     }

@@ -50,13 +50,13 @@ public final class StackLayout {
 
     /** Records the broker's address for the parts that join later. */
     void publishKafka(String bootstrapServers) {
-        write(KAFKA_ADDRESS, Map.of(Settings.KAFKA_BOOTSTRAP, bootstrapServers));
+        write(KAFKA_ADDRESS, Map.of(Settings.KAFKA_BOOTSTRAP.key(), bootstrapServers));
     }
 
     /** Records the store's address and credentials (loopback only) for the parts that join later. */
     void publishS3(String endpoint, String accessKey, String secretKey) {
-        write(S3_ADDRESS, Map.of(Settings.S3_ENDPOINT, endpoint, Settings.S3_ACCESS_KEY, accessKey,
-                Settings.S3_SECRET_KEY, secretKey, Settings.S3_PATH_STYLE, "true"));
+        write(S3_ADDRESS, Map.of(Settings.S3_ENDPOINT.key(), endpoint, Settings.S3_ACCESS_KEY.key(), accessKey,
+                Settings.S3_SECRET_KEY.key(), secretKey, Settings.S3_PATH_STYLE.key(), "true"));
     }
 
     /**
@@ -69,8 +69,8 @@ public final class StackLayout {
             config = config.with(entry.getKey(), entry.getValue());
         }
         return config
-                .with("model.dir", config.string("model.dir", root.resolve("models").toString()))
-                .with(Settings.ALLOW_PRIVATE_URLS, Boolean.toString(allowPrivateUrls))
+                .with(Settings.MODEL_DIR.key(), Settings.MODEL_DIR.read(config, root.resolve("models").toString()))
+                .with(Settings.ALLOW_PRIVATE_URLS.key(), Boolean.toString(allowPrivateUrls))
                 .with("gateway.keys.file", apiKeysFile().toString())
                 .with("webhook.keys.file", root.resolve("webhook-keys.json").toString());
     }

@@ -136,7 +136,7 @@ class ProcessFailuresIT {
     /** The worker (event source) whose STARTED event for the stage the job has, read from ltx.events. */
     private static Optional<String> startedBy(String requestId, String stage) {
         var config = stack.layout().config(true);
-        var props = KafkaSettings.consumer(config.string(Settings.KAFKA_BOOTSTRAP, ""), null, "it-events");
+        var props = KafkaSettings.consumer(Settings.KAFKA_BOOTSTRAP.read(config), null, "it-events");
         try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
             var partitions = consumer.partitionsFor(Topics.EVENTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

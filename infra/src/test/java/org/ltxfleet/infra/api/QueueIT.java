@@ -67,6 +67,63 @@ class QueueIT {
         }
     }
 
+    @Test
+    void aKeyPastItsFairShareQueuesBehindOtherKeys() throws Exception {
+        try (FleetStack stack = idleStack("fleet-it-fair-share", "gateway.fair.share.per.key=2\n")) {
+            var heavy = TestStacks.client(stack);
+            var ids = new java.util.ArrayList<String>();
+            for (int i = 0; i < 4; i++) {
+                var reply = heavy.submit(GatewayIT.VALID);
+                assertThat(reply.body().get("queue_position").asInt()).isEqualTo(i);
+                ids.add(reply.body().get("request_id").asText());
+            }
+            var light = TestStacks.otherClient(stack).submit(GatewayIT.VALID);
+            assertThat(light.body().get("queue_position").asInt()).as("ahead of the heavy key's overflow").isEqualTo(2);
+            assertThat(heavy.status(ids.get(2), false).body().get("queue_position").asInt()).isEqualTo(3);
+            // The third and fourth wait on the overflow topic, which workers take only when ltx.jobs is empty.
+            for (int i = 0; i < 4; i++) {
+                assertThat(TopicScan.withKey(stack.kafkaBootstrap(), org.ltxfleet.common.kafka.Topics.jobTopics(),
+                        ids.get(i))).singleElement().extracting(r -> r.topic()).isEqualTo(i < 2
+                        ? org.ltxfleet.common.kafka.Topics.JOBS : org.ltxfleet.common.kafka.Topics.JOBS_OVERFLOW);
+            }
+        }
+    }
+
+    @Test
+    void workersStartAnotherKeysJobBeforeAKeysOverflow() throws Exception {
+        try (var scripted = TestStacks.startScripted("fleet-it-fair-order", "gateway.fair.share.per.key=1\n")) {
+            var stack = scripted.stack();
+            var heavy = TestStacks.client(stack);
+            // Hold the one scripted worker while the queue fills.
+            String slow = heavy.submit("{\"training_data_url\":\"https://example.com/c.zip\",\"trigger_phrase\":\"slow\"}")
+                    .body().get("request_id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> heavy.status(slow, false).body().path("status").asText()
+                    .equals("IN_PROGRESS"));
+            var heavyIds = new java.util.ArrayList<String>();
+            for (int i = 0; i < 3; i++) {
+                heavyIds.add(heavy.submit(GatewayIT.VALID).body().get("request_id").asText());
+            }
+            String light = TestStacks.otherClient(stack).submit(GatewayIT.VALID).body().get("request_id").asText();
+            heavy.cancel(slow);
+            await().atMost(Duration.ofSeconds(30)).until(() -> heavyIds.stream().allMatch(id -> {
+                try {
+                    return heavy.status(id, false).status() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }));
+            java.time.Instant lightStart = startedAt(stack, light);
+            assertThat(lightStart).isBefore(startedAt(stack, heavyIds.get(1))).isBefore(startedAt(stack, heavyIds.get(2)));
+        }
+    }
+
+    private static java.time.Instant startedAt(FleetStack stack, String requestId) {
+        return TopicScan.withKey(stack.kafkaBootstrap(), java.util.List.of(org.ltxfleet.common.kafka.Topics.EVENTS),
+                        requestId).stream().map(org.ltxfleet.common.kafka.Records::readEvent)
+                .filter(e -> e.type() == org.ltxfleet.common.event.EventType.STARTED)
+                .map(org.ltxfleet.common.event.JobEvent::time).findFirst().orElseThrow();
+    }
+
     private static FleetStack idleStack(String name) throws Exception {
         return idleStack(name, "");
     }

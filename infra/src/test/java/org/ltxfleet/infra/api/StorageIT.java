@@ -170,7 +170,7 @@ class StorageIT {
         String fileUrl = upload.get("file_url").asText();
         // The store is on loopback, which the guard refuses outside local use.
         var settings = org.ltxfleet.preprocess.download.DownloadSettings.from(
-                stack.config().with(org.ltxfleet.common.config.Settings.ALLOW_PRIVATE_URLS, "false"));
+                stack.config().with(org.ltxfleet.common.config.Settings.ALLOW_PRIVATE_URLS.key(), "false"));
         java.nio.file.Path target = java.nio.file.Files.createTempFile("storage-it", ".zip");
         try (var downloader = new org.ltxfleet.preprocess.download.Downloader(settings)) {
             var own = org.ltxfleet.preprocess.download.OwnUploads.forOwner(keyId(), store, downloader)

@@ -179,10 +179,11 @@ class TrainWorkerKillIT {
     /** The stack's broker, store and shared base weights, checkpointing every 10 steps, with a short lease. */
     private static Path workerConfig(FleetStack stack, Path dir) throws Exception {
         var lines = new StringBuilder();
-        for (String key : List.of(Settings.KAFKA_BOOTSTRAP, Settings.S3_ENDPOINT, Settings.S3_ACCESS_KEY,
-                Settings.S3_SECRET_KEY, Settings.S3_PATH_STYLE, "model.dir")) {
-            lines.append(key).append('=').append(stack.config().string(key, "")).append('\n');
+        for (var setting : List.of(Settings.KAFKA_BOOTSTRAP, Settings.S3_ENDPOINT, Settings.S3_ACCESS_KEY,
+                Settings.S3_SECRET_KEY, Settings.MODEL_DIR)) {
+            lines.append(setting.key()).append('=').append(setting.read(stack.config())).append('\n');
         }
+        lines.append(Settings.S3_PATH_STYLE.key()).append("=true\n");
         // A lease beat every 2 s and a takeover after 10 s of silence instead of 10/60: the same logic, sooner.
         lines.append("train.checkpoint.every=10\nworker.name=separate-jvm\n")
                 .append("train.lease.heartbeat.seconds=2\ntrain.lease.stale.seconds=10\n");

@@ -1,6 +1,7 @@
 package org.ltxfleet.preprocess.archive;
 
 import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
 
 /**
  * What an archive may hold before it is refused as a zip bomb or abuse.
@@ -14,8 +15,8 @@ public record ArchiveLimits(int maxEntries, long maxTotalBytes, long maxRatio) {
     /** Reads the {@code archive.*} settings. */
     public static ArchiveLimits from(FleetConfig config) {
         return new ArchiveLimits(
-                config.integer("archive.max.entries", 10_000),
-                config.longValue("archive.max.total.bytes", 50L * 1024 * 1024 * 1024),
-                config.longValue("archive.max.ratio", 200));
+                Settings.ARCHIVE_MAX_ENTRIES.read(config),
+                Settings.ARCHIVE_MAX_TOTAL_BYTES.read(config),
+                Settings.ARCHIVE_MAX_RATIO.read(config));
     }
 }

@@ -1,6 +1,7 @@
 package org.ltxfleet.preprocess.dataset;
 
 import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.preprocess.video.DecodeLimits;
 
 /**
@@ -19,14 +20,13 @@ public record PreprocessSettings(double sceneThreshold, double minSceneSeconds, 
     /** Reads the {@code preprocess.*} settings. */
     public static PreprocessSettings from(FleetConfig config) {
         return new PreprocessSettings(
-                Double.parseDouble(config.string("preprocess.scene.threshold", "27")),
-                Double.parseDouble(config.string("preprocess.scene.min.seconds", "0.5")),
-                config.integer("preprocess.max.windows.per.clip", 8),
-                config.integer("preprocess.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
-                new DecodeLimits(config.longValue("preprocess.max.clip.pixels", DecodeLimits.DEFAULT.maxPixels()),
-                        Double.parseDouble(config.string("preprocess.max.clip.seconds",
-                                String.valueOf(DecodeLimits.DEFAULT.maxSeconds())))),
-                new DatasetCaps(config.integer("preprocess.max.samples", 1000),
-                        config.longValue("preprocess.max.latent.bytes", 1L << 30)));
+                Settings.PREPROCESS_SCENE_THRESHOLD.read(config),
+                Settings.PREPROCESS_SCENE_MIN_SECONDS.read(config),
+                Settings.PREPROCESS_MAX_WINDOWS.read(config),
+                Settings.PREPROCESS_PARALLELISM.read(config, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
+                new DecodeLimits(Settings.PREPROCESS_MAX_CLIP_PIXELS.read(config),
+                        Settings.PREPROCESS_MAX_CLIP_SECONDS.read(config)),
+                new DatasetCaps(Settings.PREPROCESS_MAX_SAMPLES.read(config),
+                        Settings.PREPROCESS_MAX_LATENT_BYTES.read(config)));
     }
 }

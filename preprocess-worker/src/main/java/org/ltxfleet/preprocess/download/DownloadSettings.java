@@ -19,12 +19,12 @@ public record DownloadSettings(Duration connectTimeout, Duration stallTimeout, l
     /** Reads the {@code download.*} settings. */
     public static DownloadSettings from(FleetConfig config) {
         return new DownloadSettings(
-                Duration.ofMillis(config.longValue("download.connect.timeout.ms", 10_000)),
-                Duration.ofMillis(config.longValue("download.stall.timeout.ms", 30_000)),
-                config.longValue("download.max.bytes", 20L * 1024 * 1024 * 1024),
-                config.integer("download.attempts", 4),
+                Duration.ofMillis(Settings.DOWNLOAD_CONNECT_TIMEOUT_MS.read(config)),
+                Duration.ofMillis(Settings.DOWNLOAD_STALL_TIMEOUT_MS.read(config)),
+                Settings.DOWNLOAD_MAX_BYTES.read(config),
+                Settings.DOWNLOAD_ATTEMPTS.read(config),
                 5,
-                Duration.ofMillis(config.longValue("download.backoff.ms", 1000)),
-                config.bool(Settings.ALLOW_PRIVATE_URLS, false));
+                Duration.ofMillis(Settings.DOWNLOAD_BACKOFF_MS.read(config)),
+                Settings.ALLOW_PRIVATE_URLS.read(config));
     }
 }

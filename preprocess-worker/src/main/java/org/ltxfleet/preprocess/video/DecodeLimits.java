@@ -11,7 +11,9 @@ package org.ltxfleet.preprocess.video;
 public record DecodeLimits(long maxPixels, double maxSeconds) {
 
     /** 8K UHD fits (33.2 MP); ten minutes of any clip. */
-    public static final DecodeLimits DEFAULT = new DecodeLimits(40_000_000L, 600);
+    public static final DecodeLimits DEFAULT = new DecodeLimits(
+            org.ltxfleet.common.config.Settings.PREPROCESS_MAX_CLIP_PIXELS.defaultValue(),
+            org.ltxfleet.common.config.Settings.PREPROCESS_MAX_CLIP_SECONDS.defaultValue());
 
     /** FFmpeg demuxers a clip or image may be read with: the five containers and the still formats. */
     static final String FORMATS = String.join(",",
