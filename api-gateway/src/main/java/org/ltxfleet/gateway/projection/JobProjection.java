@@ -157,14 +157,11 @@ public final class JobProjection {
     public int dropExpiredLogs(Instant now) {
         int dropped = 0;
         Instant cutoff = now.minus(logRetention);
-        for (Finished first; (first = withLogs.isEmpty() ? null : withLogs.first()) != null
-                && first.at().isBefore(cutoff); ) {
-            if (withLogs.remove(first)) {
-                JobState state = jobs.get(first.requestId());
-                if (state != null) {
-                    state.dropLogs();
-                    dropped++;
-                }
+        for (Finished finished : takeDue(withLogs, f -> f.at().isBefore(cutoff))) {
+            JobState state = jobs.get(finished.requestId());
+            if (state != null) {
+                state.dropLogs();
+                dropped++;
             }
         }
         return dropped;
@@ -276,17 +273,10 @@ public final class JobProjection {
      * jobs that started or ended meanwhile are dropped.
      */
     public List<StartDeadline> takeMissedStarts(Instant now) {
-        var missed = new ArrayList<StartDeadline>();
-        for (StartDeadline first; (first = startDeadlines.isEmpty() ? null : startDeadlines.first()) != null
-                && !first.at().isAfter(now); ) {
-            if (startDeadlines.remove(first)) {
-                JobState state = jobs.get(first.requestId());
-                if (state != null && state.queued()) {
-                    missed.add(first);
-                }
-            }
-        }
-        return missed;
+        return takeDue(startDeadlines, d -> !d.at().isAfter(now)).stream().filter(d -> {
+            JobState state = jobs.get(d.requestId());
+            return state != null && state.queued();
+        }).toList();
     }
 
     /** When a completed job's outputs are to be deleted. */
@@ -300,14 +290,26 @@ public final class JobProjection {
 
     /** Takes the jobs whose outputs' retention has passed at {@code now}, each once. */
     public List<OutputExpiry> takeExpiredOutputs(Instant now) {
-        var expired = new ArrayList<OutputExpiry>();
-        for (OutputExpiry first; (first = outputExpiries.isEmpty() ? null : outputExpiries.first()) != null
-                && !first.at().isAfter(now); ) {
-            if (outputExpiries.remove(first)) {
-                expired.add(first);
+        return takeDue(outputExpiries, e -> !e.at().isAfter(now));
+    }
+
+    /** Removes and returns the leading entries of a time-ordered set that are due, each taken by one caller. */
+    private static <T> List<T> takeDue(ConcurrentSkipListSet<T> soonestFirst, java.util.function.Predicate<T> due) {
+        var taken = new ArrayList<T>();
+        for (T first = firstOrNull(soonestFirst); first != null && due.test(first); first = firstOrNull(soonestFirst)) {
+            if (soonestFirst.remove(first)) {
+                taken.add(first);
             }
         }
-        return expired;
+        return taken;
+    }
+
+    private static <T> T firstOrNull(ConcurrentSkipListSet<T> set) {
+        try {
+            return set.first();
+        } catch (java.util.NoSuchElementException empty) {
+            return null;
+        }
     }
 
     /** Calls the listener with every later change of the job until the returned handle is run. */
