@@ -1,5 +1,6 @@
 package org.ltxfleet.common.kafka;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Every Kafka topic of the fleet, in one place. All are keyed by request id so one job stays ordered. */
@@ -35,12 +36,27 @@ public final class Topics {
     private Topics() {
     }
 
-    /** Every topic the stack creates at start-up. */
+    /** Every topic of the fleet. */
     public static List<String> all() {
-        var all = new java.util.ArrayList<>(List.of(JOBS, JOBS_OVERFLOW, JOBS_LOW, READY, EVENTS, BILLING, CONTROL, WEBHOOKS,
-                WEBHOOK_DEAD_LETTERS));
-        all.addAll(webhookRetryTiers());
-        return List.copyOf(all);
+        return specs().stream().map(TopicSpec::name).toList();
+    }
+
+    /** How every topic is made, in the order of {@link #all()} (docs/OPERATIONS.md explains each). */
+    public static List<TopicSpec> specs() {
+        Duration week = Duration.ofDays(7);
+        // Retries wait in their tier up to the longest delay; a week is far past the 24 h window.
+        var specs = new java.util.ArrayList<>(List.of(
+                new TopicSpec(JOBS, 6, null, "submitted jobs; the gateway replays them"),
+                new TopicSpec(JOBS_OVERFLOW, 6, null, "jobs of a key past its fair share"),
+                new TopicSpec(JOBS_LOW, 6, null, "low-priority jobs"),
+                new TopicSpec(READY, 6, week, "preprocessed jobs waiting for a train worker"),
+                new TopicSpec(EVENTS, 6, null, "every job's lifecycle; the gateway replays it"),
+                new TopicSpec(BILLING, 3, null, "the ledger"),
+                new TopicSpec(CONTROL, 1, week, "cancellations; workers replay them"),
+                new TopicSpec(WEBHOOKS, 3, week, "webhook deliveries due now"),
+                new TopicSpec(WEBHOOK_DEAD_LETTERS, 1, null, "webhook deliveries that failed for their window")));
+        webhookRetryTiers().forEach(tier -> specs.add(new TopicSpec(tier, 3, week, "webhook deliveries waiting")));
+        return List.copyOf(specs);
     }
 
     /** The job topics, highest priority first. */

@@ -149,6 +149,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Creates the fleet's topics as {@link org.ltxfleet.common.kafka.Topics#specs()} makes them (one replica). */
+    public void createFleetTopics() throws IOException {
+        try (Admin admin = admin()) {
+            org.ltxfleet.common.kafka.TopicSetup.ensure(admin, (short) 1);
+        } catch (Exception e) {
+            throw new IOException("could not create the fleet's topics: " + e.getMessage(), e);
+        }
+    }
+
     private Admin admin() {
         var props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

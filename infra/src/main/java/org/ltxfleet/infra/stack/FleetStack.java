@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ltxfleet.common.config.FleetConfig;
-import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.s3.S3Clients;
 import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.gateway.Gateway;
@@ -31,15 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class FleetStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetStack.class);
-
-    /** Partitions per topic: enough for a few workers per stage on one machine. */
-    static Map<String, Integer> topicPartitions() {
-        var partitions = new java.util.HashMap<String, Integer>();
-        Topics.all().forEach(topic -> partitions.put(topic, 3));
-        partitions.putAll(Map.of(Topics.JOBS, 6, Topics.JOBS_OVERFLOW, 6, Topics.JOBS_LOW, 6, Topics.READY, 6, Topics.EVENTS, 6, Topics.CONTROL, 1,
-                Topics.WEBHOOK_DEAD_LETTERS, 1));
-        return partitions;
-    }
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final FleetConfig config;

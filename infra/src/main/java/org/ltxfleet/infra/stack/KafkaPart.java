@@ -19,7 +19,7 @@ public final class KafkaPart implements AutoCloseable {
         try {
             EmbeddedKafka kafka = EmbeddedKafka.start(layout.kafkaDir(), port);
             try {
-                kafka.createTopics(FleetStack.topicPartitions());
+                kafka.createFleetTopics();
                 layout.publishKafka(kafka.bootstrapServers());
                 return new KafkaPart(lock, kafka);
             } catch (IOException | RuntimeException e) {
