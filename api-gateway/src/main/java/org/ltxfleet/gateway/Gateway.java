@@ -84,7 +84,7 @@ public final class Gateway implements AutoCloseable {
             // After the replay: the dispatcher looks every ended job up in the projection.
             var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection, services.outputLinks());
             var delivery = new WebhookDeliveryWorker(settings.bootstrapServers(),
-                    new WebhookSigner(services.signingKeys()), services.publisher(), webhooks);
+                    new WebhookSigner(services.signingKeys()), services.publisher(), webhooks, services.metrics());
             gateway.background.add(dispatcher);
             gateway.background.add(delivery);
             gateway.background.add(new StartTimeouts(projection, services.publisher()));
@@ -101,6 +101,9 @@ public final class Gateway implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection,
                     JobProjection::queuedCount).register(services.metrics());
+            // The ledger's total, the same on every gateway (read it with max, not sum, across them).
+            io.micrometer.core.instrument.Gauge.builder("fleet_gateway_billed_units", services.ledger(),
+                    BillingLedger::billedUnits).description("units billed, every key and day").register(services.metrics());
             return gateway;
         } catch (Exception | Error e) {
             gateway.close();

@@ -65,6 +65,11 @@ public final class BillingLedger implements AutoCloseable {
         return List.copyOf(days.values());
     }
 
+    /** Units billed so far, every key and day together (one charge per completed job). */
+    public long billedUnits() {
+        return charges.values().stream().filter(this::billable).mapToLong(BillingRecord::units).sum();
+    }
+
     /** False for a charge whose job ended by a failure or a cancellation first. */
     private boolean billable(BillingRecord charge) {
         Optional<JobPhase> outcome = outcomes.apply(charge.requestId());

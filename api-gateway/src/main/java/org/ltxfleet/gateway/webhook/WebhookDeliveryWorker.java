@@ -46,14 +46,16 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
     private final JobPublisher publisher;
     private final WebhookSettings settings;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    /** Starts delivering in a background thread. */
+    /** Starts delivering in a background thread; counts its attempts by outcome in {@code metrics}. */
     public WebhookDeliveryWorker(String bootstrapServers, WebhookSigner signer, JobPublisher publisher,
-                                 WebhookSettings settings) {
+                                 WebhookSettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
         super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-send"), "webhook-send");
         this.sender = new WebhookSender(signer, settings);
         this.publisher = publisher;
         this.settings = settings;
+        this.metrics = metrics;
         start();
     }
 
@@ -127,6 +129,8 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
                 follow = publisher.send(Records.webhook(tier, delivery.retried(next)));
             }
         }
+        io.micrometer.core.instrument.Counter.builder("fleet_gateway_webhook_attempts").tag("outcome", outcome)
+                .description("webhook delivery attempts this gateway made, by outcome").register(metrics).increment();
         var attempt = new Payloads.WebhookAttempt(delivery.deliveryId(), delivery.attempt() + 1, delivery.url(),
                 result.statusCode(), result.error(), result.durationMs(), outcome, next);
         LOG.info("webhook {} attempt {} for {}: {}", delivery.deliveryId(), delivery.attempt() + 1,

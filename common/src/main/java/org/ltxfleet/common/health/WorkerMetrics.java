@@ -24,6 +24,9 @@ public final class WorkerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Listens to the JVM's GC notifications until closed. */
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The training step time the worker last reported (a moving average), 0 before any. */
+    private final java.util.concurrent.atomic.AtomicReference<Double> stepSeconds =
+            new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
     /** Metrics of a worker of {@code stage}. */
     public WorkerMetrics(String stage) {
@@ -34,12 +37,19 @@ public final class WorkerMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        io.micrometer.core.instrument.Gauge.builder("fleet_worker_seconds_per_step", stepSeconds, java.util.concurrent.atomic.AtomicReference::get)
+                .description("seconds per training step the worker last reported").register(registry);
     }
 
-    /** Counts an event the worker wrote. */
+    /** Counts an event the worker wrote; a progress report with a step time also sets the s/step gauge. */
     public void eventWritten(JobEvent event) {
         Counter.builder("fleet_worker_events").tag("type", event.type() == null ? "unknown" : event.type().wireName())
                 .description("events this worker wrote, by type").register(registry).increment();
+        var secondsPerStep = event.payload() == null ? null : event.payload().get("seconds_per_step");
+        if (event.type() == org.ltxfleet.common.event.EventType.PROGRESS && secondsPerStep != null
+                && secondsPerStep.isNumber()) {
+            stepSeconds.set(secondsPerStep.asDouble());
+        }
     }
 
     /** Times one attempt at a job. */

@@ -93,7 +93,8 @@ class ProcessFailuresIT {
         String metrics = stack.workerMetrics("train-1");
         assertThat(metrics).contains("jvm_memory_used_bytes{")
                 .containsPattern("fleet_worker_events_total\\{[^}]*type=\"job.completed\"[^}]*} [2-9]")
-                .containsPattern("fleet_worker_job_attempt_seconds_count\\{[^}]*result=\"done\"[^}]*stage=\"train\"");
+                .containsPattern("fleet_worker_job_attempt_seconds_count\\{[^}]*result=\"done\"[^}]*stage=\"train\"")
+                .containsPattern("fleet_worker_seconds_per_step\\{[^}]*stage=\"train\"[^}]*} (0\\.\\d*[1-9]|[1-9])");
         System.out.printf("RELIABILITY broker-restart: jobs accepted 2, lost 0, billed twice 0; readiness red %.1f s "
                 + "after the kill, green %.1f s after the restart; both jobs done %.0f s after the kill%n",
                 redAfter, greenAfter, recovered);

@@ -100,6 +100,10 @@ class TrainIT {
         Path debug = download(result.get("debug_dataset"), dir.resolve("debug.zip"));
         assertThat(Files.size(debug)).isPositive();
         await().atMost(Duration.ofSeconds(10)).until(() -> TestStacks.billedToday(stack), n -> n == billedBefore + 1);
+        // The gateway's metrics carry the ledger's total.
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                stack.gatewayUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("fleet_gateway_billed_units [1-9]");
     }
 
     @Test
