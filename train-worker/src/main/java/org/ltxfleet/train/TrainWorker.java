@@ -27,7 +27,8 @@ public final class TrainWorker {
     public static StageWorker start(FleetConfig config) {
         CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var settings = TrainSettings.from(config);
-        var parts = new Parts(settings, ObjectStore.open(S3Settings.from(config)), new BaseModels(settings));
+        ObjectStore store = ObjectStore.open(S3Settings.from(config));
+        var parts = new Parts(settings, store, new BaseModels(settings, store));
         return StageWorker.start(Settings.KAFKA_BOOTSTRAP.read(config),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
                 StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),

@@ -93,6 +93,20 @@ public final class ObjectStore implements AutoCloseable {
         return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** When the object was last written, or null when there is none. */
+    public java.time.Instant lastModified(String key) {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).lastModified();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** The object's size in bytes. */
     public long size(String key) {
         return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
