@@ -158,13 +158,20 @@ public final class JobLease implements AutoCloseable {
             heartbeat = null;
         }
         if (generation >= 0 && !lost) {
+            // A stop's interrupt must not keep the release from the store (S3's client refuses an
+            // interrupted thread): the next worker would wait for the lease to go stale.
+            boolean interrupted = Thread.interrupted();
             try {
                 store.put(key(generation), body(true), JSON);
             } catch (RuntimeException e) {
-                // A stop's interrupt or the store away: the lease goes stale instead, and the job's
-                // done marker, not the lease, is what keeps a finished job from running again.
+                // The store away: the lease goes stale instead, and the job's done marker, not the
+                // lease, is what keeps a finished job from running again.
                 LOG.warn("could not release the lease {} ({}); it goes stale in {} s", prefix, e.toString(),
                         timing.stale().toSeconds());
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         generation = -1;

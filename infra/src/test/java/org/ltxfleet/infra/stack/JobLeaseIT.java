@@ -102,6 +102,23 @@ class JobLeaseIT {
     }
 
     @Test
+    void aStoppingWorkerStillReleasesItsLeaseAndKeepsItsInterrupt() throws Exception {
+        var holder = new JobLease(store, "stopping", "holder");
+        assertThat(holder.acquire()).isNull();
+        Thread.currentThread().interrupt(); // a stop landed while the job finished
+        try {
+            holder.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Json.readTree(store.bytes(generation("stopping", 0))).path("released").asBoolean()).isTrue();
+        try (var next = new JobLease(store, "stopping", "next")) {
+            assertThat(next.acquire()).as("free at once, not after the stale time").isNull();
+        }
+    }
+
+    @Test
     void aBeatingHolderStaysLiveHoweverFarBehindItsClockIs() throws Exception {
         Instant skewed = Instant.now().minusSeconds(600);
         try (var waiter = new JobLease(store, "behind", "waiter", FAST)) {
