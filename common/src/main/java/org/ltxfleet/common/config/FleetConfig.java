@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * The fleet's settings: a properties file, overridden by environment variables, overridden by
  * explicit values. The environment name of a key is {@code FLEET_} plus the key upper-cased with
  * dots and dashes as underscores ({@code kafka.bootstrap.servers} → {@code FLEET_KAFKA_BOOTSTRAP_SERVERS}).
- * Immutable; {@link #with} returns a copy.
+ * Immutable; {@link #with} returns a copy. Typed values, defaults and ranges are read through
+ * {@link Setting}.
  */
 public final class FleetConfig {
 
@@ -73,47 +74,5 @@ public final class FleetConfig {
         }
         String value = values.get(key);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    /** An integer setting; a malformed value fails naming the key. */
-    public int integer(String key, int fallback) {
-        String value = string(key, null);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting " + key + " (" + envName(key) + ") must be an integer, got '"
-                    + value + "'");
-        }
-    }
-
-    /** A long setting; a malformed value fails naming the key. */
-    public long longValue(String key, long fallback) {
-        String value = string(key, null);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting " + key + " (" + envName(key) + ") must be an integer, got '"
-                    + value + "'");
-        }
-    }
-
-    /** A boolean setting: true/false/yes/no/1/0; anything else fails naming the key. */
-    public boolean bool(String key, boolean fallback) {
-        String value = string(key, null);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException("setting " + key + " (" + envName(key)
-                    + ") must be true or false, got '" + value + "'");
-        };
     }
 }

@@ -18,7 +18,7 @@ class FleetConfigTest {
         var config = FleetConfig.load(file, Map.of("FLEET_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
                 "FLEET_S3_BUCKET", "from-env"));
         assertThat(config.string("kafka.bootstrap.servers", null)).isEqualTo("env:9092");
-        assertThat(config.integer("gateway.port", 1)).isEqualTo(8080);
+        assertThat(Settings.GATEWAY_PORT.read(config)).isEqualTo(8080);
         assertThat(config.with("s3.bucket", "explicit").string("s3.bucket", null)).isEqualTo("explicit");
         assertThat(config.string("missing.key", "fallback")).isEqualTo("fallback");
     }
@@ -26,17 +26,17 @@ class FleetConfigTest {
     @Test
     void namesTheKeyOfAMalformedValue() {
         var config = FleetConfig.load(null, Map.of("FLEET_GATEWAY_PORT", "eighty"));
-        assertThatThrownBy(() -> config.integer("gateway.port", 1))
+        assertThatThrownBy(() -> Settings.GATEWAY_PORT.read(config))
                 .hasMessageContaining("gateway.port").hasMessageContaining("FLEET_GATEWAY_PORT");
         var flags = FleetConfig.load(null, Map.of("FLEET_ALLOW_PRIVATE_URLS", "maybe"));
-        assertThatThrownBy(() -> flags.bool("allow.private.urls", false)).hasMessageContaining("allow.private.urls");
+        assertThatThrownBy(() -> Settings.ALLOW_PRIVATE_URLS.read(flags)).hasMessageContaining("allow.private.urls");
     }
 
     @Test
     void readsBooleansLeniently() {
         var config = FleetConfig.load(null, Map.of("FLEET_A", "yes", "FLEET_B", "0"));
-        assertThat(config.bool("a", false)).isTrue();
-        assertThat(config.bool("b", true)).isFalse();
+        assertThat(Setting.flag("a", false, "a").read(config)).isTrue();
+        assertThat(Setting.flag("b", true, "b").read(config)).isFalse();
     }
 
     @Test
