@@ -3,9 +3,12 @@ package org.ltxfleet.gateway.projection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -13,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.JobMessage;
@@ -28,12 +33,28 @@ public final class JobProjection {
 
     /** How long a finished job keeps its log lines by default (gateway.logs.retention.hours). */
     public static final Duration DEFAULT_LOG_RETENTION =
-            Duration.ofHours(org.ltxfleet.common.config.Settings.GATEWAY_LOG_RETENTION_HOURS.defaultValue());
+            Duration.ofHours(Settings.GATEWAY_LOG_RETENTION_HOURS.defaultValue());
+    /** Outputs that expired longer ago than this before a replay were deleted then (or by the bucket's rules). */
+    static final Duration EXPIRY_LOOKBACK = Duration.ofDays(7);
 
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    /** Jobs still waiting for a worker, lane by lane, each in submission order: the real backlog. */
+    private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
+    private final Map<String, Queued> queuedJobs = new ConcurrentHashMap<>();
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final Map<Lane, AtomicInteger> queuedByLane = new EnumMap<>(Lane.class);
+    /** Queued jobs per lane and API key id. */
+    private final Map<Lane, Map<String, AtomicInteger>> queuedByKey = new EnumMap<>(Lane.class);
+    private final Map<String, String> idempotency = new ConcurrentHashMap<>();
+    private final Object queueLock = new Object();
+    private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
+    /** Queued jobs with a deadline to start (X-Fal-Request-Timeout), soonest first. */
+    private final ConcurrentSkipListSet<StartDeadline> startDeadlines = new ConcurrentSkipListSet<>();
+    /** Completed jobs whose outputs are to be deleted, soonest first. */
+    private final ConcurrentSkipListSet<Due> outputExpiries = new ConcurrentSkipListSet<>();
+    /** Finished jobs that still hold their log lines, by when they lose them, soonest first. */
+    private final ConcurrentSkipListSet<Due> logExpiries = new ConcurrentSkipListSet<>();
     private final Duration logRetention;
-    /** Finished jobs that still hold their log lines, oldest end first. */
-    private final ConcurrentSkipListSet<Finished> withLogs = new ConcurrentSkipListSet<>();
 
     /** A projection whose finished jobs keep their logs for {@link #DEFAULT_LOG_RETENTION}. */
     public JobProjection() {
@@ -43,16 +64,6 @@ public final class JobProjection {
     /** A projection whose finished jobs keep their log lines for {@code logRetention} after their end. */
     public JobProjection(Duration logRetention) {
         this.logRetention = logRetention;
-    }
-    /** Jobs still waiting for a worker, lane by lane, each in submission order: the real backlog. */
-    private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
-    private final Map<String, Queued> queuedJobs = new ConcurrentHashMap<>();
-    private final AtomicLong nextSeq = new AtomicLong();
-    private final Map<Lane, AtomicInteger> queuedByLane = new java.util.EnumMap<>(Lane.class);
-    /** Queued jobs per lane and API key id. */
-    private final Map<Lane, Map<String, AtomicInteger>> queuedByKey = new java.util.EnumMap<>(Lane.class);
-
-    {
         for (Lane lane : Lane.values()) {
             queuedByLane.put(lane, new AtomicInteger());
             queuedByKey.put(lane, new ConcurrentHashMap<>());
@@ -62,17 +73,15 @@ public final class JobProjection {
     /** Where a waiting job sits in the queue. */
     private record Queued(long seq, Lane lane, String keyId) {
     }
-    private final Map<String, String> idempotency = new ConcurrentHashMap<>();
-    private final Object queueLock = new Object();
-    private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
-    /** Completed jobs whose outputs are to be deleted, soonest first. */
-    private final ConcurrentSkipListSet<OutputExpiry> outputExpiries =
-            new ConcurrentSkipListSet<>();
-    /** Outputs that expired longer ago than this before a replay were deleted then (or by the bucket's rules). */
-    static final Duration EXPIRY_LOOKBACK = Duration.ofDays(7);
-    /** Queued jobs with a deadline to start (X-Fal-Request-Timeout), soonest first. */
-    private final ConcurrentSkipListSet<StartDeadline> startDeadlines =
-            new ConcurrentSkipListSet<>();
+
+    /** Something due for a job at a moment (its outputs' deletion, its logs' end), ordered by that moment. */
+    public record Due(Instant at, String requestId) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
+        }
+    }
 
     /** Records a submission on the topic its priority names; see {@link #submitted(JobMessage, Lane)}. */
     public void submitted(JobMessage job) {
@@ -134,19 +143,11 @@ public final class JobProjection {
 
     /** A job that ended long ago (read back at start-up) loses its logs at once; others when their time comes. */
     private void retainLogs(JobState state, String requestId) {
-        Instant end = state.finishedAt();
-        if (end.isBefore(Instant.now().minus(logRetention))) {
+        Instant until = state.finishedAt().plus(logRetention);
+        if (until.isBefore(Instant.now())) {
             state.dropLogs();
         } else {
-            withLogs.add(new Finished(end, requestId));
-        }
-    }
-
-    private record Finished(Instant at, String requestId) implements Comparable<Finished> {
-        @Override
-        public int compareTo(Finished other) {
-            int byTime = at.compareTo(other.at);
-            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
+            logExpiries.add(new Due(until, requestId));
         }
     }
 
@@ -156,9 +157,8 @@ public final class JobProjection {
      */
     public int dropExpiredLogs(Instant now) {
         int dropped = 0;
-        Instant cutoff = now.minus(logRetention);
-        for (Finished finished : takeDue(withLogs, f -> f.at().isBefore(cutoff))) {
-            JobState state = jobs.get(finished.requestId());
+        for (Due due : takeDue(logExpiries, d -> d.at().isBefore(now))) {
+            JobState state = jobs.get(due.requestId());
             if (state != null) {
                 state.dropLogs();
                 dropped++;
@@ -170,7 +170,7 @@ public final class JobProjection {
     private void indexExpiry(JobState state, String requestId) {
         Instant at = state.outputsExpireAt();
         if (at != null && at.isAfter(Instant.now().minus(EXPIRY_LOOKBACK))) {
-            outputExpiries.add(new OutputExpiry(at, requestId));
+            outputExpiries.add(new Due(at, requestId));
         }
     }
 
@@ -244,8 +244,8 @@ public final class JobProjection {
      * The job's first submission once this projection has read it from Kafka. Every record of one
      * request id lands on one partition and is read in order, so every gateway sees the same first.
      */
-    public java.util.concurrent.CompletableFuture<Submission> submission(String requestId) {
-        var first = new java.util.concurrent.CompletableFuture<Submission>();
+    public CompletableFuture<Submission> submission(String requestId) {
+        var first = new CompletableFuture<Submission>();
         Runnable unsubscribe = subscribe(requestId, change -> submissionNow(requestId).ifPresent(first::complete));
         submissionNow(requestId).ifPresent(first::complete);
         first.whenComplete((submission, error) -> unsubscribe.run());
@@ -279,22 +279,13 @@ public final class JobProjection {
         }).toList();
     }
 
-    /** When a completed job's outputs are to be deleted. */
-    public record OutputExpiry(Instant at, String requestId) implements Comparable<OutputExpiry> {
-        @Override
-        public int compareTo(OutputExpiry other) {
-            int byTime = at.compareTo(other.at);
-            return byTime != 0 ? byTime : requestId.compareTo(other.requestId);
-        }
-    }
-
     /** Takes the jobs whose outputs' retention has passed at {@code now}, each once. */
-    public List<OutputExpiry> takeExpiredOutputs(Instant now) {
+    public List<Due> takeExpiredOutputs(Instant now) {
         return takeDue(outputExpiries, e -> !e.at().isAfter(now));
     }
 
     /** Removes and returns the leading entries of a time-ordered set that are due, each taken by one caller. */
-    private static <T> List<T> takeDue(ConcurrentSkipListSet<T> soonestFirst, java.util.function.Predicate<T> due) {
+    private static <T> List<T> takeDue(ConcurrentSkipListSet<T> soonestFirst, Predicate<T> due) {
         var taken = new ArrayList<T>();
         for (T first = firstOrNull(soonestFirst); first != null && due.test(first); first = firstOrNull(soonestFirst)) {
             if (soonestFirst.remove(first)) {
@@ -307,7 +298,7 @@ public final class JobProjection {
     private static <T> T firstOrNull(ConcurrentSkipListSet<T> set) {
         try {
             return set.first();
-        } catch (java.util.NoSuchElementException empty) {
+        } catch (NoSuchElementException empty) {
             return null;
         }
     }

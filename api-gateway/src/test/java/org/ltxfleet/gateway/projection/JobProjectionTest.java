@@ -71,7 +71,7 @@ class JobProjectionTest {
         assertThat(projection.takeExpiredOutputs(now.plusSeconds(30))).isEmpty();
         assertThat(projection.find("first", "k").orElseThrow().outputsExpireAt()).isAfter(now.plusSeconds(59));
         assertThat(projection.takeExpiredOutputs(now.plusSeconds(120)))
-                .extracting(JobProjection.OutputExpiry::requestId).containsExactlyInAnyOrder("first", "second");
+                .extracting(JobProjection.Due::requestId).containsExactlyInAnyOrder("first", "second");
         assertThat(projection.takeExpiredOutputs(now.plusSeconds(240))).isEmpty();
         assertThat(projection.find("kept", "k").orElseThrow().outputsExpireAt()).isNull();
     }
