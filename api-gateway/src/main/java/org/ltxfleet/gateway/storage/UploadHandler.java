@@ -1,7 +1,7 @@
 package org.ltxfleet.gateway.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import org.ltxfleet.common.job.ValidationProblem;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
@@ -203,13 +202,13 @@ public final class UploadHandler {
             ctx.response().writeContinue();
         }
         Vertx vertx = ctx.vertx();
-        vertx.executeBlocking(() -> Files.createTempFile("fleet-upload", ".part")).onComplete(created -> {
+        vertx.fileSystem().createTempFile("fleet-upload", ".part").onComplete(created -> {
             if (created.failed()) {
                 fail(ctx, created.cause());
                 return;
             }
-            Path file = created.result();
-            vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+            Path file = Path.of(created.result());
+            vertx.fileSystem().open(created.result(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                     .compose(request::pipeTo)
                     .compose(v -> vertx.executeBlocking(() -> {
                         if (Files.size(file) != length) {
@@ -220,24 +219,23 @@ public final class UploadHandler {
                     }))
                     .onComplete(done -> {
                         deleteQuietly(file);
-                        if (done.succeeded()) {
-                            Replies.json(ctx, 200, done.result());
-                        } else {
-                            fail(ctx, done.cause());
-                        }
+                        answer(ctx, done);
                     });
         });
     }
 
     /** Runs store calls on a worker thread and answers with their result. */
     private void blocking(RoutingContext ctx, Callable<Object> work) {
-        ctx.vertx().executeBlocking(work).onComplete(done -> {
-            if (done.succeeded()) {
-                Replies.json(ctx, 200, done.result());
-            } else {
-                fail(ctx, done.cause());
-            }
-        });
+        ctx.vertx().executeBlocking(work).onComplete(done -> answer(ctx, done));
+    }
+
+    /** 200 with the store call's result, or the error it maps to. */
+    private static void answer(RoutingContext ctx, AsyncResult<?> done) {
+        if (done.succeeded()) {
+            Replies.json(ctx, 200, done.result());
+        } else {
+            fail(ctx, done.cause());
+        }
     }
 
     private static void fail(RoutingContext ctx, Throwable error) {
