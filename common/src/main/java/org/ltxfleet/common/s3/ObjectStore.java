@@ -93,6 +93,11 @@ public final class ObjectStore implements AutoCloseable {
         return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The object's bytes as a stream; close it when done. */
+    public java.io.InputStream stream(String key) {
+        return s3.getObject(b -> b.bucket(bucket).key(key));
+    }
+
     /** When the object was last written, or null when there is none. */
     public java.time.Instant lastModified(String key) {
         try {

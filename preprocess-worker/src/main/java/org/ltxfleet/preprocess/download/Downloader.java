@@ -195,7 +195,8 @@ public final class Downloader implements Fetcher, AutoCloseable {
         }
     }
 
-    private DownloadedFile save(InputStream body, Path target, String field) throws IOException {
+    /** Streams {@code body} to {@code target}, hashing it on the way and refusing more than the limit. */
+    DownloadedFile save(InputStream body, Path target, String field) throws IOException {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");

@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.ltxfleet.common.job.JobFailedException;
@@ -36,7 +31,7 @@ public final class OwnUploads {
     public static Fetcher forOwner(String ownerKeyId, ObjectStore store, Downloader downloader) {
         return (url, target, field) -> {
             Optional<String> key = keyOf(url, ownerKeyId, store);
-            return key.isPresent() ? read(store, key.get(), target, field, downloader.maxBytes())
+            return key.isPresent() ? read(store, key.get(), target, field, downloader)
                     : downloader.download(url, target, field);
         };
     }
@@ -68,8 +63,9 @@ public final class OwnUploads {
         return url.substring(0, cut);
     }
 
-    private static DownloadedFile read(ObjectStore store, String key, Path target, String field, long maxBytes)
-            throws IOException {
+    private static DownloadedFile read(ObjectStore store, String key, Path target, String field,
+                                       Downloader downloader) throws IOException {
+        long maxBytes = downloader.maxBytes();
         long size;
         try {
             size = store.size(key);
@@ -84,16 +80,9 @@ public final class OwnUploads {
             throw JobFailedException.invalidField("download_failed", field, "Could not download " + field
                     + ": the uploaded file is " + size + " bytes, more than the limit of " + maxBytes);
         }
-        store.get(key, target);
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
+        // One pass, as a download: hashed while it is written.
+        try (InputStream body = store.stream(key)) {
+            return downloader.save(body, target, field);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(target), sha256)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return new DownloadedFile(target, HexFormat.of().formatHex(sha256.digest()), Files.size(target));
     }
 }
