@@ -26,7 +26,7 @@ final class JobClaims {
     boolean claim(JobMessage job, ConsumerRecord<String, byte[]> record) {
         var mine = Json.object().put("key_id", job.keyId()).put("topic", record.topic())
                 .put("partition", record.partition()).put("offset", record.offset());
-        String key = "jobs/" + job.requestId() + "/job.json";
+        String key = key(job.requestId());
         if (store.createIfAbsent(key, Json.toBytes(mine), "application/json")) {
             return true;
         }
@@ -36,9 +36,13 @@ final class JobClaims {
                 && claimed.path("offset").asLong() == record.offset();
     }
 
+    private static String key(String requestId) {
+        return "jobs/" + requestId + "/job.json";
+    }
+
     /** Who holds the claim, for the log line of a skipped record. */
     String holder(String requestId) {
-        byte[] claimed = store.bytesIfPresent("jobs/" + requestId + "/job.json");
+        byte[] claimed = store.bytesIfPresent(key(requestId));
         return claimed == null ? "unknown" : new String(claimed, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -20,6 +20,7 @@ import org.ltxfleet.common.kafka.CancellationWatcher;
 import org.ltxfleet.common.kafka.EventWriter;
 import org.ltxfleet.common.kafka.ReadyMessage;
 import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.s3.JobObjects;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.model.latent.LatentBundle;
 import org.ltxfleet.model.latent.TrainingExample;
@@ -221,7 +222,7 @@ final class TrainJob {
     }
 
     private static String outputKey(ReadyMessage ready, String name) {
-        return "jobs/" + ready.requestId() + "/outputs/" + name;
+        return JobObjects.outputsPrefix(ready.requestId()) + name;
     }
 
     private Map<String, String> loraMetadata(TrainingInput input) {

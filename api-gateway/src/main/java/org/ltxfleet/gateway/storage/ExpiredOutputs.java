@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ltxfleet.common.s3.JobObjects;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.slf4j.Logger;
@@ -31,15 +32,10 @@ public final class ExpiredOutputs implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::deleteExpired, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Where a job's outputs live (docs/pipeline-contracts.md). */
-    public static String outputsPrefix(String requestId) {
-        return "jobs/" + requestId + "/outputs/";
-    }
-
     private void deleteExpired() {
         for (var expired : projection.takeExpiredOutputs(Instant.now())) {
             try {
-                store.deletePrefix(outputsPrefix(expired.requestId()));
+                store.deletePrefix(JobObjects.outputsPrefix(expired.requestId()));
                 LOG.info("deleted the outputs of {}: their retention ended at {}", expired.requestId(), expired.at());
             } catch (RuntimeException e) {
                 LOG.warn("could not delete the outputs of {} (retention ended at {}): {}", expired.requestId(),
