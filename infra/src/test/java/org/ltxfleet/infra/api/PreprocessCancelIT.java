@@ -54,7 +54,7 @@ class PreprocessCancelIT {
     void aCancelStopsADownloadInProgress() throws Exception {
         FleetStack stack = TestStacks.withWorkers();
         FleetClient client = TestStacks.client(stack);
-        int billedBefore = TestStacks.billedToday(stack);
+        int billedBefore = TestStacks.billedRecently(stack);
         String url = "http://127.0.0.1:" + slowServer.getAddress().getPort() + "/slow.zip";
         String id = client.submit(Json.toString(TestStacks.jobInput(url, 25, 100))).body().get("request_id").asText();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
@@ -67,6 +67,6 @@ class PreprocessCancelIT {
 
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("CANCELED");
         assertThat(client.result(id).status()).isEqualTo(499);
-        assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
+        assertThat(TestStacks.billedRecently(stack)).isEqualTo(billedBefore);
     }
 }

@@ -71,7 +71,7 @@ class ProcessFailuresIT {
     @Test
     @Order(1)
     void aBrokerKilledMidJobAndBackAfterThirtySecondsLosesNothing() throws Exception {
-        int billedBefore = TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY);
+        int billedBefore = TestStacks.billedRecently(client.baseUri(), ProcessStack.API_KEY);
         String before = submit(dataset, 100);
         TestStacks.awaitTrainingStep(client, before, 10, Duration.ofMinutes(4));
         ProcessStack.kill(kafka);
@@ -88,7 +88,7 @@ class ProcessFailuresIT {
         assertCompleted(before, Duration.ofMinutes(8));
         assertCompleted(after, Duration.ofMinutes(4));
         double recovered = seconds(killedAt);
-        assertThat(TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY)).isEqualTo(billedBefore + 2);
+        assertThat(TestStacks.billedRecently(client.baseUri(), ProcessStack.API_KEY)).isEqualTo(billedBefore + 2);
         // The train worker's own metrics count what it did, beside its JVM's.
         String metrics = stack.workerMetrics("train-1");
         assertThat(metrics).contains("jvm_memory_used_bytes{")
@@ -103,7 +103,7 @@ class ProcessFailuresIT {
     @Test
     @Order(2)
     void theGatewayAndABusyPreprocessWorkerKilledMidJobLoseNothing() throws Exception {
-        int billedBefore = TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY);
+        int billedBefore = TestStacks.billedRecently(client.baseUri(), ProcessStack.API_KEY);
         // A fresh archive (no cache hit) of enough clips that preprocessing takes a while.
         String bigger = TestStacks.sampleDataset(stack.layout().config(true), 6);
         String first = submit(bigger, 100);
@@ -117,7 +117,7 @@ class ProcessFailuresIT {
 
         assertCompleted(first, Duration.ofMinutes(6));
         assertCompleted(second, Duration.ofMinutes(4));
-        assertThat(TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY)).isEqualTo(billedBefore + 2);
+        assertThat(TestStacks.billedRecently(client.baseUri(), ProcessStack.API_KEY)).isEqualTo(billedBefore + 2);
         System.out.printf("RELIABILITY gateway-and-preprocess-kill: jobs accepted 2, lost 0, billed twice 0; the job "
                 + "whose preprocess worker (%s) was killed completed on the other one %.0f s after the kill%n",
                 worker, seconds(killedAt));

@@ -185,15 +185,19 @@ final class TestStacks {
     }
 
     /** Jobs charged to the stack's dev key today, from the gateway's ledger. */
-    static int billedToday(FleetStack stack) throws Exception {
-        return billedToday(stack.gatewayUrl(), stack.apiKey());
+    static int billedRecently(FleetStack stack) throws Exception {
+        return billedRecently(stack.gatewayUrl(), stack.apiKey());
     }
 
-    /** Jobs charged to {@code apiKey} today, from the ledger of the gateway at {@code gateway}. */
-    static int billedToday(java.net.URI gateway, String apiKey) throws Exception {
+    /**
+     * Jobs charged to {@code apiKey} from yesterday to the end of today (UTC), from the ledger of the gateway at
+     * {@code gateway}. Yesterday is in the window because a run that crosses midnight bills its first jobs on the
+     * day before the one it asks on; every stack is fresh, so nothing older can be in it.
+     */
+    static int billedRecently(java.net.URI gateway, String apiKey) throws Exception {
         var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(gateway + "/v1/usage?from=" + today + "&to=" + today.plusDays(1)))
+                        java.net.URI.create(gateway + "/v1/usage?from=" + today.minusDays(1) + "&to=" + today.plusDays(1)))
                 .header("Authorization", "Key " + apiKey).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         return org.ltxfleet.common.json.Json.readTree(response.body().getBytes()).get("jobs").asInt();

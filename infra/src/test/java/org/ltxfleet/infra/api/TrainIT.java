@@ -60,7 +60,7 @@ class TrainIT {
         entry.put("prompt", "a shape moving");
         entry.put("start_image_url", stack.publish("it/start-" + System.nanoTime() + ".png", start));
         entry.put("end_image_url", stack.publish("it/end-" + System.nanoTime() + ".png", end));
-        int billedBefore = TestStacks.billedToday(stack);
+        int billedBefore = TestStacks.billedRecently(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
         JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofMinutes(6));
@@ -99,7 +99,7 @@ class TrainIT {
         }
         Path debug = download(result.get("debug_dataset"), dir.resolve("debug.zip"));
         assertThat(Files.size(debug)).isPositive();
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestStacks.billedToday(stack), n -> n == billedBefore + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestStacks.billedRecently(stack), n -> n == billedBefore + 1);
         // The gateway's metrics carry the ledger's total.
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 stack.gatewayUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
@@ -109,7 +109,7 @@ class TrainIT {
     @Test
     void cancelingDuringTrainingStopsItUnbilled() throws Exception {
         var input = TestStacks.jobInput(TestStacks.sampleDataset(stack, 1), 25, 5000);
-        int billedBefore = TestStacks.billedToday(stack);
+        int billedBefore = TestStacks.billedRecently(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         TestStacks.awaitTrainingStep(client, id, 5, Duration.ofMinutes(4));
         assertThat(client.cancel(id).status()).isEqualTo(202);
@@ -117,7 +117,7 @@ class TrainIT {
         assertThat(status.get("state").asText()).isEqualTo("CANCELED");
         assertThat(status.path("progress").path("done").asInt()).isLessThan(5000);
         Thread.sleep(1000);
-        assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
+        assertThat(TestStacks.billedRecently(stack)).isEqualTo(billedBefore);
     }
 
     @Test
@@ -130,13 +130,13 @@ class TrainIT {
         }
         var input = Json.object();
         input.put("training_data_url", stack.publish("it/broken-" + System.nanoTime() + ".zip", zip));
-        int billedBefore = TestStacks.billedToday(stack);
+        int billedBefore = TestStacks.billedRecently(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("FAILED");
         assertThat(status.get("error").asText()).contains("No usable training data");
         Thread.sleep(1000);
-        assertThat(TestStacks.billedToday(stack)).isEqualTo(billedBefore);
+        assertThat(TestStacks.billedRecently(stack)).isEqualTo(billedBefore);
     }
 
     private static Path download(JsonNode file, Path target) throws Exception {

@@ -70,9 +70,9 @@ class TrainWorkerKillIT {
                 Path outputConfig = dir.resolve("config.json");
                 client.download(client.result(id).body().get("config_file").get("url").asText(), outputConfig);
                 assertThat(Json.readTree(Files.readAllBytes(outputConfig)).get("steps_trained").asInt()).isEqualTo(150);
-                await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedToday(stack), n -> n == 1);
+                await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedRecently(stack), n -> n == 1);
                 Thread.sleep(1000);
-                assertThat(TestStacks.billedToday(stack)).isEqualTo(1);
+                assertThat(TestStacks.billedRecently(stack)).isEqualTo(1);
             } finally {
                 second.destroy();
                 second.waitFor();
@@ -132,7 +132,7 @@ class TrainWorkerKillIT {
             worker.close();
 
             assertThat(store.exists("jobs/" + id + "/done.json")).isTrue();
-            await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedToday(stack), n -> n == 1);
+            await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedRecently(stack), n -> n == 1);
             try (var admin = Admin.create(java.util.Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 var committed = admin.listConsumerGroupOffsets(org.ltxfleet.train.TrainWorker.GROUP)
                         .partitionsToOffsetAndMetadata().get();

@@ -81,7 +81,7 @@ class WorkerChurnIT {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             assertThat(outcomes).as("every job completes").containsOnly("COMPLETED");
-            await().atMost(Duration.ofSeconds(30)).until(() -> TestStacks.billedToday(client.baseUri(), ProcessStack.API_KEY),
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestStacks.billedRecently(client.baseUri(), ProcessStack.API_KEY),
                     n -> n == JOBS);
             await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> !receiver.receivedFor(id).isEmpty()));
             Thread.sleep(2000); // a second delivery would show up now
