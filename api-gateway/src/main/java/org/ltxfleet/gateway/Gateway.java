@@ -16,8 +16,8 @@ import org.ltxfleet.gateway.health.KafkaHealth;
 import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.snapshot.GatewaySnapshots;
 import org.ltxfleet.gateway.projection.LogSweeper;
-import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
@@ -64,16 +64,17 @@ public final class Gateway implements AutoCloseable {
         var projection = new JobProjection(settings.logRetention());
         var store = ObjectStore.open(s3);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var services = new GatewayServices(settings, keys, projection,
-                new ProjectionConsumer(settings.bootstrapServers(), projection),
+        var snapshots = GatewaySnapshots.open(settings.bootstrapServers(), store, settings.snapshotInterval());
+        var services = new GatewayServices(settings, keys, projection, snapshots.projection(projection),
                 new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
                 new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
-                webhooks, new BillingLedger(settings.bootstrapServers(), projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
+                webhooks, snapshots.ledger(projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
                 new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics), storage, store,
                 new OutputLinks(store::downloadUrl, storage.linkLifetime()));
         Vertx vertx = Vertx.vertx();
         var gateway = new Gateway(vertx, services, settings.port());
+        gateway.background.add(snapshots);
         try {
             services.loops().add(services.projectionConsumer()::health);
             services.loops().add(services.ledger()::health);
@@ -101,6 +102,8 @@ public final class Gateway implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection,
                     JobProjection::queuedCount).register(services.metrics());
+            countReplayed(services, "projection", services.projectionConsumer()::recordsRead);
+            countReplayed(services, "ledger", services.ledger()::recordsRead);
             // The ledger's total, the same on every gateway (read it with max, not sum, across them).
             io.micrometer.core.instrument.Gauge.builder("fleet_gateway_billed_units", services.ledger(),
                     BillingLedger::billedUnits).description("units billed, every key and day").register(services.metrics());
@@ -114,10 +117,18 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private static void countReplayed(GatewayServices services, String reader, java.util.function.LongSupplier read) {
+        io.micrometer.core.instrument.FunctionCounter.builder("fleet_gateway_replayed_records", read,
+                        java.util.function.LongSupplier::getAsLong)
+                .description("records the reader read since the gateway started (at start-up: what the replay "
+                        + "cost, which a snapshot bounds)")
+                .tag("reader", reader).register(services.metrics());
+    }
+
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
                 s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
-                s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey());
+                s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey(), s.snapshotInterval());
     }
 
     private static int freePort() throws java.io.IOException {

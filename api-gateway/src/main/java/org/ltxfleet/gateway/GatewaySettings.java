@@ -22,11 +22,13 @@ import org.ltxfleet.common.config.Settings;
  * @param logRetention  how long a finished job keeps its log lines in the gateway (its outcome stays)
  * @param fairSharePerKey jobs one API key may have waiting in the normal lane; later ones wait in the
  *                        overflow lane, behind every other key's (0: no overflow lane)
+ * @param snapshotInterval how often the gateway writes snapshots of its replayed state to the store,
+ *                         so a start replays only what came after; zero turns them off
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
                               String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
                               int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey,
-                              Duration logRetention, int fairSharePerKey) {
+                              Duration logRetention, int fairSharePerKey, Duration snapshotInterval) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -49,6 +51,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 Settings.GATEWAY_MAX_STREAMS.read(config),
                 Settings.GATEWAY_MAX_QUEUED.read(config),
                 Duration.ofHours(Settings.GATEWAY_LOG_RETENTION_HOURS.read(config)),
-                Settings.GATEWAY_FAIR_SHARE.read(config));
+                Settings.GATEWAY_FAIR_SHARE.read(config),
+                Duration.ofSeconds(Settings.GATEWAY_SNAPSHOT_SECONDS.read(config)));
     }
 }

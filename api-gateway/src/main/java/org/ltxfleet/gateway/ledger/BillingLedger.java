@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.BillingRecord;
 import org.ltxfleet.common.kafka.TopicReplayer;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Usage per API key, from {@code ltx.billing}. The topic is the durable ledger: this class replays
- * it in full at start-up and counts each request id once, whatever the producers redelivered.
+ * it in full at start-up (or from a snapshot: its charges, then the records after its positions) and counts each
+ * request id once, whatever the producers redelivered.
  * A charge counts only while its job's first terminal event is not a failure or a cancellation
  * (status, webhook and usage agree on that one outcome): a charge for a job that ended otherwise
  * is never billed, and logged. Thread-safe.
@@ -38,10 +40,28 @@ public final class BillingLedger implements AutoCloseable {
     private final Function<String, Optional<JobPhase>> outcomes;
     private final TopicReplayer reader;
 
-    /** Starts replaying the billing topic in the background; {@code outcomes} gives a job's first outcome. */
+    /** Starts replaying the billing topic from the beginning; {@code outcomes} gives a job's first outcome. */
     public BillingLedger(String bootstrapServers, Function<String, Optional<JobPhase>> outcomes) {
+        this(bootstrapServers, outcomes, List.of(), Map.of(), positions -> { });
+    }
+
+    /**
+     * Starts with the charges of a snapshot and replays the billing topic from its positions
+     * ({@code from}; partitions absent from it from the beginning); {@code betweenPolls} sees the
+     * positions the charges have been read to.
+     */
+    public BillingLedger(String bootstrapServers, Function<String, Optional<JobPhase>> outcomes,
+                         List<BillingRecord> restored, Map<TopicPartition, Long> from,
+                         java.util.function.Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.outcomes = outcomes;
-        this.reader = new TopicReplayer(bootstrapServers, "gateway-ledger", List.of(Topics.BILLING), this::record);
+        restored.forEach(charge -> charges.putIfAbsent(charge.requestId(), charge));
+        this.reader = new TopicReplayer(bootstrapServers, "gateway-ledger", List.of(Topics.BILLING), from,
+                this::record, betweenPolls);
+    }
+
+    /** Every charge counted, for a snapshot (each is the first of its request id). */
+    public List<BillingRecord> save() {
+        return List.copyOf(charges.values());
     }
 
     /** Usage of one key for one UTC day. */
@@ -103,6 +123,11 @@ public final class BillingLedger implements AutoCloseable {
             LOG.warn("skipping malformed billing record at {}-{}@{}", record.topic(), record.partition(),
                     record.offset());
         }
+    }
+
+    /** Records read since start. */
+    public long recordsRead() {
+        return reader.recordsRead();
     }
 
     /** The health of the reader's loop. */

@@ -26,7 +26,8 @@ import org.ltxfleet.common.kafka.Topics;
 /**
  * Every job's state, folded from {@code ltx.jobs} (submissions) and {@code ltx.events} (what
  * happened next). Nothing here is the source of truth: a restarted gateway rebuilds it all by
- * reading both topics from the beginning. Thread-safe; listeners run on the thread that applied
+ * reading both topics, from the beginning or from a snapshot's positions after {@link #restore}
+ * (see {@link #save}). Thread-safe; listeners run on the thread that applied
  * the change and must not block.
  */
 public final class JobProjection {
@@ -94,26 +95,75 @@ public final class JobProjection {
         // Under the queue lock: the gateway and the Kafka reader may record the same job at once, and
         // whichever loses must not read the queue counts before the winner has updated them.
         synchronized (queueLock) {
-            if (!state.submit(job)) {
+            if (!state.submit(job, lane)) {
                 return;
             }
-            if (job.idempotencyKey() != null) {
-                idempotency.putIfAbsent(idempotencyScope(job.keyId(), job.idempotencyKey()), job.requestId());
-            }
-            if (state.queued()) {
-                if (job.startBy() != null) {
-                    startDeadlines.add(new StartDeadline(job.startBy(), job.requestId(), job.keyId()));
-                }
-                long seq = nextSeq.getAndIncrement() + lane.orderBase();
-                queuedJobs.put(job.requestId(), new Queued(seq, lane, job.keyId()));
-                queue.put(seq, job.requestId());
-                queuedByLane.get(lane).incrementAndGet();
-                queuedByKey.get(lane).computeIfAbsent(job.keyId(), k -> new AtomicInteger()).incrementAndGet();
-            }
+            index(state, job.requestId());
         }
         // The submission (with the retention) and the end may arrive in either order: each checks.
         indexExpiry(state, job.requestId());
         notifyListeners(job.requestId(), state);
+    }
+
+    /** Enters a submitted job in the idempotency index and, while it waits, in its lane's queue. */
+    private void index(JobState state, String requestId) {
+        String keyId = state.keyId();
+        if (state.idempotencyKey() != null) {
+            idempotency.putIfAbsent(idempotencyScope(keyId, state.idempotencyKey()), requestId);
+        }
+        if (state.queued()) {
+            if (state.startBy() != null) {
+                startDeadlines.add(new StartDeadline(state.startBy(), requestId, keyId));
+            }
+            Lane lane = state.lane();
+            long seq = nextSeq.getAndIncrement() + lane.orderBase();
+            queuedJobs.put(requestId, new Queued(seq, lane, keyId));
+            queue.put(seq, requestId);
+            queuedByLane.get(lane).incrementAndGet();
+            queuedByKey.get(lane).computeIfAbsent(keyId, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    /**
+     * Every job as a snapshot keeps it, the waiting ones first in queue order, so that
+     * {@link #restore} queues them as they were. Safe beside concurrent changes: each job is saved
+     * whole, and a job that changes meanwhile is saved before or after the change.
+     */
+    public List<SavedJob> save() {
+        var saved = new ArrayList<SavedJob>(jobs.size());
+        var waiting = new java.util.HashSet<String>();
+        for (String requestId : queue.values()) {
+            JobState state = jobs.get(requestId);
+            if (state != null && waiting.add(requestId)) {
+                saved.add(state.save());
+            }
+        }
+        jobs.forEach((requestId, state) -> {
+            if (!waiting.contains(requestId)) {
+                saved.add(state.save());
+            }
+        });
+        return saved;
+    }
+
+    /** Fills an empty projection from a snapshot's jobs, in their order; the indexes are rebuilt as replay would. */
+    public void restore(List<SavedJob> saved) {
+        if (!jobs.isEmpty()) {
+            throw new IllegalStateException("restore into a projection that already holds jobs");
+        }
+        for (SavedJob job : saved) {
+            JobState state = JobState.restore(job);
+            jobs.put(job.requestId(), state);
+            synchronized (queueLock) {
+                if (state.submitted()) {
+                    index(state, job.requestId());
+                }
+            }
+            indexExpiry(state, job.requestId());
+            if (state.phase().terminal() && state.finishedAt() != null) {
+                retainLogs(state, job.requestId());
+            }
+        }
     }
 
     /** Folds one event into its job. */

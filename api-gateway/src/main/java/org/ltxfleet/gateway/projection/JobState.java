@@ -34,17 +34,52 @@ final class JobState {
     private final List<Payloads.WebhookAttempt> webhookAttempts = new ArrayList<>();
     private String bodySha256;
     private Long outputExpirationSeconds;
+    private Instant startBy;
+    private Lane lane = Lane.NORMAL;
 
     JobState(String requestId) {
         this.requestId = requestId;
     }
 
+    /** The job as a snapshot saved it. */
+    static JobState restore(SavedJob saved) {
+        var state = new JobState(saved.requestId());
+        state.keyId = saved.keyId();
+        state.phase = saved.phase();
+        state.version = saved.version();
+        state.submitted = saved.submitted();
+        state.submittedAt = saved.submittedAt();
+        state.startedAt = saved.startedAt();
+        state.finishedAt = saved.finishedAt();
+        state.logs.addAll(saved.logs());
+        state.output = saved.output();
+        state.failure = saved.failure();
+        state.progress = saved.progress();
+        state.webhookUrl = saved.webhookUrl();
+        state.idempotencyKey = saved.idempotencyKey();
+        state.terminalEventId = saved.terminalEventId();
+        state.webhookAttempts.addAll(saved.webhookAttempts());
+        state.bodySha256 = saved.bodySha256();
+        state.outputExpirationSeconds = saved.outputExpirationSeconds();
+        state.startBy = saved.startBy();
+        state.lane = saved.lane();
+        return state;
+    }
+
+    synchronized SavedJob save() {
+        return new SavedJob(requestId, keyId, phase, version, submitted, submittedAt, startedAt, finishedAt,
+                List.copyOf(logs), output, failure, progress, webhookUrl, idempotencyKey, terminalEventId,
+                List.copyOf(webhookAttempts), bodySha256, outputExpirationSeconds, startBy, lane);
+    }
+
     /** Records the submission; returns false when it was already known (a replay or duplicate). */
-    synchronized boolean submit(JobMessage job) {
+    synchronized boolean submit(JobMessage job, Lane lane) {
         if (submitted) {
             return false;
         }
         submitted = true;
+        this.lane = lane;
+        startBy = job.startBy();
         keyId = job.keyId();
         submittedAt = job.submittedAt();
         webhookUrl = job.webhookUrl();
@@ -113,6 +148,9 @@ final class JobState {
      * any more); its outcome, output and webhook attempts stay.
      */
     synchronized void dropLogs() {
+        if (logs.isEmpty() && progress == null) {
+            return;
+        }
         logs.clear();
         ((ArrayList<LogLine>) logs).trimToSize();
         progress = null;
@@ -149,6 +187,14 @@ final class JobState {
 
     synchronized String bodySha256() {
         return bodySha256;
+    }
+
+    synchronized Lane lane() {
+        return lane;
+    }
+
+    synchronized Instant startBy() {
+        return startBy;
     }
 
     /**

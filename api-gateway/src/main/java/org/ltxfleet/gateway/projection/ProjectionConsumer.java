@@ -3,7 +3,11 @@ package org.ltxfleet.gateway.projection;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.Records;
@@ -13,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the {@link JobProjection} from {@code ltx.jobs} and {@code ltx.events}, always from the
- * beginning: the gateway keeps no state of its own, so every instance reads the whole history.
+ * Feeds the {@link JobProjection} from the job topics and {@code ltx.events}: from the beginning,
+ * or from the positions of the snapshot the projection was restored from. Every instance reads
+ * the whole history (through its snapshot): the gateway keeps no state of its own.
  */
 public final class ProjectionConsumer implements AutoCloseable {
 
@@ -23,11 +28,25 @@ public final class ProjectionConsumer implements AutoCloseable {
     private final JobProjection projection;
     private final TopicReplayer reader;
 
-    /** Starts reading in a background thread. */
+    /** Starts reading from the beginning in a background thread. */
     public ProjectionConsumer(String bootstrapServers, JobProjection projection) {
+        this(bootstrapServers, projection, Map.of(), positions -> { });
+    }
+
+    /**
+     * Starts reading in a background thread at {@code from} (partitions absent from it at the
+     * beginning); {@code betweenPolls} sees the positions the projection has been built to.
+     */
+    public ProjectionConsumer(String bootstrapServers, JobProjection projection, Map<TopicPartition, Long> from,
+                              Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.projection = projection;
-        this.reader = new TopicReplayer(bootstrapServers, "gateway-projection", java.util.stream.Stream.concat(Topics.jobTopics().stream(), java.util.stream.Stream.of(Topics.EVENTS)).toList(),
-                this::apply);
+        this.reader = new TopicReplayer(bootstrapServers, "gateway-projection", topics(), from, this::apply,
+                betweenPolls);
+    }
+
+    /** The topics the projection is built from. */
+    public static List<String> topics() {
+        return Stream.concat(Topics.jobTopics().stream(), Stream.of(Topics.EVENTS)).toList();
     }
 
     /** Whether the projection has read everything that existed when the gateway started. */
@@ -39,7 +58,7 @@ public final class ProjectionConsumer implements AutoCloseable {
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         boolean ready = reader.awaitReady(timeout);
         if (ready) {
-            LOG.info("projection caught up: {} jobs", projection.size());
+            LOG.info("projection caught up: {} jobs, {} records read", projection.size(), reader.recordsRead());
         }
         return ready;
     }
@@ -57,6 +76,11 @@ public final class ProjectionConsumer implements AutoCloseable {
             LOG.warn("skipping malformed record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
         }
+    }
+
+    /** Records read since start: what the start-up replay cost once {@link #ready()}. */
+    public long recordsRead() {
+        return reader.recordsRead();
     }
 
     /** The health of the reader's loop. */

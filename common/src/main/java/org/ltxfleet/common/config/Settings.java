@@ -61,6 +61,10 @@ public final class Settings {
             168, 1, 100L * 365 * 24, "how long the gateway keeps a finished job's log lines (its status then "
                     + "answers its outcome, output and error without `logs`); bounds the gateway's memory to the "
                     + "recent jobs' logs");
+    public static final Setting<Long> GATEWAY_SNAPSHOT_SECONDS = Setting.longValue("gateway.snapshot.interval.seconds",
+            300, 0, 7L * 24 * 3600, "how often a gateway writes a snapshot of its job projection and billing "
+                    + "ledger to the store (`gateway/snapshots/`), so that a starting gateway loads it and replays only "
+                    + "the records after it instead of the topics' whole history; 0 turns snapshots off");
     public static final Setting<Integer> GATEWAY_MAX_STREAMS = Setting.integer("gateway.max.streams.per.key", 100, 1,
             1_000_000, "status streams one API key may hold open at once (each holds a timer and a listener until "
                     + "the job ends or the client leaves)");
@@ -177,7 +181,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
             S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_BODY_LIMIT,
             GATEWAY_SUBMIT_TIMEOUT_MS, GATEWAY_KEYS_FILE, GATEWAY_INSTANCES, GATEWAY_RATE_LIMIT, GATEWAY_READ_LIMIT,
-            GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_MAX_STREAMS,
+            GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_SNAPSHOT_SECONDS,
+            GATEWAY_MAX_STREAMS,
             GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS, GATEWAY_UPLOAD_URL_SECONDS,
             GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE, WEBHOOK_TIMEOUT_MS,
             WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, ALLOW_PRIVATE_URLS, DOWNLOAD_CONNECT_TIMEOUT_MS,

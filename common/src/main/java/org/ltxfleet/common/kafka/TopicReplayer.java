@@ -13,12 +13,14 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads whole topics from the beginning, then follows them, in a background thread: for state
- * that every process needs in full (the gateway's projection, the workers' cancellations), so no
- * consumer group and no committed offsets. Ready once it has read everything that existed when it
- * started. The record callback runs on the reader's thread and must not throw for bad input. After
- * a transient failure it resumes at the record after the last one it handed on: nothing is read
- * twice, nothing skipped.
+ * Reads whole topics from the beginning (or from the positions a snapshot of the caller's state
+ * was taken at), then follows them, in a background thread: for state that every process needs in
+ * full (the gateway's projection, the workers' cancellations), so no consumer group and no
+ * committed offsets. Ready once it has read everything that existed when it started. The record
+ * callback runs on the reader's thread and must not throw for bad input; so does the optional
+ * between-polls callback, which sees the positions that match the state the records built so far
+ * (the moment to snapshot it). After a transient failure it resumes at the record after the last
+ * one it handed on: nothing is read twice, nothing skipped.
  */
 public final class TopicReplayer extends ConsumerLoop {
 
@@ -30,12 +32,28 @@ public final class TopicReplayer extends ConsumerLoop {
     /** The end offsets at start-up: caught up once they are read. */
     private Map<TopicPartition, Long> ends;
 
-    /** Starts replaying {@code topics} into {@code onRecord}. */
+    private final Consumer<Map<TopicPartition, Long>> betweenPolls;
+    private volatile long recordsRead;
+
+    /** Starts replaying {@code topics} from the beginning into {@code onRecord}. */
     public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
                          Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(bootstrapServers, clientId, topics, Map.of(), onRecord, positions -> { });
+    }
+
+    /**
+     * Starts replaying {@code topics} into {@code onRecord}: each partition in {@code from} at that
+     * offset, the others from the beginning; {@code betweenPolls} runs after every poll with the
+     * next offset to read in every partition, where the consumer stands after handing on what it polled.
+     */
+    public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
+                         Map<TopicPartition, Long> from, Consumer<ConsumerRecord<String, byte[]>> onRecord,
+                         Consumer<Map<TopicPartition, Long>> betweenPolls) {
         super(KafkaSettings.consumer(bootstrapServers, null, clientId), clientId);
         this.topics = List.copyOf(topics);
         this.onRecord = onRecord;
+        this.betweenPolls = betweenPolls;
+        positions.putAll(from);
         start();
     }
 
@@ -49,11 +67,17 @@ public final class TopicReplayer extends ConsumerLoop {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Records handed on since start; read it once {@link #ready()} to see what a start-up cost. */
+    public long recordsRead() {
+        return recordsRead;
+    }
+
     @Override
     protected void loop() {
         List<TopicPartition> partitions = partitions();
         consumer.assign(partitions);
-        // From the beginning the first time; after a recovered failure, from where it had got to.
+        // From the beginning (or the given positions) the first time; after a recovered failure, from
+        // where it had got to.
         for (TopicPartition partition : partitions) {
             Long next = positions.get(partition);
             if (next == null) {
@@ -69,10 +93,16 @@ public final class TopicReplayer extends ConsumerLoop {
             for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(200))) {
                 onRecord.accept(record);
                 positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                recordsRead++;
+            }
+            // The consumer's own positions also step over transaction markers and aborted records.
+            for (TopicPartition partition : partitions) {
+                positions.put(partition, consumer.position(partition));
             }
             if (caughtUp.getCount() > 0 && reached(ends)) {
                 caughtUp.countDown();
             }
+            betweenPolls.accept(java.util.Collections.unmodifiableMap(positions));
         }
     }
 
