@@ -64,10 +64,10 @@ public final class Gateway implements AutoCloseable {
         var projection = new JobProjection(settings.logRetention());
         var store = ObjectStore.open(s3);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var snapshots = GatewaySnapshots.open(settings.bootstrapServers(), store, settings.snapshotInterval());
+        var snapshots = GatewaySnapshots.open(settings.kafka(), store, settings.snapshotInterval());
         var services = new GatewayServices(settings, keys, projection, snapshots.projection(projection),
-                new JobPublisher(settings.bootstrapServers(), settings.submitTimeout()),
-                new KafkaHealth(settings.bootstrapServers()), new InputValidator(),
+                new JobPublisher(settings.kafka(), settings.submitTimeout()),
+                new KafkaHealth(settings.kafka()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
                 webhooks, snapshots.ledger(projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
                 new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics), storage, store,
@@ -83,8 +83,8 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("projection has not caught up after 120 s; serving anyway, /health/ready says DOWN");
             }
             // After the replay: the dispatcher looks every ended job up in the projection.
-            var dispatcher = new WebhookDispatcher(settings.bootstrapServers(), projection, services.outputLinks());
-            var delivery = new WebhookDeliveryWorker(settings.bootstrapServers(),
+            var dispatcher = new WebhookDispatcher(settings.kafka(), projection, services.outputLinks());
+            var delivery = new WebhookDeliveryWorker(settings.kafka(),
                     new WebhookSigner(services.signingKeys()), services.publisher(), webhooks, services.metrics());
             gateway.background.add(dispatcher);
             gateway.background.add(delivery);
@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
         return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
-                s.bootstrapServers(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
+                s.kafka(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
                 s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey(), s.snapshotInterval());
     }
 
@@ -135,6 +135,18 @@ public final class Gateway implements AutoCloseable {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * Runs a gateway until the process is stopped (SIGTERM closes it): the service's entry point in
+     * the distribution. The optional argument is a config file; the environment overrides it.
+     */
+    public static void main(String[] args) throws Exception {
+        org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
+        Gateway gateway = start(FleetConfig.load(args.length > 0 ? java.nio.file.Path.of(args[0]) : null));
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
+        LOG.info("gateway up on port {}; running until stopped", gateway.port());
+        Thread.currentThread().join();
     }
 
     /** Starts a gateway from the fleet configuration. */

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
@@ -26,7 +27,7 @@ import org.ltxfleet.common.config.Settings;
  *                         so a start replays only what came after; zero turns them off
  */
 public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
-                              String bootstrapServers, Path keysFile, int instances, int rateLimitPerSecond,
+                              KafkaConnection kafka, Path keysFile, int instances, int rateLimitPerSecond,
                               int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey,
                               Duration logRetention, int fairSharePerKey, Duration snapshotInterval) {
 
@@ -43,7 +44,7 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
                 Settings.GATEWAY_PUBLIC_URL.read(config),
                 Settings.GATEWAY_BODY_LIMIT.read(config),
                 Duration.ofMillis(Settings.GATEWAY_SUBMIT_TIMEOUT_MS.read(config)),
-                Settings.KAFKA_BOOTSTRAP.read(config),
+                KafkaConnection.from(config),
                 Path.of(Settings.GATEWAY_KEYS_FILE.read(config)),
                 Settings.GATEWAY_INSTANCES.read(config, Math.max(1, Runtime.getRuntime().availableProcessors())),
                 Settings.GATEWAY_RATE_LIMIT.read(config),

@@ -31,7 +31,7 @@ public final class PreprocessWorker {
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
                 Encoders.of(Settings.MODEL_PRESET.read(config)));
-        return StageWorker.start(Settings.KAFKA_BOOTSTRAP.read(config),
+        return StageWorker.start(org.ltxfleet.common.kafka.KafkaConnection.from(config),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store()).serveHealth(config);

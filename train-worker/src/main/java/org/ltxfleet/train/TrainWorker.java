@@ -29,7 +29,7 @@ public final class TrainWorker {
         var settings = TrainSettings.from(config);
         ObjectStore store = ObjectStore.open(S3Settings.from(config));
         var parts = new Parts(settings, store, new BaseModels(settings, store));
-        return StageWorker.start(Settings.KAFKA_BOOTSTRAP.read(config),
+        return StageWorker.start(org.ltxfleet.common.kafka.KafkaConnection.from(config),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
                 StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),
                 (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store()).serveHealth(config);

@@ -1,6 +1,6 @@
 package org.ltxfleet.gateway.health;
 
-import java.util.Properties;
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,10 +20,8 @@ public final class KafkaHealth implements AutoCloseable {
     private volatile long checkedAt;
 
     /** A checker for the given cluster. */
-    public KafkaHealth(String bootstrapServers) {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "api-gateway-health");
+    public KafkaHealth(KafkaConnection kafka) {
+        var props = kafka.admin("api-gateway-health");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         this.admin = Admin.create(props);

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.ledger;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -41,8 +42,8 @@ public final class BillingLedger implements AutoCloseable {
     private final TopicReplayer reader;
 
     /** Starts replaying the billing topic from the beginning; {@code outcomes} gives a job's first outcome. */
-    public BillingLedger(String bootstrapServers, Function<String, Optional<JobPhase>> outcomes) {
-        this(bootstrapServers, outcomes, List.of(), Map.of(), positions -> { });
+    public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes) {
+        this(kafka, outcomes, List.of(), Map.of(), positions -> { });
     }
 
     /**
@@ -50,12 +51,12 @@ public final class BillingLedger implements AutoCloseable {
      * ({@code from}; partitions absent from it from the beginning); {@code betweenPolls} sees the
      * positions the charges have been read to.
      */
-    public BillingLedger(String bootstrapServers, Function<String, Optional<JobPhase>> outcomes,
+    public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes,
                          List<BillingRecord> restored, Map<TopicPartition, Long> from,
                          java.util.function.Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.outcomes = outcomes;
         restored.forEach(charge -> charges.putIfAbsent(charge.requestId(), charge));
-        this.reader = new TopicReplayer(bootstrapServers, "gateway-ledger", List.of(Topics.BILLING), from,
+        this.reader = new TopicReplayer(kafka, "gateway-ledger", List.of(Topics.BILLING), from,
                 this::record, betweenPolls);
     }
 

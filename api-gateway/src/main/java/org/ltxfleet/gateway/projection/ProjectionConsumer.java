@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.projection;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -29,18 +30,18 @@ public final class ProjectionConsumer implements AutoCloseable {
     private final TopicReplayer reader;
 
     /** Starts reading from the beginning in a background thread. */
-    public ProjectionConsumer(String bootstrapServers, JobProjection projection) {
-        this(bootstrapServers, projection, Map.of(), positions -> { });
+    public ProjectionConsumer(KafkaConnection kafka, JobProjection projection) {
+        this(kafka, projection, Map.of(), positions -> { });
     }
 
     /**
      * Starts reading in a background thread at {@code from} (partitions absent from it at the
      * beginning); {@code betweenPolls} sees the positions the projection has been built to.
      */
-    public ProjectionConsumer(String bootstrapServers, JobProjection projection, Map<TopicPartition, Long> from,
+    public ProjectionConsumer(KafkaConnection kafka, JobProjection projection, Map<TopicPartition, Long> from,
                               Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.projection = projection;
-        this.reader = new TopicReplayer(bootstrapServers, "gateway-projection", topics(), from, this::apply,
+        this.reader = new TopicReplayer(kafka, "gateway-projection", topics(), from, this::apply,
                 betweenPolls);
     }
 

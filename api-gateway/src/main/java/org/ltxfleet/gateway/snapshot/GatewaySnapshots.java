@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.snapshot;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,26 +41,26 @@ public final class GatewaySnapshots implements AutoCloseable {
     public record LedgerState(List<BillingRecord> charges) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Optional<SnapshotStore> store;
     private final Duration interval;
     private final List<AutoCloseable> writers = new ArrayList<>();
 
-    private GatewaySnapshots(String bootstrapServers, Optional<SnapshotStore> store, Duration interval) {
-        this.bootstrapServers = bootstrapServers;
+    private GatewaySnapshots(KafkaConnection kafka, Optional<SnapshotStore> store, Duration interval) {
+        this.kafka = kafka;
         this.store = store;
         this.interval = interval;
     }
 
     /** Snapshots in {@code objects} every {@code interval}; off when it is zero. */
-    public static GatewaySnapshots open(String bootstrapServers, ObjectStore objects, Duration interval) {
+    public static GatewaySnapshots open(KafkaConnection kafka, ObjectStore objects, Duration interval) {
         if (interval.isZero()) {
-            return new GatewaySnapshots(bootstrapServers, Optional.empty(), interval);
+            return new GatewaySnapshots(kafka, Optional.empty(), interval);
         }
         var topics = Stream.concat(ProjectionConsumer.topics().stream(), Stream.of(Topics.BILLING)).toList();
-        Optional<SnapshotStore> store = KafkaLog.describe(bootstrapServers, topics, Duration.ofSeconds(10))
+        Optional<SnapshotStore> store = KafkaLog.describe(kafka, topics, Duration.ofSeconds(10))
                 .map(log -> new SnapshotStore(objects, log));
-        return new GatewaySnapshots(bootstrapServers, store, interval);
+        return new GatewaySnapshots(kafka, store, interval);
     }
 
     /** Restores {@code projection} from its snapshot (if one fits) and starts its reader after it. */
@@ -71,7 +72,7 @@ public final class GatewaySnapshots implements AutoCloseable {
             from = SnapshotStore.positions(snapshot.get());
             LOG.info("restored {} jobs from the projection snapshot of {}", projection.size(), snapshot.get().takenAt());
         }
-        return new ProjectionConsumer(bootstrapServers, projection, from,
+        return new ProjectionConsumer(kafka, projection, from,
                 writer(PROJECTION, () -> new ProjectionState(projection.save())));
     }
 
@@ -83,7 +84,7 @@ public final class GatewaySnapshots implements AutoCloseable {
                 s.takenAt()));
         // The ledger's reader starts in its constructor: until that returns there is nothing to save.
         var started = new java.util.concurrent.atomic.AtomicReference<BillingLedger>();
-        started.set(new BillingLedger(bootstrapServers, outcomes, charges,
+        started.set(new BillingLedger(kafka, outcomes, charges,
                 snapshot.map(SnapshotStore::positions).orElse(Map.of()),
                 writer(LEDGER, () -> new LedgerState(java.util.Objects.requireNonNull(started.get(),
                         "the ledger is still starting").save()))));

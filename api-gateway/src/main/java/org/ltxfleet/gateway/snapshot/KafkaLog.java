@@ -1,11 +1,11 @@
 package org.ltxfleet.gateway.snapshot;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,10 +34,8 @@ public final class KafkaLog {
     }
 
     /** Asks the cluster; empty (snapshots off for this start, with a warning) when it does not answer in time. */
-    public static Optional<KafkaLog> describe(String bootstrapServers, List<String> topics, Duration timeout) {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "api-gateway-snapshots");
+    public static Optional<KafkaLog> describe(KafkaConnection kafka, List<String> topics, Duration timeout) {
+        var props = kafka.admin("api-gateway-snapshots");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         // The client refuses an API timeout shorter than its request timeout.
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.submit;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,6 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.ltxfleet.common.kafka.KafkaSettings;
 
 /**
  * Writes the gateway's records to Kafka and reports when they are durable (acks=all). Sends run
@@ -22,8 +22,8 @@ public final class JobPublisher implements AutoCloseable {
             Thread.ofPlatform().name("gateway-kafka-send").daemon().factory());
 
     /** A publisher whose acknowledgement wait is bounded by {@code ackTimeout}. */
-    public JobPublisher(String bootstrapServers, Duration ackTimeout) {
-        Properties props = KafkaSettings.producer(bootstrapServers, "api-gateway");
+    public JobPublisher(KafkaConnection kafka, Duration ackTimeout) {
+        Properties props = kafka.producer("api-gateway");
         long timeout = Math.max(ackTimeout.toMillis(), 1000);
         props.put("delivery.timeout.ms", Long.toString(timeout));
         props.put("request.timeout.ms", Long.toString(Math.min(timeout - 10, 5000)));

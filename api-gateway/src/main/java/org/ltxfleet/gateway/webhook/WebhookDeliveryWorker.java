@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.webhook;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,6 @@ import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.ConsumerLoop;
-import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.kafka.WebhookDelivery;
@@ -49,9 +49,9 @@ public final class WebhookDeliveryWorker extends ConsumerLoop {
     private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     /** Starts delivering in a background thread; counts its attempts by outcome in {@code metrics}. */
-    public WebhookDeliveryWorker(String bootstrapServers, WebhookSigner signer, JobPublisher publisher,
+    public WebhookDeliveryWorker(KafkaConnection kafka, WebhookSigner signer, JobPublisher publisher,
                                  WebhookSettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
-        super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-send"), "webhook-send");
+        super(kafka.consumer(GROUP, "webhook-send"), "webhook-send");
         this.sender = new WebhookSender(signer, settings);
         this.publisher = publisher;
         this.settings = settings;

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.webhook;
 
+import org.ltxfleet.common.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.ConsumerLoop;
-import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.common.kafka.WebhookDelivery;
@@ -39,15 +39,15 @@ public final class WebhookDispatcher extends ConsumerLoop {
 
     private final JobProjection projection;
     private final OutputLinks links;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String instance = UUID.randomUUID().toString();
 
     /** Starts dispatching in a background thread. */
-    public WebhookDispatcher(String bootstrapServers, JobProjection projection, OutputLinks links) {
-        super(KafkaSettings.consumer(bootstrapServers, GROUP, "webhook-dispatch"), "webhook-dispatch");
+    public WebhookDispatcher(KafkaConnection kafka, JobProjection projection, OutputLinks links) {
+        super(kafka.consumer(GROUP, "webhook-dispatch"), "webhook-dispatch");
         this.projection = projection;
         this.links = links;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         start();
     }
 
@@ -69,7 +69,7 @@ public final class WebhookDispatcher extends ConsumerLoop {
         // A producer per run of the loop: after a failure the supervisor resumes from the committed
         // offsets with a new consumer, and a fenced or failed transactional producer is not reusable.
         try (var producer = new KafkaProducer<String, byte[]>(
-                KafkaSettings.transactionalProducer(bootstrapServers, "webhook-dispatch", instance))) {
+                kafka.transactionalProducer("webhook-dispatch", instance))) {
             producer.initTransactions();
             while (running()) {
                 ConsumerRecords<String, byte[]> records = poll(Duration.ofMillis(500));

@@ -75,4 +75,25 @@ public final class FleetConfig {
         String value = values.get(key);
         return value == null || value.isBlank() ? fallback : value;
     }
+
+    /**
+     * Every key under {@code prefix} (e.g. {@code kafka.}), from the file and from the environment
+     * ({@code FLEET_KAFKA_SASL_MECHANISM} is {@code kafka.sasl.mechanism}: underscores read as dots,
+     * so only for families of keys that have no underscores, as Kafka's have none).
+     */
+    public Map<String, String> withPrefix(String prefix) {
+        var found = new TreeMap<String, String>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                found.put(key, value);
+            }
+        });
+        String envPrefix = envName(prefix);
+        env.forEach((name, value) -> {
+            if (name.startsWith(envPrefix) && name.length() > envPrefix.length() && !value.isBlank()) {
+                found.put(name.substring("FLEET_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
+            }
+        });
+        return found;
+    }
 }

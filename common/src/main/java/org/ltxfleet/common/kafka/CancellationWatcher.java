@@ -27,8 +27,8 @@ public final class CancellationWatcher implements AutoCloseable {
     private final TopicReplayer reader;
 
     /** Starts watching in a background thread. */
-    public CancellationWatcher(String bootstrapServers, String clientId) {
-        this.reader = new TopicReplayer(bootstrapServers, clientId, List.of(Topics.CONTROL), this::read);
+    public CancellationWatcher(KafkaConnection kafka, String clientId) {
+        this.reader = new TopicReplayer(kafka, clientId, List.of(Topics.CONTROL), this::read);
     }
 
     /** Whether a cancellation of the job has been seen. */

@@ -35,13 +35,13 @@ public final class EventWriter implements AutoCloseable {
     private volatile java.util.function.Consumer<JobEvent> emitted = event -> { };
 
     /** A writer whose events name {@code source} (e.g. {@code preprocess-worker/host}). */
-    public EventWriter(String bootstrapServers, String source) {
-        this(bootstrapServers, source, DEFAULT_OUTAGE_TOLERANCE);
+    public EventWriter(KafkaConnection kafka, String source) {
+        this(kafka, source, DEFAULT_OUTAGE_TOLERANCE);
     }
 
     /** A writer that waits out a broker outage of up to {@code outageTolerance}. */
-    public EventWriter(String bootstrapServers, String source, Duration outageTolerance) {
-        this.producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, source.replace('/', '-')));
+    public EventWriter(KafkaConnection kafka, String source, Duration outageTolerance) {
+        this.producer = new KafkaProducer<>(kafka.producer(source.replace('/', '-')));
         this.source = source;
         this.outageTolerance = outageTolerance;
     }

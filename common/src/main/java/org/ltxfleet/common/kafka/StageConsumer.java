@@ -109,9 +109,9 @@ public final class StageConsumer extends ConsumerLoop {
     private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
-    public StageConsumer(String bootstrapServers, List<String> topics, String groupId, String clientId,
+    public StageConsumer(KafkaConnection kafka, List<String> topics, String groupId, String clientId,
                          Handler handler, Options options) {
-        super(oneRecordAtATime(KafkaSettings.consumer(bootstrapServers, groupId, clientId)), clientId + "-poll");
+        super(oneRecordAtATime(kafka.consumer(groupId, clientId)), clientId + "-poll");
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.options = options;

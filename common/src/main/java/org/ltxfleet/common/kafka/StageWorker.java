@@ -26,7 +26,6 @@ public final class StageWorker implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
-    /** Setting: the port of a worker's health probes; unset: none. */
 
     private final EventWriter events;
     private final CancellationWatcher cancellations;
@@ -35,12 +34,12 @@ public final class StageWorker implements AutoCloseable {
     private final WorkerMetrics metrics;
     private volatile HealthServer healthServer;
 
-    private StageWorker(String bootstrap, String stage, List<String> topics, String group, String name,
+    private StageWorker(KafkaConnection kafka, String stage, List<String> topics, String group, String name,
                         StageConsumer.Options options, HandlerFactory factory, List<AutoCloseable> resources) {
         this.resources = resources;
-        this.events = new EventWriter(bootstrap, stage + "-worker/" + name);
-        this.cancellations = new CancellationWatcher(bootstrap, stage + "-control-" + name);
-        this.consumer = new StageConsumer(bootstrap, topics, group, stage + "-" + name,
+        this.events = new EventWriter(kafka, stage + "-worker/" + name);
+        this.cancellations = new CancellationWatcher(kafka, stage + "-control-" + name);
+        this.consumer = new StageConsumer(kafka, topics, group, stage + "-" + name,
                 factory.create(events, cancellations), options);
         this.metrics = new WorkerMetrics(stage);
         events.onEmitted(metrics::eventWritten);
@@ -51,9 +50,9 @@ public final class StageWorker implements AutoCloseable {
      * Starts a worker of {@code stage} in consumer group {@code group} on {@code topics}, highest
      * priority first; {@code resources} (clients the handler uses) are closed after the consumer stops.
      */
-    public static StageWorker start(String bootstrap, String stage, List<String> topics, String group, String name,
+    public static StageWorker start(KafkaConnection kafka, String stage, List<String> topics, String group, String name,
                                     StageConsumer.Options options, HandlerFactory factory, AutoCloseable... resources) {
-        return new StageWorker(bootstrap, stage, topics, group, name, options, factory, List.of(resources));
+        return new StageWorker(kafka, stage, topics, group, name, options, factory, List.of(resources));
     }
 
     /**
@@ -108,6 +107,7 @@ public final class StageWorker implements AutoCloseable {
     /** Blocks until the JVM is asked to stop, then closes the worker. */
     public void runUntilStopped() throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "worker-shutdown"));
+        LOG.info("{} running until stopped (on SIGTERM it hands its job on)", events.source());
         Thread.currentThread().join();
     }
 

@@ -36,9 +36,9 @@ public final class TopicReplayer extends ConsumerLoop {
     private volatile long recordsRead;
 
     /** Starts replaying {@code topics} from the beginning into {@code onRecord}. */
-    public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
+    public TopicReplayer(KafkaConnection kafka, String clientId, List<String> topics,
                          Consumer<ConsumerRecord<String, byte[]>> onRecord) {
-        this(bootstrapServers, clientId, topics, Map.of(), onRecord, positions -> { });
+        this(kafka, clientId, topics, Map.of(), onRecord, positions -> { });
     }
 
     /**
@@ -46,10 +46,10 @@ public final class TopicReplayer extends ConsumerLoop {
      * offset, the others from the beginning; {@code betweenPolls} runs after every poll with the
      * next offset to read in every partition, where the consumer stands after handing on what it polled.
      */
-    public TopicReplayer(String bootstrapServers, String clientId, List<String> topics,
+    public TopicReplayer(KafkaConnection kafka, String clientId, List<String> topics,
                          Map<TopicPartition, Long> from, Consumer<ConsumerRecord<String, byte[]>> onRecord,
                          Consumer<Map<TopicPartition, Long>> betweenPolls) {
-        super(KafkaSettings.consumer(bootstrapServers, null, clientId), clientId);
+        super(kafka.consumer(null, clientId), clientId);
         this.topics = List.copyOf(topics);
         this.onRecord = onRecord;
         this.betweenPolls = betweenPolls;

@@ -129,6 +129,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** A connection to this broker for the fleet's clients (no extra client properties). */
+    public org.ltxfleet.common.kafka.KafkaConnection connection() {
+        return org.ltxfleet.common.kafka.KafkaConnection.of(bootstrapServers);
+    }
+
     /** Creates the topics that do not exist yet with the given partition counts. */
     public void createTopics(Map<String, Integer> partitionsByName) throws IOException {
         try (Admin admin = admin()) {

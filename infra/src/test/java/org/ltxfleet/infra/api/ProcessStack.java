@@ -7,15 +7,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.infra.stack.StackLayout;
 
 /**
- * A stack whose every part is a process of its own, started as a user would with {@code ./fleet
- * kafka|s3|gateway|worker} (the same main class, with this JVM's class path): for tests that kill
- * and restart parts.
+ * A stack whose every part is a process of its own, for tests that kill and restart parts. The
+ * broker and the store are the embedded ones ({@code ./fleet kafka|s3}, this JVM's class path);
+ * the gateway and the workers are started as a user of the packaged fleet starts them, by the
+ * launchers of their distributions ({@code bin/ltx-gateway} and so on, built by each service
+ * module at {@code package}) with a settings file that points them at that broker and store.
  */
 final class ProcessStack implements AutoCloseable {
 
@@ -60,17 +66,49 @@ final class ProcessStack implements AutoCloseable {
         return start("s3", "S3 up", "s3", "--s3-port", "0");
     }
 
-    /** Starts a gateway and waits until it serves. */
+    /** Starts a gateway from its distribution and waits until it serves. */
     Process gateway() throws Exception {
-        return start("gateway", "gateway up", "gateway", "--port", Integer.toString(gatewayPort), "--allow-private-urls");
+        FleetStack.devKey(layout(), API_KEY);
+        return launch("gateway", Distributions.launcher("api-gateway", "gateway"), "gateway up", Map.of());
     }
 
-    /** Starts a worker of {@code stage} named {@code name}, with its health probes, and waits until it joined. */
+    /** Starts a worker of {@code stage} named {@code name} from its distribution, with its health probes. */
     Process worker(String stage, String name) throws Exception {
         int port = freePort();
         healthPorts.put(name, port);
-        return start(name, "joined the stack", "worker", stage, "--name", name, "--allow-private-urls",
-                "--health-port", Integer.toString(port));
+        String service = stage + "-worker";
+        return launch(name, Distributions.launcher(service, service), "running until stopped", Map.of(
+                FleetConfig.envName(Settings.WORKER_NAME.key()), name,
+                FleetConfig.envName(Settings.WORKER_HEALTH_PORT.key()), Integer.toString(port)));
+    }
+
+    /**
+     * The settings file of the stack's services: the stack's settings, the addresses the broker
+     * and the store published, and the stack's key files.
+     */
+    private Path serviceSettings() throws IOException {
+        var text = new StringBuilder(Files.readString(dir.resolve("fleet.properties")));
+        for (String published : List.of("kafka.address", "s3.address")) {
+            text.append('\n').append(Files.readString(dir.resolve(published)));
+        }
+        text.append("\ngateway.port=").append(gatewayPort)
+                .append("\ngateway.keys.file=").append(layout().apiKeysFile())
+                .append("\nwebhook.keys.file=").append(dir.resolve("webhook-keys.json"))
+                .append("\nallow.private.urls=true\n");
+        Path file = dir.resolve("service.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private Process launch(String name, Path launcher, String readyLine, Map<String, String> env) throws Exception {
+        var command = List.of(launcher.toString(), serviceSettings().toString());
+        // The client JIT only except for training: these processes live minutes and mostly wait,
+        // and C2's compiling was 40 % of a process's start-up CPU here.
+        String jit = name.startsWith("train") ? "" : " -XX:TieredStopAtLevel=1";
+        var all = new java.util.HashMap<>(env);
+        all.put("JAVA_HOME", System.getProperty("java.home"));
+        all.put("JAVA_OPTS", "-Xmx1g" + jit);
+        return start(name, readyLine, command, all);
     }
 
     /** The status {@code GET /health/ready} of the worker named {@code name} answers (-1 when it does not answer). */
@@ -95,22 +133,23 @@ final class ProcessStack implements AutoCloseable {
         return dir.resolve("logs").resolve(name + ".log");
     }
 
+    /** Starts a part of the embedded stack ({@code ./fleet kafka|s3 …}) with this JVM's class path. */
     private Process start(String name, String readyLine, String... args) throws Exception {
-        Files.createDirectories(dir.resolve("logs"));
-        Path log = log(name);
         var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true"));
-        if (!(args.length > 1 && args[0].equals("worker") && args[1].equals("train"))) {
-            // The client JIT only: these processes live minutes and mostly wait, and C2's compiling
-            // was 40 % of a broker's start-up CPU here; a train worker's steps keep the full JIT.
-            command.add("-XX:TieredStopAtLevel=1");
-        }
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli"));
         command.addAll(List.of(args));
         command.addAll(List.of("--data-dir", dir.toString()));
+        return start(name, readyLine, command, Map.of());
+    }
+
+    private Process start(String name, String readyLine, List<String> command, Map<String, String> env)
+            throws Exception {
+        Files.createDirectories(dir.resolve("logs"));
+        Path log = log(name);
         var builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("FLEET_API_KEY", API_KEY);
+        builder.environment().putAll(env);
         long offset = Files.exists(log) ? Files.size(log) : 0;
         Process process = builder.start();
         processes.add(process);

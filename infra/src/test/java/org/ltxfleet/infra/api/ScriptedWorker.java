@@ -38,7 +38,7 @@ final class ScriptedWorker {
         // Shared by the handlers; a test double's store lives as long as the test JVM.
         ObjectStore store = ObjectStore.open(S3Settings.from(stack.config()));
         Downloader downloader = new Downloader(DownloadSettings.from(stack.config()));
-        return StageWorker.start(stack.kafkaBootstrap(), "scripted", Topics.jobTopics(), "scripted-worker", "test",
+        return StageWorker.start(org.ltxfleet.common.kafka.KafkaConnection.of(stack.kafkaBootstrap()), "scripted", Topics.jobTopics(), "scripted-worker", "test",
                 new org.ltxfleet.common.kafka.StageConsumer.Options(3, java.time.Duration.ofMinutes(5),
                         java.time.Duration.ofSeconds(1)), (events, cancellations) -> new Script(events, cancellations, store, downloader));
     }

@@ -45,7 +45,7 @@ class WebhookDispatchLagIT {
                 producer.send(Records.event(end)).get();
             }
             var projection = new JobProjection();
-            try (var dispatcher = new WebhookDispatcher(kafka.bootstrapServers(), projection,
+            try (var dispatcher = new WebhookDispatcher(kafka.connection(), projection,
                     new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(),
                             java.time.Duration.ofDays(1)))) {
                 Thread.sleep(15_000);  // the projection is 15 s behind the dispatcher

@@ -24,7 +24,7 @@ class EventWriterOutageIT {
         EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
         String bootstrap = kafka.bootstrapServers();
         kafka.createTopics(Map.of("it.events", 1));
-        try (var writer = new EventWriter(bootstrap, "it-writer")) {
+        try (var writer = new EventWriter(org.ltxfleet.common.kafka.KafkaConnection.of(bootstrap), "it-writer")) {
             writer.send(new ProducerRecord<>("it.events", "before", new byte[0]));
             kafka.close();
             var write = CompletableFuture.runAsync(() -> writer.send(new ProducerRecord<>("it.events", "during", new byte[0])));

@@ -78,7 +78,7 @@ class PoisonRecordIT {
                     append(out, "gave up " + record.key());
                 }
             };
-            try (var consumer = new StageConsumer(args[0], List.of("it.jobs"), "it-poison", "crashing", handler,
+            try (var consumer = new StageConsumer(org.ltxfleet.common.kafka.KafkaConnection.of(args[0]), List.of("it.jobs"), "it-poison", "crashing", handler,
                     new StageConsumer.Options(MAX_ATTEMPTS, Duration.ofMinutes(1), Duration.ofMillis(200)))) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
                 while (System.nanoTime() < deadline && !(Files.exists(out) && Files.readString(out).contains("healthy"))) {

@@ -68,7 +68,7 @@ class StageConsumerFaultsIT {
             kafka.createTopics(Map.of("it.jobs", 4));
             var recorder = new Recorder();
             recorder.blockers.add("long");
-            try (var first = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-rebalance", "a",
+            try (var first = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-rebalance", "a",
                     recorder, options(3, Duration.ofMinutes(5)))) {
                 produce(kafka, "it.jobs", 0, "long");
                 recorder.blocking.await();
@@ -78,7 +78,7 @@ class StageConsumerFaultsIT {
                     queued.add("queued-" + p);
                 }
                 // A second member joins while the first is busy: the group rebalances under it.
-                try (var second = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-rebalance", "b",
+                try (var second = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-rebalance", "b",
                         recorder, options(3, Duration.ofMinutes(5)))) {
                     Thread.sleep(5000);
                     recorder.release.countDown();
@@ -99,7 +99,7 @@ class StageConsumerFaultsIT {
         int port = Integer.parseInt(kafka.bootstrapServers().split(":")[1]);
         kafka.createTopics(Map.of("it.normal", 2, "it.low", 2));
         var recorder = new Recorder();
-        try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.normal", "it.low"), "it-outage",
+        try (var consumer = new StageConsumer(kafka.connection(), List.of("it.normal", "it.low"), "it-outage",
                 "a", recorder, options(3, Duration.ofMinutes(5)))) {
             produce(kafka, "it.normal", 0, "before");
             await().atMost(Duration.ofSeconds(30)).until(() -> recorder.handled.contains("before"));
@@ -138,7 +138,7 @@ class StageConsumerFaultsIT {
                     super.giveUp(record, lastError);
                 }
             };
-            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-giveup", "a",
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-giveup", "a",
                     recorder, options(2, Duration.ofMinutes(5)))) {
                 produce(kafka, "it.jobs", 0, "failing", "next");
                 await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
@@ -164,7 +164,7 @@ class StageConsumerFaultsIT {
                 }
             };
             // One attempt allowed: hand-backs must not use it up.
-            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-handback", "a",
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-handback", "a",
                     recorder, options(1, Duration.ofMinutes(5)))) {
                 produce(kafka, "it.jobs", 0, "contended", "next");
                 await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
@@ -181,7 +181,7 @@ class StageConsumerFaultsIT {
             kafka.createTopics(Map.of("it.jobs", 1));
             var recorder = new Recorder();
             recorder.blockers.add("endless");
-            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.jobs"), "it-limit", "a",
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-limit", "a",
                     recorder, options(3, Duration.ofSeconds(2)))) {
                 produce(kafka, "it.jobs", 0, "endless", "next");
                 await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));

@@ -42,7 +42,7 @@ class StageConsumerPriorityIT {
                 public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
                 }
             };
-            try (var consumer = new StageConsumer(kafka.bootstrapServers(), List.of("it.normal", "it.low"), "it-group",
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.normal", "it.low"), "it-group",
                     "it", handler, new StageConsumer.Options(1, Duration.ofMinutes(1), Duration.ofSeconds(1)))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 6);
             }
