@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -39,9 +38,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+    private final org.ltxfleet.common.kafka.KafkaConnection connection;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Map<String, String> clientSettings) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        var config = org.ltxfleet.common.config.FleetConfig.empty()
+                .with(org.ltxfleet.common.config.Settings.KAFKA_BOOTSTRAP.key(), bootstrapServers);
+        for (var setting : clientSettings.entrySet()) {
+            config = config.with("kafka." + setting.getKey(), setting.getValue());
+        }
+        this.connection = org.ltxfleet.common.kafka.KafkaConnection.from(config);
     }
 
     /** Starts a broker on {@code port} (0 picks a free one) with its log under {@code dataDir}. */
@@ -51,6 +58,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@link #start(Path, int)} with broker settings of the caller's on top of ours. */
     public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerSettings) throws IOException {
+        return start(dataDir, port, brokerSettings, Map.of());
+    }
+
+    /**
+     * {@link #start(Path, int, Map)} for a broker whose clients need settings of their own (a SASL
+     * listener): {@code clientSettings} are Kafka client properties this class's own clients use,
+     * and {@link #connection()} carries them.
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerSettings,
+                                      Map<String, String> clientSettings) throws IOException {
         Path logDir = dataDir.toAbsolutePath().resolve("log");
         Files.createDirectories(logDir);
         int brokerPort = port == 0 ? freePort() : port;
@@ -63,7 +80,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         var server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        var kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort);
+        var kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, clientSettings);
         kafka.awaitReady();
         return kafka;
     }
@@ -129,9 +146,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** A connection to this broker for the fleet's clients (no extra client properties). */
+    /** A connection to this broker for the fleet's clients, with the client settings it was started with. */
     public org.ltxfleet.common.kafka.KafkaConnection connection() {
-        return org.ltxfleet.common.kafka.KafkaConnection.of(bootstrapServers);
+        return connection;
     }
 
     /** Creates the topics that do not exist yet with the given partition counts. */
@@ -164,10 +181,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
-        return Admin.create(props);
+        return Admin.create(connection.admin("embedded-kafka-admin"));
     }
 
     private static int freePort() throws IOException {
