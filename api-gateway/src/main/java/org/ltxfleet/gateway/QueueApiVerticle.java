@@ -49,8 +49,8 @@ public final class QueueApiVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.route().handler(this::timeRequest);
-        router.get("/health/live").handler(this::live);
-        router.get("/health/ready").handler(this::ready);
+        router.get(org.ltxfleet.common.health.HealthServer.LIVE_PATH).handler(this::live);
+        router.get(org.ltxfleet.common.health.HealthServer.READY_PATH).handler(this::ready);
         router.get("/metrics").handler(this::metrics);
 
         // Every per-request answer names its request, as fal's do, errors included.

@@ -19,6 +19,12 @@ import org.ltxfleet.common.kafka.LoopHealth;
  */
 public final class HealthServer implements AutoCloseable {
 
+    /** Liveness: 200 unless a loop failed for good (restart the process). */
+    public static final String LIVE_PATH = "/health/live";
+    /** Readiness: 200 while every loop polls (route work and traffic here). */
+    public static final String READY_PATH = "/health/ready";
+
+
     private final HttpServer server;
 
     private HealthServer(HttpServer server) {
@@ -34,8 +40,8 @@ public final class HealthServer implements AutoCloseable {
     public static HealthServer start(int port, Supplier<List<LoopHealth>> loops, Supplier<String> metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-            serve(server, "/health/live", () -> health(loops.get(), LoopHealth::alive));
-            serve(server, "/health/ready", () -> health(loops.get(), LoopHealth::healthy));
+            serve(server, LIVE_PATH, () -> health(loops.get(), LoopHealth::alive));
+            serve(server, READY_PATH, () -> health(loops.get(), LoopHealth::healthy));
             if (metrics != null) {
                 serve(server, "/metrics", () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
