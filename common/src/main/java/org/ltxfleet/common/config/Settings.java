@@ -15,6 +15,8 @@ public final class Settings {
     public static final Setting<String> KAFKA_BOOTSTRAP = Setting.text("kafka.bootstrap.servers", "localhost:9092",
             "the Kafka cluster").defaultShownAs("`localhost:9092` (embedded: its broker)");
 
+    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication.factor", 3, 1,
+            32767, "replicas of each topic `bin/ltx-topics` creates (`min.insync.replicas` is 2 where this allows)");
     public static final Setting<String> S3_ENDPOINT = Setting.text("s3.endpoint", null,
             "S3-compatible endpoint (MinIO, S3Proxy, …)").defaultShownAs("AWS");
     public static final Setting<String> S3_REGION = Setting.text("s3.region", "us-east-1", "the bucket's region");
@@ -178,7 +180,7 @@ public final class Settings {
             .defaultShownAs("true for `tiny`, false otherwise");
 
     /** Every setting, in the README's order. */
-    public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
+    public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TOPICS_REPLICATION, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
             S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_BODY_LIMIT,
             GATEWAY_SUBMIT_TIMEOUT_MS, GATEWAY_KEYS_FILE, GATEWAY_INSTANCES, GATEWAY_RATE_LIMIT, GATEWAY_READ_LIMIT,
             GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_SNAPSHOT_SECONDS,

@@ -62,4 +62,27 @@ public final class TopicSetup {
         }
         return new Report(List.copyOf(created), List.copyOf(existing), List.copyOf(warnings));
     }
+
+    /**
+     * Ensures the topics on the cluster the settings name (the distributions' {@code bin/ltx-topics},
+     * e.g. a compose or Kubernetes init step), with {@code topics.replication.factor} replicas;
+     * prints what it created and found. Exits 1 with the reason when the cluster refuses.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        var config = org.ltxfleet.common.config.FleetConfig.load(args.length > 0 ? java.nio.file.Path.of(args[0]) : null);
+        short replication = org.ltxfleet.common.config.Settings.TOPICS_REPLICATION.read(config).shortValue();
+        KafkaConnection kafka = KafkaConnection.from(config);
+        java.util.Properties props = kafka.admin("ltx-fleet-topics");
+        props.putIfAbsent("default.api.timeout.ms", "60000");
+        try (Admin admin = Admin.create(props)) {
+            Report report = ensure(admin, replication);
+            report.created().forEach(topic -> System.out.println("created " + topic));
+            report.existing().forEach(topic -> System.out.println("exists  " + topic));
+            report.warnings().forEach(warning -> System.err.println("warning: " + warning));
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            System.err.println("could not set up the topics on " + kafka.bootstrapServers() + ": " + cause.getMessage());
+            System.exit(1);
+        }
+    }
 }

@@ -39,7 +39,7 @@ class DistributionIT {
     void eachServiceShipsItsLauncherSettingsAndLibraries() throws Exception {
         for (var service : SERVICES.entrySet()) {
             Path home = Distributions.home(service.getKey(), service.getValue());
-            for (String launcher : List.of("ltx-" + service.getValue(), "ltx-health")) {
+            for (String launcher : List.of("ltx-" + service.getValue(), "ltx-health", "ltx-topics")) {
                 assertThat(home.resolve("bin").resolve(launcher)).as(launcher).isExecutable();
             }
             for (String conf : List.of("fleet.properties", "jvm.options", "simplelogger.properties")) {
@@ -87,6 +87,30 @@ class DistributionIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isEqualTo(2);
         assertThat(output).contains("no settings file at /nonexistent/fleet.properties");
+    }
+
+    @Test
+    void ltxTopicsMakesTheFleetsTopicsOnceAndReportsThemAfter(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        try (var kafka = org.ltxfleet.infra.stack.EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            Path settings = dir.resolve("fleet.properties");
+            Files.writeString(settings, "kafka.bootstrap.servers=" + kafka.bootstrapServers()
+                    + "\ntopics.replication.factor=1\n");
+            Path topics = Distributions.home("api-gateway", "gateway").resolve("bin/ltx-topics");
+            String first = runToEnd(topics, settings);
+            assertThat(first).contains("created ltx.jobs").contains("created ltx.billing");
+            assertThat(runToEnd(topics, settings)).contains("exists  ltx.jobs").doesNotContain("created");
+        }
+    }
+
+    private static String runToEnd(Path launcher, Path settings) throws Exception {
+        var builder = new ProcessBuilder(launcher.toString(), settings.toString()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     @Test
