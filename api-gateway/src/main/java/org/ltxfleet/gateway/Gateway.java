@@ -100,6 +100,10 @@ public final class Gateway implements AutoCloseable {
             vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
                             new DeploymentOptions().setInstances(settings.instances()))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            gateway.background.add(org.ltxfleet.common.health.JvmMeters.bindTo(services.metrics()));
+            var producerMeters = services.publisher().meters();
+            producerMeters.bindTo(services.metrics());
+            gateway.background.add(producerMeters);
             io.micrometer.core.instrument.Gauge.builder("fleet_gateway_queued_jobs", projection,
                     JobProjection::queuedCount).register(services.metrics());
             countReplayed(services, "projection", services.projectionConsumer()::recordsRead);

@@ -54,6 +54,11 @@ public final class JobPublisher implements AutoCloseable {
         return done;
     }
 
+    /** The producer's own meters (record rates, errors, request latency), for the gateway's /metrics. */
+    public io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics meters() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    }
+
     @Override
     public void close() {
         sender.shutdown();

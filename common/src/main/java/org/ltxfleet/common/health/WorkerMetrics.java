@@ -2,12 +2,6 @@ package org.ltxfleet.common.health;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
@@ -22,21 +16,16 @@ import org.ltxfleet.common.event.JobEvent;
 public final class WorkerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** Listens to the JVM's GC notifications until closed. */
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JvmMeters jvm;
     /** The training step time the worker last reported (a moving average), 0 before any. */
     private final java.util.concurrent.atomic.AtomicReference<Double> stepSeconds =
             new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
     /** Metrics of a worker of {@code stage}. */
     public WorkerMetrics(String stage) {
+        // The stage tag first: a meter registered before it would not carry it.
         registry.config().commonTags("stage", stage);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        jvm = JvmMeters.bindTo(registry);
         io.micrometer.core.instrument.Gauge.builder("fleet_worker_seconds_per_step", stepSeconds, java.util.concurrent.atomic.AtomicReference::get)
                 .description("seconds per training step the worker last reported").register(registry);
     }
@@ -59,6 +48,11 @@ public final class WorkerMetrics implements AutoCloseable {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Adds the meters of one of the worker's parts (its Kafka producer's, say). */
+    public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
     /** The Prometheus text exposition of everything above. */
     public String scrape() {
         return registry.scrape();
@@ -67,7 +61,7 @@ public final class WorkerMetrics implements AutoCloseable {
     /** Stops listening to the JVM (a stack's workers come and go within one JVM in tests and `fleet up`). */
     @Override
     public void close() {
-        gc.close();
+        jvm.close();
         registry.close();
     }
 }

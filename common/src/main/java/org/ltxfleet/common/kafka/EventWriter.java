@@ -102,4 +102,9 @@ public final class EventWriter implements AutoCloseable {
     public void close() {
         producer.close(Duration.ofSeconds(5));
     }
+
+    /** The producer's own meters (record rates, errors, request latency), for the worker's /metrics. */
+    public io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics meters() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    }
 }

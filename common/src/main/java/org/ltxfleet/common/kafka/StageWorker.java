@@ -32,6 +32,7 @@ public final class StageWorker implements AutoCloseable {
     private final StageConsumer consumer;
     private final List<AutoCloseable> resources;
     private final WorkerMetrics metrics;
+    private final io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMeters;
     private volatile HealthServer healthServer;
 
     private StageWorker(KafkaConnection kafka, String stage, List<String> topics, String group, String name,
@@ -42,6 +43,9 @@ public final class StageWorker implements AutoCloseable {
         this.consumer = new StageConsumer(kafka, topics, group, stage + "-" + name,
                 factory.create(events, cancellations), options);
         this.metrics = new WorkerMetrics(stage);
+        // The producer's meters only: a consumer's may not be read beside its polling thread.
+        this.producerMeters = events.meters();
+        metrics.bind(producerMeters);
         events.onEmitted(metrics::eventWritten);
         consumer.observeAttempts(metrics::attempt);
     }
@@ -118,6 +122,7 @@ public final class StageWorker implements AutoCloseable {
         }
         consumer.close();
         cancellations.close();
+        producerMeters.close();
         events.close();
         metrics.close();
         for (AutoCloseable resource : resources) {

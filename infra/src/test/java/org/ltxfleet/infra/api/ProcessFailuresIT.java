@@ -95,6 +95,20 @@ class ProcessFailuresIT {
                 .containsPattern("fleet_worker_events_total\\{[^}]*type=\"job.completed\"[^}]*} [2-9]")
                 .containsPattern("fleet_worker_job_attempt_seconds_count\\{[^}]*result=\"done\"[^}]*stage=\"train\"")
                 .containsPattern("fleet_worker_seconds_per_step\\{[^}]*stage=\"train\"[^}]*} (0\\.\\d*[1-9]|[1-9])");
+        // The gateway's: the submits, the charges, its JVM and its Kafka producer.
+        String gatewayMetrics = TestStacks.scrape(client.baseUri().resolve("/metrics"));
+        assertThat(gatewayMetrics).contains("jvm_memory_used_bytes{").contains("kafka_producer_record_send_total{");
+        assertThat(TestStacks.metricSum(gatewayMetrics, "fleet_gateway_http_requests_seconds_count", "status=\"200\"",
+                "method=\"POST\"")).isGreaterThanOrEqualTo(2);
+        assertThat(TestStacks.metricSum(gatewayMetrics, "fleet_gateway_billed_units")).isGreaterThanOrEqualTo(200);
+        // The preprocess workers': both jobs' attempts ended done between them, and their producers wrote.
+        double preprocessed = 0;
+        for (String worker : List.of("pre-1", "pre-2")) {
+            String own = stack.workerMetrics(worker);
+            assertThat(own).contains("kafka_producer_record_send_total{");
+            preprocessed += TestStacks.metricSum(own, "fleet_worker_job_attempt_seconds_count", "result=\"done\"");
+        }
+        assertThat(preprocessed).isGreaterThanOrEqualTo(2);
         System.out.printf("RELIABILITY broker-restart: jobs accepted 2, lost 0, billed twice 0; readiness red %.1f s "
                 + "after the kill, green %.1f s after the restart; both jobs done %.0f s after the kill%n",
                 redAfter, greenAfter, recovered);

@@ -212,4 +212,24 @@ final class TestStacks {
     static FleetClient otherClient(FleetStack stack) {
         return new FleetClient(stack.gatewayUrl(), OTHER_KEY, GatewaySettings.ENDPOINT_ID);
     }
+
+    /** What {@code GET uri} answers, as text (a /metrics page). */
+    static String scrape(java.net.URI uri) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The sum of every sample of {@code name} in a Prometheus page whose labels contain all of {@code labels}. */
+    static double metricSum(String page, String name, String... labels) {
+        double sum = 0;
+        for (String line : page.lines().toList()) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String labelText = line.contains("{") ? line.substring(line.indexOf('{'), line.indexOf('}') + 1) : "";
+                if (java.util.Arrays.stream(labels).allMatch(labelText::contains)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
 }
