@@ -31,8 +31,9 @@ public final class PreprocessWorker {
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
                 Encoders.of(Settings.MODEL_PRESET.read(config)));
-        return StageWorker.start(org.ltxfleet.common.kafka.KafkaConnection.from(config),
-                Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
+        String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
+        return StageWorker.start(StageWorker.kafka(config, name),
+                Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store()).serveHealth(config);
     }

@@ -29,8 +29,9 @@ public final class TrainWorker {
         var settings = TrainSettings.from(config);
         ObjectStore store = ObjectStore.open(S3Settings.from(config));
         var parts = new Parts(settings, store, new BaseModels(settings, store));
-        return StageWorker.start(org.ltxfleet.common.kafka.KafkaConnection.from(config),
-                Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, Settings.WORKER_NAME.read(config, StageWorker.defaultName()),
+        String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
+        return StageWorker.start(StageWorker.kafka(config, name),
+                Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, name,
                 StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),
                 (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store()).serveHealth(config);
     }

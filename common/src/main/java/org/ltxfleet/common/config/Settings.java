@@ -137,6 +137,10 @@ public final class Settings {
 
     public static final Setting<String> WORKER_NAME = Setting.text("worker.name", null,
             "names a worker in events and logs").defaultShownAs("host name + pid");
+    public static final Setting<Boolean> WORKER_STATIC_MEMBERSHIP = Setting.flag("worker.static.membership", false,
+            "a worker joins its consumer group as a static member named `worker.name`: restarted under the same name "
+                    + "within the session timeout (10 s) it keeps its partitions without a rebalance; for stable names "
+                    + "(a StatefulSet), not for pools whose pods get new names");
     public static final Setting<Integer> WORKER_HEALTH_PORT = Setting.integer("worker.health.port", -1, -1, PORT,
             "a worker serves `GET /health/live` (200 unless a loop failed fatally) and `/health/ready` (200 while "
                     + "its loops poll) on this port, each listing its loops, and `GET /metrics` for Prometheus: JVM "
@@ -191,7 +195,7 @@ public final class Settings {
             DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES,
             ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
             PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
-            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
+            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
             PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
             TRAIN_LORA_FEED_FORWARD);

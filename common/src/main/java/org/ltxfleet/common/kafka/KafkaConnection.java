@@ -29,7 +29,8 @@ public final class KafkaConnection {
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 
     private enum Kind {
         PRODUCER("producer", ProducerConfig.configNames()),
@@ -47,10 +48,23 @@ public final class KafkaConnection {
 
     private final String bootstrapServers;
     private final Map<Kind, Map<String, String>> overrides;
+    /** A static group member's id (KIP-345), for the consumers that join a group; null: dynamic. */
+    private final String groupInstanceId;
 
-    private KafkaConnection(String bootstrapServers, Map<Kind, Map<String, String>> overrides) {
+    private KafkaConnection(String bootstrapServers, Map<Kind, Map<String, String>> overrides,
+                            String groupInstanceId) {
         this.bootstrapServers = bootstrapServers;
         this.overrides = overrides;
+        this.groupInstanceId = groupInstanceId;
+    }
+
+    /**
+     * A copy whose group consumers are static members named {@code instanceId}: a member that
+     * restarts under the same name within the session timeout gets its partitions back without a
+     * rebalance (stable names: a StatefulSet's pods). Consumers outside a group are unaffected.
+     */
+    public KafkaConnection asStaticMember(String instanceId) {
+        return new KafkaConnection(bootstrapServers, overrides, instanceId);
     }
 
     /** A plain connection: the bootstrap servers and nothing else (the embedded broker, tests). */
@@ -59,7 +73,7 @@ public final class KafkaConnection {
         for (Kind kind : Kind.values()) {
             none.put(kind, Map.of());
         }
-        return new KafkaConnection(bootstrapServers, Map.copyOf(none));
+        return new KafkaConnection(bootstrapServers, Map.copyOf(none), null);
     }
 
     /**
@@ -108,7 +122,7 @@ public final class KafkaConnection {
             properties.putAll(byKind.get(kind));
             merged.put(kind, Map.copyOf(properties));
         }
-        return new KafkaConnection(Settings.KAFKA_BOOTSTRAP.read(config), Map.copyOf(merged));
+        return new KafkaConnection(Settings.KAFKA_BOOTSTRAP.read(config), Map.copyOf(merged), null);
     }
 
     /** The bootstrap servers, for messages and the processes a stack starts. */
@@ -128,7 +142,11 @@ public final class KafkaConnection {
 
     /** A consumer's properties ({@link KafkaSettings#consumer}) with the operator's additions. */
     public Properties consumer(String groupId, String clientId) {
-        return with(KafkaSettings.consumer(bootstrapServers, groupId, clientId), Kind.CONSUMER);
+        Properties props = with(KafkaSettings.consumer(bootstrapServers, groupId, clientId), Kind.CONSUMER);
+        if (groupId != null && groupInstanceId != null) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
+        return props;
     }
 
     /** An admin client's properties with the operator's additions. */

@@ -69,6 +69,15 @@ public final class StageWorker implements AutoCloseable {
                 Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2));
     }
 
+    /**
+     * The Kafka connection of a worker named {@code name}: the settings' {@link KafkaConnection},
+     * a static group member under that name with {@code worker.static.membership}.
+     */
+    public static KafkaConnection kafka(org.ltxfleet.common.config.FleetConfig config, String name) {
+        KafkaConnection kafka = KafkaConnection.from(config);
+        return Settings.WORKER_STATIC_MEMBERSHIP.read(config) ? kafka.asStaticMember(name) : kafka;
+    }
+
     /** The health of the worker's loops: its stage consumer and its cancellation watcher. */
     public List<LoopHealth> health() {
         return List.of(consumer.health(), cancellations.health());

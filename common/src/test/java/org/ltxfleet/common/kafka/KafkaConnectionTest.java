@@ -73,4 +73,12 @@ class KafkaConnectionTest {
         assertThat(kafka.consumer(null, "c")).isEqualTo(KafkaSettings.consumer("localhost:1", null, "c"));
         assertThat(kafka.bootstrapServers()).isEqualTo("localhost:1");
     }
+
+    @Test
+    void aStaticMemberNamesItselfOnlyInGroups() {
+        var kafka = KafkaConnection.of("localhost:1").asStaticMember("worker-7");
+        assertThat(kafka.consumer("ltx-train", "c")).containsEntry("group.instance.id", "worker-7");
+        assertThat(kafka.consumer(null, "replayer")).doesNotContainKey("group.instance.id");
+        assertThat(KafkaConnection.of("localhost:1").consumer("g", "c")).doesNotContainKey("group.instance.id");
+    }
 }

@@ -22,7 +22,8 @@ import org.ltxfleet.preprocess.PreprocessWorker;
  * A cluster that requires SASL, as most managed ones do: the gateway and a worker reach it with
  * nothing but {@code kafka.*} settings. Every kind of client is exercised: the gateway's producer
  * (a 200 is an acks=all write), its projection consumer (the status read back), its admin client
- * (readiness), and the worker's group consumer and event producer (the job's end).
+ * (readiness), and the worker's group consumer (a static member, as {@code worker.static.membership}
+ * asks) and event producer (the job's end).
  */
 class KafkaSaslIT {
 
@@ -61,7 +62,8 @@ class KafkaSaslIT {
                     .with("gateway.port", "0").with("gateway.keys.file", dir.resolve("api-keys.json").toString())
                     .with("webhook.keys.file", dir.resolve("webhook-keys.json").toString())
                     .with("allow.private.urls", "true").with("download.attempts", "1")
-                    .with("model.dir", dir.resolve("models").toString()).with("worker.name", "sasl-worker");
+                    .with("model.dir", dir.resolve("models").toString()).with("worker.name", "sasl-worker")
+                    .with("worker.static.membership", "true");
             try (Gateway gateway = Gateway.start(config);
                  var worker = PreprocessWorker.start(config)) {
                 var client = new FleetClient(URI.create("http://127.0.0.1:" + gateway.port()), KEY,
@@ -77,6 +79,12 @@ class KafkaSaslIT {
                         .until(() -> client.status(id, true), r -> r.body().path("state").asText().equals("FAILED"));
                 assertThat(ended.body().path("logs").toString()).as("the worker's own log lines came back")
                         .contains("training_data_url");
+                try (var groups = org.apache.kafka.clients.admin.Admin.create(kafka.connection().admin("it"))) {
+                    var group = groups.describeConsumerGroups(java.util.List.of(PreprocessWorker.GROUP)).all().get()
+                            .get(PreprocessWorker.GROUP);
+                    assertThat(group.members()).as("a static member under the worker's name")
+                            .anyMatch(m -> m.groupInstanceId().equals(java.util.Optional.of("sasl-worker")));
+                }
             }
         }
     }
