@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train, scale.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -30,8 +30,9 @@ final class BenchCommand implements Callable<Integer> {
             case "preprocess" -> preprocess();
             case "model" -> model();
             case "train" -> train();
+            case "scale" -> scale();
             default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; available: gateway, preprocess, model, train");
+                    + "'; available: gateway, preprocess, model, train, scale");
         };
     }
 
@@ -93,6 +94,25 @@ final class BenchCommand implements Callable<Integer> {
                     + " video frames/s");
         }
         print(result);
+        return 0;
+    }
+
+    @Option(names = "--jobs", description = "jobs per round of the scale benchmark (default: ${DEFAULT-VALUE})")
+    int jobs = 12;
+
+    @Option(names = "--workers", description = "most preprocess worker processes of the scale benchmark (default: the "
+            + "cores)")
+    Integer workers;
+
+    private Integer scale() throws Exception {
+        var dataDir = Files.createTempDirectory("fleet-bench");
+        int most = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        Console.step("starting a fresh stack without workers in " + dataDir);
+        try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
+            Console.step(jobs + " distinct archives per round through 1 to " + most + " preprocess worker processes of "
+                    + "one compute thread each; a round ends at its last ready message");
+            print(new org.ltxfleet.infra.bench.ScaleBench(fleet, dataDir, jobs, most, Console::step).run());
+        }
         return 0;
     }
 

@@ -1,0 +1,169 @@
+package org.ltxfleet.infra.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.kafka.KafkaSettings;
+import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.infra.client.FleetClient;
+import org.ltxfleet.infra.demo.SampleClipGenerator;
+import org.ltxfleet.infra.stack.FleetStack;
+
+/**
+ * How the preprocess stage scales with worker processes: a stack without workers, then rounds of
+ * 1, 2, … preprocess worker processes (up to the cores), each process with one compute thread
+ * ({@code model.cpu.threads=1}) so that k of them use k cores, on a batch of distinct archives (no
+ * cache hits). A round runs from its first submit to the last of its jobs' ready messages on
+ * {@code ltx.ready}. Efficiency at k is (jobs/s at k) / (k × jobs/s at 1): 1.0 is linear. Jobs
+ * spread over the topic's partitions by request id, so a round's skew between workers is part of
+ * what it measures.
+ */
+public final class ScaleBench {
+
+    private final FleetStack stack;
+    private final Path dataDir;
+    private final int jobs;
+    private final int maxWorkers;
+    private final Consumer<String> progress;
+
+    /** A benchmark on {@code stack} in {@code dataDir} (which must run no workers) of {@code jobs} jobs per round. */
+    public ScaleBench(FleetStack stack, Path dataDir, int jobs, int maxWorkers, Consumer<String> progress) {
+        this.stack = stack;
+        this.dataDir = dataDir.toAbsolutePath();
+        this.jobs = jobs;
+        this.maxWorkers = maxWorkers;
+        this.progress = progress;
+    }
+
+    /** Runs every round; the figures in the order they were measured. */
+    public Map<String, Object> run() throws Exception {
+        var result = new LinkedHashMap<String, Object>();
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("jobs_per_round", jobs);
+        double single = 0;
+        for (int workers = 1; workers <= maxWorkers; workers++) {
+            List<String> urls = datasets(workers);
+            List<Process> processes = startWorkers(workers);
+            try {
+                double perSecond = round(urls);
+                single = workers == 1 ? perSecond : single;
+                double efficiency = perSecond / (workers * single);
+                progress.accept(String.format("%d worker process(es): %.3f jobs/s, efficiency %.2f", workers, perSecond,
+                        efficiency));
+                result.put("jobs_per_s_" + workers, Math.round(perSecond * 1000) / 1000.0);
+                result.put("efficiency_" + workers, Math.round(efficiency * 100) / 100.0);
+            } finally {
+                for (Process process : processes) {
+                    process.destroy();
+                }
+                for (Process process : processes) {
+                    process.waitFor(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+        result.put("efficiency_per_core", result.get("efficiency_" + maxWorkers));
+        return result;
+    }
+
+    /** Distinct archives for one round (a seed of their own each, so no job hits the dataset cache). */
+    private List<String> datasets(int round) throws IOException {
+        var urls = new ArrayList<String>();
+        Path dir = Files.createTempDirectory("fleet-scale");
+        for (int i = 0; i < jobs; i++) {
+            Path zip = SampleClipGenerator.writeDatasetZip(dir.resolve(i + ".zip"), 1, 256, 256, 24, 33,
+                    1000L * round + i);
+            urls.add(stack.publish("bench/scale-" + round + "-" + i + "-" + System.nanoTime() + ".zip", zip));
+            Files.delete(zip);
+        }
+        return urls;
+    }
+
+    private List<Process> startWorkers(int count) throws Exception {
+        Path logs = Files.createDirectories(dataDir.resolve("scale-logs"));
+        var processes = new ArrayList<Process>();
+        for (int i = 1; i <= count; i++) {
+            String name = "scale-" + count + "-" + i;
+            Path log = logs.resolve(name + ".log");
+            var command = List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
+                    "-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli",
+                    "worker", "preprocess", "--data-dir", dataDir.toString(), "--name", name,
+                    "--allow-private-urls");
+            var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("FLEET_MODEL_CPU_THREADS", "1");
+            processes.add(builder.start());
+            awaitLine(log, "joined the stack", processes.getLast());
+        }
+        // Let the group settle with every member before the jobs come.
+        Thread.sleep(5000);
+        return processes;
+    }
+
+    /** Submits the round's jobs and returns jobs per second until the last one's ready message. */
+    private double round(List<String> urls) throws Exception {
+        var client = new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
+        try (var ready = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(), null,
+                "scale-bench"))) {
+            var partitions = ready.partitionsFor(Topics.READY).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            ready.assign(partitions);
+            ready.seekToEnd(partitions);
+            partitions.forEach(ready::position);
+            Set<String> waiting = new HashSet<>();
+            long started = System.currentTimeMillis();
+            for (String url : urls) {
+                var input = Json.object();
+                input.put("training_data_url", url);
+                input.put("number_of_frames", 33);
+                input.put("number_of_steps", 100);
+                var reply = client.submit(Json.toString(input));
+                if (reply.status() != 200) {
+                    throw new IllegalStateException("submit answered " + reply.status() + ": " + reply.rawBody());
+                }
+                waiting.add(reply.body().get("request_id").asText());
+            }
+            long last = started;
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : ready.poll(Duration.ofMillis(500))) {
+                    if (waiting.remove(record.key())) {
+                        last = Math.max(last, record.timestamp());
+                    }
+                }
+            }
+            if (!waiting.isEmpty()) {
+                throw new IllegalStateException(waiting.size() + " job(s) not preprocessed in 20 minutes; see "
+                        + dataDir.resolve("scale-logs"));
+            }
+            return urls.size() / ((last - started) / 1000.0);
+        }
+    }
+
+    private static void awaitLine(Path log, String line, Process process) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("a worker exited: " + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("a worker did not join in 2 minutes: " + Files.readString(log));
+    }
+}
