@@ -326,6 +326,38 @@ class GatewayIT {
     }
 
     /** A request with the dev key. */
+    /**
+     * Schema fuzzing over HTTP: random bodies (the same generator as the validator's property test)
+     * sent as a client would; each gets 200, or a 4xx whose detail names the body or a field of the
+     * endpoint, never a 5xx.
+     */
+    @Test
+    void anyJsonBodyIsAnsweredWithAcceptanceOrAFieldNamedError() throws Exception {
+        var bodies = org.ltxfleet.common.job.RequestBodies.bodies().sampleStream().limit(200).toList();
+        var statuses = new java.util.TreeMap<Integer, Integer>();
+        for (JsonNode body : bodies) {
+            var response = raw("POST", "/" + GatewaySettings.ENDPOINT_ID, Json.toString(body), "application/json");
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            assertThat(response.statusCode()).as("%s → %s", body, response.body()).isLessThan(500);
+            if (response.statusCode() == 422) {
+                JsonNode detail = Json.readTree(response.body().getBytes()).get("detail");
+                assertThat(detail.isArray() && !detail.isEmpty()).as(response.body()).isTrue();
+                for (JsonNode problem : detail) {
+                    assertThat(problem.path("loc").path(0).asText()).isEqualTo("body");
+                    if (problem.path("loc").size() > 1) {
+                        assertThat(org.ltxfleet.common.job.RequestBodies.FIELDS)
+                                .contains(problem.path("loc").path(1).asText());
+                    }
+                }
+            } else if (response.statusCode() != 200) {
+                assertThat(Json.readTree(response.body().getBytes()).path("detail").isMissingNode()).as(response.body())
+                        .isFalse();
+            }
+        }
+        assertThat(statuses).as("both answers are reached").containsKeys(200, 422);
+        System.out.println("schema fuzzing: 200 random bodies answered " + statuses);
+    }
+
     private static HttpResponse<String> raw(String method, String path, String body, String contentType)
             throws Exception {
         return raw(method, path, body, contentType, true);
