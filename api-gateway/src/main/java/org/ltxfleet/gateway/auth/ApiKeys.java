@@ -60,8 +60,8 @@ public final class ApiKeys {
         var root = Json.object();
         var list = root.putArray("keys");
         hashes.forEach((id, hash) -> list.addObject().put("id", id).put("secret_sha256", HexFormat.of().formatHex(hash)));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, Json.toBytes(root));
+        // Hashes only, but a list of key ids and hashes is still nobody else's to read.
+        org.ltxfleet.common.io.SecretFiles.write(file, Json.toBytes(root));
     }
 
     /** A fresh random key {@code id:secret}. */

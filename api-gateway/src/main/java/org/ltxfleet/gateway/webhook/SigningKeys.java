@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -109,15 +108,7 @@ public final class SigningKeys {
                     .put("private_pkcs8", Base64.getEncoder().encodeToString(key.privateKey().getEncoded()))
                     .put("public_x", Base64.getUrlEncoder().withoutPadding().encodeToString(key.publicKey()));
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, Json.toBytes(root));
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the file keeps its default permissions
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.ltxfleet.common.io.SecretFiles.write(file, Json.toBytes(root));
     }
 
     private static SigningKey read(JsonNode key) throws IOException {

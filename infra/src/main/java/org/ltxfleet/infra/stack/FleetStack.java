@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,12 +136,7 @@ public final class FleetStack implements AutoCloseable {
             key = Files.readString(stored).trim();
         } else {
             key = ApiKeys.generate();
-            Files.writeString(stored, key + "\n");
-            try {
-                Files.setPosixFilePermissions(stored, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                LOG.debug("file system without POSIX permissions; {} keeps default permissions", stored);
-            }
+            org.ltxfleet.common.io.SecretFiles.write(stored, (key + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         ApiKeys.load(layout.apiKeysFile()).add(key).save(layout.apiKeysFile());
         return key;
