@@ -48,7 +48,7 @@ final class DatasetJob {
 
     /** The worker-wide parts every job uses. */
     record Parts(Downloader downloader, ArchiveLimits limits, PreprocessSettings settings, ObjectStore store,
-                 Encoders encoders) {
+                 Encoders encoders, org.ltxfleet.common.io.ScratchSpace scratch) {
     }
 
     /** Where the job's training data now is, and what it holds. */

@@ -1,7 +1,6 @@
 package org.ltxfleet.preprocess;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,12 +39,14 @@ final class JobIntake implements StageConsumer.Handler {
     private final DatasetJob dataset;
     private final InputValidator validator = new InputValidator();
     private final JobClaims claims;
+    private final org.ltxfleet.common.io.ScratchSpace scratch;
 
     JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
         this.events = events;
         this.cancellations = cancellations;
         this.dataset = new DatasetJob(parts, events);
         this.claims = new JobClaims(parts.store());
+        this.scratch = parts.scratch();
     }
 
     @Override
@@ -90,7 +91,7 @@ final class JobIntake implements StageConsumer.Handler {
         events.emit(job.requestId(), job.keyId(), EventType.LOG, new Payloads.Log("INFO",
                 "preprocess: " + input.numberOfFrames() + " frames at " + input.frameRate() + " fps, "
                         + input.bucket().width() + "x" + input.bucket().height(), Payloads.STAGE_PREPROCESS));
-        Path work = Files.createTempDirectory("preprocess-" + job.requestId());
+        Path work = scratch.jobDirectory(job.requestId());
         try {
             DatasetJob.Result result;
             // A cancel interrupts the download, extraction, decoding or encoding where it is.

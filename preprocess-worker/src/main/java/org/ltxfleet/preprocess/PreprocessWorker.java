@@ -30,12 +30,13 @@ public final class PreprocessWorker {
         CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
-                Encoders.of(Settings.MODEL_PRESET.read(config)));
+                Encoders.of(Settings.MODEL_PRESET.read(config)), org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_PREPROCESS));
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
-                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store()).serveHealth(config);
+                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store(),
+                parts.scratch()).serveHealth(config);
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

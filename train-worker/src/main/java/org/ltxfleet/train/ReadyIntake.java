@@ -1,7 +1,6 @@
 package org.ltxfleet.train;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
@@ -59,7 +58,7 @@ final class ReadyIntake implements StageConsumer.Handler {
     private void train(ReadyMessage ready, JobLease lease) throws Exception {
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
-        Path work = Files.createTempDirectory("train-" + ready.requestId());
+        Path work = parts.scratch().jobDirectory(ready.requestId());
         try {
             new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), lease).run(ready, work);
         } catch (JobLease.LostException e) {

@@ -20,7 +20,8 @@ public final class TrainWorker {
     }
 
     /** The worker-wide parts every job uses. */
-    record Parts(TrainSettings settings, ObjectStore store, BaseModels baseModels) {
+    record Parts(TrainSettings settings, ObjectStore store, BaseModels baseModels,
+                 org.ltxfleet.common.io.ScratchSpace scratch) {
     }
 
     /** Starts a worker from the fleet configuration; close it to stop. */
@@ -28,12 +29,13 @@ public final class TrainWorker {
         CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var settings = TrainSettings.from(config);
         ObjectStore store = ObjectStore.open(S3Settings.from(config));
-        var parts = new Parts(settings, store, new BaseModels(settings, store));
+        var scratch = org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_TRAIN);
+        var parts = new Parts(settings, store, new BaseModels(settings, store), scratch);
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, name,
                 StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),
-                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store()).serveHealth(config);
+                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store(), scratch).serveHealth(config);
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

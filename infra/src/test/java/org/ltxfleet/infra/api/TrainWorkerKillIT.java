@@ -51,11 +51,14 @@ class TrainWorkerKillIT {
             String id = client.submit(Json.toString(input)).body().get("request_id").asText();
 
             Process first = startWorker(config, dir.resolve("first.log"));
+            Path leftBehind;
             try {
                 TestStacks.awaitTrainingStep(client, id, 45, Duration.ofMinutes(4));
+                leftBehind = scratchSpaceOf(id);
             } finally {
                 first.destroyForcibly().waitFor();
             }
+            assertThat(leftBehind).as("the killed worker's scratch space").isDirectory();
             int reachedBeforeKill = client.status(id, false).body().path("progress").path("done").asInt();
             assertThat(reachedBeforeKill).isLessThan(150);
 
@@ -73,6 +76,7 @@ class TrainWorkerKillIT {
                 await().atMost(Duration.ofSeconds(15)).until(() -> TestStacks.billedRecently(stack), n -> n == 1);
                 Thread.sleep(1000);
                 assertThat(TestStacks.billedRecently(stack)).isEqualTo(1);
+                assertThat(leftBehind).as("swept by the next train worker to start on the machine").doesNotExist();
             } finally {
                 second.destroy();
                 second.waitFor();
@@ -199,4 +203,20 @@ class TrainWorkerKillIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+
+    /** The scratch space (java.io.tmpdir/ltx-train-*) holding the directory of job {@code requestId}. */
+    private static Path scratchSpaceOf(String requestId) throws java.io.IOException {
+        try (var spaces = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path space : spaces.filter(p -> p.getFileName().toString().startsWith("ltx-train-")).toList()) {
+                try (var jobs = Files.list(space)) {
+                    if (jobs.anyMatch(job -> job.getFileName().toString().startsWith(requestId))) {
+                        return space;
+                    }
+                } catch (java.io.IOException gone) {
+                    // another test's worker closed its space meanwhile
+                }
+            }
+        }
+        throw new AssertionError("no scratch space holds job " + requestId);
+    }
 }
