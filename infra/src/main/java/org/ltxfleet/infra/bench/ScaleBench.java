@@ -25,8 +25,9 @@ import org.ltxfleet.infra.stack.FleetStack;
 
 /**
  * How the preprocess stage scales with worker processes: a stack without workers, then rounds of
- * 1, 2, … preprocess worker processes (up to the cores), each process with one compute thread
- * ({@code model.cpu.threads=1}) so that k of them use k cores, on a batch of distinct archives (no
+ * 1, 2, … preprocess worker processes (up to the cores), each seeing one processor (as a container
+ * limited to one CPU does: its decoding, model and JVM threads size from that) so that k of them
+ * use k cores, on a batch of distinct archives (no
  * cache hits). A round runs from its first submit to the last of its jobs' ready messages on
  * {@code ltx.ready}. Efficiency at k is (jobs/s at k) / (k × jobs/s at 1): 1.0 is linear. Jobs
  * spread over the topic's partitions by request id, so a round's skew between workers is part of
@@ -51,6 +52,7 @@ public final class ScaleBench {
 
     /** Runs every round; the figures in the order they were measured. */
     public Map<String, Object> run() throws Exception {
+        SampleClipGenerator.quietFfmpegLogs();
         var result = new LinkedHashMap<String, Object>();
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("jobs_per_round", jobs);
@@ -59,13 +61,20 @@ public final class ScaleBench {
             List<String> urls = datasets(workers);
             List<Process> processes = startWorkers(workers);
             try {
-                double perSecond = round(urls);
+                Round round = round(urls);
+                double perSecond = round.jobsPerSecond();
                 single = workers == 1 ? perSecond : single;
                 double efficiency = perSecond / (workers * single);
-                progress.accept(String.format("%d worker process(es): %.3f jobs/s, efficiency %.2f", workers, perSecond,
-                        efficiency));
+                int busiest = round.jobsPerWorker().values().stream().mapToInt(Integer::intValue).max().orElse(jobs);
+                double partitionBound = (double) jobs / (workers * busiest);
+                progress.accept(String.format("%d worker process(es): %.3f jobs/s, efficiency %.2f; jobs per worker %s "
+                                + "(the partitions allowed at most %.2f); the stack (broker, store, gateway) used %.2f cores",
+                        workers, perSecond, efficiency, round.jobsPerWorker().values(), partitionBound, round.stackCores()));
                 result.put("jobs_per_s_" + workers, Math.round(perSecond * 1000) / 1000.0);
                 result.put("efficiency_" + workers, Math.round(efficiency * 100) / 100.0);
+                result.put("jobs_per_worker_" + workers, List.copyOf(round.jobsPerWorker().values()));
+                result.put("partition_bound_" + workers, Math.round(partitionBound * 100) / 100.0);
+                result.put("stack_cores_" + workers, Math.round(round.stackCores() * 100) / 100.0);
             } finally {
                 for (Process process : processes) {
                     process.destroy();
@@ -100,6 +109,9 @@ public final class ScaleBench {
             Path log = logs.resolve(name + ".log");
             var command = List.of(ProcessHandle.current().info().command().orElse("java"),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dai.djl.offline=true",
+                    // One core's worth, as a container with a one-CPU limit sees it: FFmpeg's decoding
+                    // threads, the model's, the clip parallelism and the JVM's own all size from this.
+                    "-XX:ActiveProcessorCount=1",
                     "-cp", System.getProperty("java.class.path"), "org.ltxfleet.infra.cli.FleetCli",
                     "worker", "preprocess", "--data-dir", dataDir.toString(), "--name", name,
                     "--allow-private-urls");
@@ -113,17 +125,30 @@ public final class ScaleBench {
         return processes;
     }
 
-    /** Submits the round's jobs and returns jobs per second until the last one's ready message. */
-    private double round(List<String> urls) throws Exception {
+    /**
+     * One round: jobs per second until the last ready message, the jobs each worker started (the
+     * partitions decide), and the cores this JVM (broker, store, gateway) used meanwhile.
+     */
+    private record Round(double jobsPerSecond, Map<String, Integer> jobsPerWorker, double stackCores) {
+    }
+
+    /** Submits the round's jobs and follows ltx.ready and ltx.events until each is preprocessed. */
+    private Round round(List<String> urls) throws Exception {
         var client = new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
         try (var ready = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(), null,
                 "scale-bench"))) {
-            var partitions = ready.partitionsFor(Topics.READY).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            var partitions = new ArrayList<TopicPartition>();
+            for (String topic : List.of(Topics.READY, Topics.EVENTS)) {
+                ready.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
             ready.assign(partitions);
             ready.seekToEnd(partitions);
             partitions.forEach(ready::position);
             Set<String> waiting = new HashSet<>();
+            var perWorker = new java.util.TreeMap<String, Integer>();
+            long cpuBefore = os.getProcessCpuTime();
             long started = System.currentTimeMillis();
             for (String url : urls) {
                 var input = Json.object();
@@ -140,7 +165,9 @@ public final class ScaleBench {
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : ready.poll(Duration.ofMillis(500))) {
-                    if (waiting.remove(record.key())) {
+                    if (record.topic().equals(Topics.EVENTS)) {
+                        countStart(record, perWorker);
+                    } else if (waiting.remove(record.key())) {
                         last = Math.max(last, record.timestamp());
                     }
                 }
@@ -149,7 +176,20 @@ public final class ScaleBench {
                 throw new IllegalStateException(waiting.size() + " job(s) not preprocessed in 20 minutes; see "
                         + dataDir.resolve("scale-logs"));
             }
-            return urls.size() / ((last - started) / 1000.0);
+            double seconds = (last - started) / 1000.0;
+            double stackCores = (os.getProcessCpuTime() - cpuBefore) / 1e9 / ((System.currentTimeMillis() - started) / 1000.0);
+            return new Round(urls.size() / seconds, perWorker, stackCores);
+        }
+    }
+
+    /** Counts a preprocess worker's start of a job (the event names the worker). */
+    private static void countStart(ConsumerRecord<String, byte[]> record, Map<String, Integer> perWorker) {
+        var event = org.ltxfleet.common.kafka.Records.readEvent(record);
+        if (event.type() == org.ltxfleet.common.event.EventType.STARTED) {
+            var started = event.payloadAs(org.ltxfleet.common.event.Payloads.Started.class);
+            if (org.ltxfleet.common.event.Payloads.STAGE_PREPROCESS.equals(started.stage())) {
+                perWorker.merge(started.worker(), 1, Integer::sum);
+            }
         }
     }
 

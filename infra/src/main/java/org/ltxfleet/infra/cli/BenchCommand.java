@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
         Console.step("starting a fresh stack without workers in " + dataDir);
         try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
             Console.step(jobs + " distinct archives per round through 1 to " + most + " preprocess worker processes of "
-                    + "one compute thread each; a round ends at its last ready message");
+                    + "one processor each (-XX:ActiveProcessorCount=1); a round ends at its last ready message");
             print(new org.ltxfleet.infra.bench.ScaleBench(fleet, dataDir, jobs, most, Console::step).run());
         }
         return 0;
