@@ -3,7 +3,6 @@ package org.ltxfleet.common.io;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +21,12 @@ public final class ScratchSpace implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScratchSpace.class);
     private static final String LOCK = ".lock";
+    /**
+     * The spaces this JVM holds. Their lock files are never opened by a sweep here: closing any
+     * channel of a file drops every lock the process holds on it (POSIX), which would free a live
+     * space for another process to delete.
+     */
+    private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final FileChannel channel;
@@ -53,6 +58,7 @@ public final class ScratchSpace implements AutoCloseable {
             LOG.info("deleted {} scratch space(s) of {} workers that died on this machine", swept, stage);
         }
         Path root = Files.createTempDirectory(tempDir, prefix);
+        HELD_HERE.add(root.toAbsolutePath().normalize());
         FileChannel channel = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         return new ScratchSpace(root, channel, channel.lock(), swept);
     }
@@ -72,6 +78,9 @@ public final class ScratchSpace implements AutoCloseable {
 
     /** Whether nobody holds the space's lock: its worker is gone (a space without a lock file is half made: gone too). */
     private static boolean orphaned(Path space) {
+        if (HELD_HERE.contains(space.toAbsolutePath().normalize())) {
+            return false;
+        }
         Path lockFile = space.resolve(LOCK);
         if (!Files.exists(lockFile)) {
             return true;
@@ -83,8 +92,6 @@ public final class ScratchSpace implements AutoCloseable {
             }
             taken.release();
             return true;
-        } catch (OverlappingFileLockException heldHere) {
-            return false; // another worker in this very JVM holds it
         } catch (IOException e) {
             LOG.debug("cannot tell whether {} is in use: {}", space, e.toString());
             return false;
@@ -116,5 +123,6 @@ public final class ScratchSpace implements AutoCloseable {
             LOG.debug("closing the lock of {}: {}", root, e.toString());
         }
         WorkDirs.deleteQuietly(root);
+        HELD_HERE.remove(root.toAbsolutePath().normalize());
     }
 }

@@ -36,4 +36,30 @@ class ScratchSpaceTest {
             assertThat(list).as("closed spaces are gone").containsExactly(otherStage);
         }
     }
+
+    @Test
+    void aWorkerStartingBesideAnotherInItsJvmLeavesItsLockToOtherProcesses() throws Exception {
+        // Closing any channel of a file drops every lock the process holds on it (POSIX): a sweep
+        // that opened a live neighbour's lock file to test it would free that space for a worker
+        // of another process to delete under its running job.
+        try (var first = ScratchSpace.open(tmp, "preprocess");
+             var second = ScratchSpace.open(tmp, "preprocess")) {
+            assertThat(second.swept()).isZero();
+            Process other = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), OtherWorker.class.getName(), tmp.toString())
+                    .inheritIO().start();
+            assertThat(other.waitFor()).isZero();
+            assertThat(first.root()).as("the first worker's space, in use").isDirectory();
+            assertThat(second.root()).isDirectory();
+        }
+    }
+
+    /** A worker of another process starting on the same machine. */
+    public static final class OtherWorker {
+        public static void main(String[] args) throws Exception {
+            try (var space = ScratchSpace.open(java.nio.file.Path.of(args[0]), "preprocess")) {
+                System.out.println("the other process swept " + space.swept() + " space(s)");
+            }
+        }
+    }
 }
