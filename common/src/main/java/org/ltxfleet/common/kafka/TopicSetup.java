@@ -24,6 +24,19 @@ public final class TopicSetup {
     public record Report(List<String> created, List<String> existing, List<String> warnings) {
     }
 
+    /**
+     * {@link #ensure}, with a refusal of the cluster (unreachable, not authorised) turned into an
+     * {@link IllegalStateException} that names the cluster and the cause, for the command lines.
+     */
+    public static Report ensureOn(Admin admin, short replication, String cluster) throws InterruptedException {
+        try {
+            return ensure(admin, replication);
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("could not set up the topics on " + cluster + ": " + cause.getMessage(), e);
+        }
+    }
+
     /** Ensures every topic with {@code replication} replicas. */
     public static Report ensure(Admin admin, short replication)
             throws ExecutionException, InterruptedException, TimeoutException {
@@ -75,13 +88,12 @@ public final class TopicSetup {
         java.util.Properties props = kafka.admin("ltx-fleet-topics");
         props.putIfAbsent("default.api.timeout.ms", "60000");
         try (Admin admin = Admin.create(props)) {
-            Report report = ensure(admin, replication);
+            Report report = ensureOn(admin, replication, kafka.bootstrapServers());
             report.created().forEach(topic -> System.out.println("created " + topic));
             report.existing().forEach(topic -> System.out.println("exists  " + topic));
             report.warnings().forEach(warning -> System.err.println("warning: " + warning));
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            System.err.println("could not set up the topics on " + kafka.bootstrapServers() + ": " + cause.getMessage());
+        } catch (IllegalStateException refused) {
+            System.err.println(refused.getMessage());
             System.exit(1);
         }
     }

@@ -43,16 +43,7 @@ final class TopicsCommand implements Callable<Integer> {
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ltx-fleet-topics");
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         try (Admin admin = Admin.create(props)) {
-            TopicSetup.Report report;
-            try {
-                report = TopicSetup.ensure(admin, replication);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-                     | org.apache.kafka.common.KafkaException e) {
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-                        ? e.getCause() : e;
-                throw new IllegalStateException("could not set up the topics on " + bootstrapServers + ": "
-                        + cause.getMessage(), e);
-            }
+            TopicSetup.Report report = TopicSetup.ensureOn(admin, replication, bootstrapServers);
             report.created().forEach(topic -> Console.step("created " + topic));
             report.existing().forEach(topic -> Console.step("exists  " + topic));
             report.warnings().forEach(warning -> System.err.println("warning: " + warning));

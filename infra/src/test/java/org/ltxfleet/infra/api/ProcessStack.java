@@ -118,9 +118,7 @@ final class ProcessStack implements AutoCloseable {
 
     /** What {@code GET /metrics} of the worker named {@code name} answers. */
     String workerMetrics(String name) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + healthPorts.get(name) + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return TestStacks.scrape(java.net.URI.create("http://127.0.0.1:" + healthPorts.get(name) + "/metrics"));
     }
 
     /** The process last started under {@code name} (a worker's name, or kafka, s3, gateway). */

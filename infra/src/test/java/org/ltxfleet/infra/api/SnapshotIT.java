@@ -181,12 +181,11 @@ class SnapshotIT {
 
     /** What {@code fleet_gateway_replayed_records_total} of the gateway says for one reader. */
     private static long replayed(Gateway gateway, String reader) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("fleet_gateway_replayed_records_total{reader=\"" + reader + "\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-                .orElseThrow(() -> new AssertionError("no replayed-records counter for " + reader + " in " + metrics));
+        String metrics = TestStacks.scrape(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"));
+        String label = "reader=\"" + reader + "\"";
+        assertThat(metrics).as("the replayed-records counter of %s", reader)
+                .contains("fleet_gateway_replayed_records_total{" + label);
+        return (long) TestStacks.metricSum(metrics, "fleet_gateway_replayed_records_total", label);
     }
 
     /** Whether the reader's snapshot in the store was taken at the end of every partition it reads. */
