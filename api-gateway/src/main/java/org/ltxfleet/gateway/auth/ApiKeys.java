@@ -2,17 +2,16 @@ package org.ltxfleet.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.io.Sha256;
 
 /**
  * The API keys the gateway accepts. Only a SHA-256 of each secret is kept: the secrets are 256-bit
@@ -51,7 +50,7 @@ public final class ApiKeys {
         if (colon <= 0 || colon == credentials.length() - 1) {
             throw new IllegalArgumentException("an API key is written id:secret");
         }
-        hashes.put(credentials.substring(0, colon), sha256(credentials.substring(colon + 1)));
+        hashes.put(credentials.substring(0, colon), Sha256.of(credentials.substring(colon + 1)));
         return this;
     }
 
@@ -86,15 +85,7 @@ public final class ApiKeys {
         String id = credentials.substring(0, colon);
         byte[] expected = hashes.get(id);
         // Hash even for unknown ids so timing does not tell which ids exist.
-        byte[] actual = sha256(credentials.substring(colon + 1));
+        byte[] actual = Sha256.of(credentials.substring(colon + 1));
         return expected != null && MessageDigest.isEqual(expected, actual) ? Optional.of(id) : Optional.empty();
-    }
-
-    private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
     }
 }

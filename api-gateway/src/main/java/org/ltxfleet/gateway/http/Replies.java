@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.ltxfleet.common.json.Json;
@@ -18,7 +19,8 @@ public final class Replies {
         if (response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", JSON).end(Json.toString(body));
+        // Bytes straight from Jackson: a String first would be encoded to UTF-8 a second time.
+        response.setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(Json.toBytes(body)));
     }
 
     /** Sends {@code {"detail": detail}} with the given status; detail may be a sentence or a list. */

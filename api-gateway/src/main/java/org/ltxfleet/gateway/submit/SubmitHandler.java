@@ -5,11 +5,8 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -31,6 +28,7 @@ import org.ltxfleet.gateway.projection.Lane;
 import org.ltxfleet.gateway.storage.ObjectLifecycleHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ltxfleet.common.io.Sha256;
 
 /**
  * {@code POST /fal-ai/ltx23-trainer-v2/interpolate}: validates the input, writes the job to
@@ -99,7 +97,7 @@ public final class SubmitHandler {
         }
         String keyId = AuthHandler.keyId(ctx);
         String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
-        String bodySha = sha256(raw.getBytes());
+        String bodySha = Sha256.hex(raw.getBytes());
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
         var deadlines = new Deadlines(now, startBy, retention);
@@ -227,13 +225,5 @@ public final class SubmitHandler {
         String message = t.getMessage() == null ? t.toString() : t.getMessage();
         int newline = message.indexOf('\n');
         return newline > 0 ? message.substring(0, newline) : message;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
     }
 }

@@ -2,12 +2,12 @@ package org.ltxfleet.gateway.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ltxfleet.common.io.Sha256;
 
 /**
  * Signs one webhook attempt two ways, so receivers can verify with fal's scheme or with a
@@ -60,11 +60,7 @@ public final class WebhookSigner {
     }
 
     static String sha256Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
+        return Sha256.hex(body);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

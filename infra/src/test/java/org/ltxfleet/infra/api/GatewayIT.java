@@ -307,9 +307,15 @@ class GatewayIT {
         var ready = raw("GET", "/health/ready", null, null, false);
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"kafka_reachable\":true");
+        for (int i = 0; i < 5; i++) {
+            // Made-up methods each get an answer, but must not each get a meter: that would let
+            // anyone grow the registry (and every scrape) without bound.
+            assertThat(raw("BREW" + i, "/no/such/route", null, null, false).statusCode()).isBetween(400, 499);
+        }
         var metrics = raw("GET", "/metrics", null, null, false);
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("fleet_gateway_http_requests_seconds_count");
+        assertThat(metrics.body()).contains("fleet_gateway_http_requests_seconds_count")
+                .contains("method=\"other\"").doesNotContain("BREW");
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status) {

@@ -1,12 +1,10 @@
 package org.ltxfleet.preprocess.dataset;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.TreeMap;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.io.Sha256;
 
 /**
  * The content address of a latent bundle ({@code datasets/{cache_key}/}): sha256 over the archive's
@@ -38,12 +36,6 @@ public final class CacheKey {
         parts.put("max_clip_seconds", settings.decodeLimits().maxSeconds());
         parts.put("encoders", encoderVersions);
         parts.put("layout_version", 1);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.toString(parts)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
+        return Sha256.hex(Json.toString(parts).getBytes(StandardCharsets.UTF_8));
     }
 }
