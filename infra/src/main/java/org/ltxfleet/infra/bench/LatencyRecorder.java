@@ -1,6 +1,9 @@
 package org.ltxfleet.infra.bench;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -10,6 +13,7 @@ final class LatencyRecorder {
     private final AtomicLongArray latencies;
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private final Map<String, AtomicInteger> failureReasons = new ConcurrentHashMap<>();
 
     LatencyRecorder(int capacity) {
         this.latencies = new AtomicLongArray(capacity);
@@ -22,8 +26,10 @@ final class LatencyRecorder {
         }
     }
 
-    void failure() {
+    /** A failed request, counted under its reason (a status code, an exception's class). */
+    void failure(String reason) {
         failures.incrementAndGet();
+        failureReasons.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
     }
 
     /** Every success, also those past the recorder's capacity. */
@@ -33,6 +39,13 @@ final class LatencyRecorder {
 
     int failures() {
         return failures.get();
+    }
+
+    /** How many failures each reason had, so a benchmark that measured nothing says why. */
+    Map<String, Integer> failureReasons() {
+        var counts = new TreeMap<String, Integer>();
+        failureReasons.forEach((reason, n) -> counts.put(reason, n.get()));
+        return counts;
     }
 
     /** The latency at quantile q (0..1) in milliseconds. */

@@ -116,15 +116,19 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    @Option(names = "--jfr", description = "gateway benchmark: write a flight recording of each measured phase into "
+            + "this directory (read it with the JDK's `jfr view hot-methods FILE`)")
+    java.nio.file.Path jfr;
+
     private Integer gateway() throws Exception {
         var dataDir = Files.createTempDirectory("fleet-bench");
-        // One key offers the whole load: its per-key rate limit would cap the benchmark.
-        Files.writeString(dataDir.resolve("fleet.properties"), "gateway.rate.limit.per.second=0\n");
+        Files.writeString(dataDir.resolve("fleet.properties"), GatewayBench.STACK_SETTINGS);
         Console.step("starting a fresh stack without workers in " + dataDir);
         try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
-            Console.step("offering " + rate + " submits/s for " + seconds + " s, through the gateway and "
-                    + "through a raw Kafka producer (acks=all, idempotent)");
-            var result = new GatewayBench(fleet, rate, seconds).run();
+            Console.step("warming both paths up until the JIT settles (a minute or two), then offering " + rate
+                    + " submits/s, then as many as they take, for " + seconds + " s each, 3 rounds, through the "
+                    + "gateway and through a raw Kafka producer (acks=all, idempotent)");
+            var result = new GatewayBench(fleet, GatewayBench.Shape.of(rate, seconds), jfr).run();
             print(result);
         }
         return 0;
