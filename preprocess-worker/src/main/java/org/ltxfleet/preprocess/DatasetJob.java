@@ -30,6 +30,7 @@ import org.ltxfleet.preprocess.dataset.ValidationKeyframes;
 import org.ltxfleet.preprocess.download.Downloader;
 import org.ltxfleet.preprocess.download.Fetcher;
 import org.ltxfleet.preprocess.download.OwnUploads;
+import org.ltxfleet.common.s3.JobObjects;
 
 /**
  * One job's preprocessing, reported as it goes: download, cache lookup, archive checks, decoding,
@@ -63,7 +64,7 @@ final class DatasetJob {
             // Cheap and likely to be wrong: check the keyframe images before the long decode.
             var keyframes = ValidationKeyframes.prepare(input, fetcher,
                     parts.settings().decodeLimits(), Files.createDirectories(workDir.resolve("validation")));
-            validationKey = "jobs/" + job.requestId() + "/validation.safetensors";
+            validationKey = JobObjects.validationKey(job.requestId());
             Path file = workDir.resolve("validation.safetensors");
             ValidationEncoding.encode(keyframes, input, parts.encoders()).write(file);
             parts.store().put(validationKey, file);

@@ -20,6 +20,8 @@ import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.StageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ltxfleet.common.s3.JobObjects;
+import org.ltxfleet.common.s3.ObjectStore;
 
 /**
  * Takes a job off {@code ltx.jobs}: skips later records of a request id ({@link JobClaims}) and
@@ -40,6 +42,7 @@ final class JobIntake implements StageConsumer.Handler {
     private final InputValidator validator = new InputValidator();
     private final JobClaims claims;
     private final org.ltxfleet.common.io.ScratchSpace scratch;
+    private final ObjectStore store;
 
     JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
         this.events = events;
@@ -47,6 +50,7 @@ final class JobIntake implements StageConsumer.Handler {
         this.dataset = new DatasetJob(parts, events);
         this.claims = new JobClaims(parts.store());
         this.scratch = parts.scratch();
+        this.store = parts.store();
     }
 
     @Override
@@ -100,6 +104,7 @@ final class JobIntake implements StageConsumer.Handler {
             }
             if (cancellations.isCanceled(job.requestId())) {
                 canceled(job);
+                JobObjects.deleteWorkingObjects(store, job.requestId());
                 return;
             }
             // Written (and acknowledged) before the job's offset is committed: a worker dying after
@@ -111,6 +116,8 @@ final class JobIntake implements StageConsumer.Handler {
                 if (e instanceof JobFailedException failed) {
                     events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(failed.statusCode(),
                             failed.errorType(), failed.detail(), Payloads.STAGE_PREPROCESS));
+                    // The validation keyframes are encoded first: a dataset that fails leaves them behind.
+                    JobObjects.deleteWorkingObjects(store, job.requestId());
                     return;
                 }
                 // An interrupt without a cancellation is a shutdown: the job goes back to the group.
@@ -118,6 +125,7 @@ final class JobIntake implements StageConsumer.Handler {
             }
             LOG.info("job {} canceled during preprocessing ({})", job.requestId(), e.toString());
             canceled(job);
+            JobObjects.deleteWorkingObjects(store, job.requestId());
         } finally {
             WorkDirs.deleteQuietly(work);
         }
@@ -148,5 +156,6 @@ final class JobIntake implements StageConsumer.Handler {
         }
         events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
+        JobObjects.deleteWorkingObjects(store, job.requestId());
     }
 }

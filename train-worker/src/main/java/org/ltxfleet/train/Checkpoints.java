@@ -12,6 +12,7 @@ import org.ltxfleet.model.safetensors.DType;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.safetensors.SafetensorsWriter;
 import org.ltxfleet.model.training.AdamW;
+import org.ltxfleet.common.s3.JobObjects;
 
 /**
  * A job's training state in S3 ({@code jobs/{id}/checkpoints/latest.safetensors}): the adapters
@@ -22,13 +23,11 @@ import org.ltxfleet.model.training.AdamW;
 final class Checkpoints {
 
     private final ObjectStore store;
-    private final String prefix;
     private final String key;
 
     Checkpoints(ObjectStore store, String requestId) {
         this.store = store;
-        this.prefix = "jobs/" + requestId + "/checkpoints/";
-        this.key = prefix + "latest.safetensors";
+        this.key = JobObjects.checkpointsPrefix(requestId) + "latest.safetensors";
     }
 
     void save(int step, Map<String, Parameter> adapters, AdamW optimizer, Path workDir) throws IOException {
@@ -66,10 +65,6 @@ final class Checkpoints {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    void delete() {
-        store.deletePrefix(prefix);
     }
 
     private static void add(SafetensorsWriter writer, String name, NDArray array) {

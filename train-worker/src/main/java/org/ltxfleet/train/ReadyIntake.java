@@ -14,6 +14,7 @@ import org.ltxfleet.common.kafka.ReadyMessage;
 import org.ltxfleet.common.kafka.StageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ltxfleet.common.s3.JobObjects;
 
 /**
  * Takes a ready dataset off {@code ltx.ready}: skips canceled jobs and jobs that already finished
@@ -70,6 +71,7 @@ final class ReadyIntake implements StageConsumer.Handler {
         } catch (JobFailedException e) {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
+            JobObjects.deleteWorkingObjects(parts.store(), ready.requestId());
         } finally {
             WorkDirs.deleteQuietly(work);
         }
@@ -114,5 +116,6 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
         events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Training failed: " + lastError.getMessage()), Payloads.STAGE_TRAIN));
+        JobObjects.deleteWorkingObjects(parts.store(), ready.requestId());
     }
 }

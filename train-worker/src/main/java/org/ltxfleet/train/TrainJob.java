@@ -97,7 +97,7 @@ final class TrainJob {
             var clock = new StepClock(done, steps);
             while (done < steps) {
                 if (cancellations.isCanceled(id)) {
-                    checkpoints.delete();
+                    JobObjects.deleteWorkingObjects(store, id);
                     events.emit(id, ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
                     return;
                 }
@@ -129,7 +129,7 @@ final class TrainJob {
                 events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(),
                         input.billableUnits(), Instant.now())));
                 store.put(doneKey(id), Json.toBytes(output), "application/json");
-                checkpoints.delete();
+                JobObjects.deleteWorkingObjects(store, id);
             });
         }
     }

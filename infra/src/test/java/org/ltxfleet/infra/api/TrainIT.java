@@ -104,6 +104,9 @@ class TrainIT {
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 stack.gatewayUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("fleet_gateway_billed_units [1-9]");
+        assertThat(jobObjects(id)).as("the checkpoint and validation keyframes go at the end; outputs stay")
+                .contains("jobs/" + id + "/done.json").anyMatch(k -> k.contains("/outputs/"))
+                .noneMatch(k -> k.contains("/checkpoints/") || k.endsWith("validation.safetensors"));
     }
 
     @Test
@@ -130,13 +133,28 @@ class TrainIT {
         }
         var input = Json.object();
         input.put("training_data_url", stack.publish("it/broken-" + System.nanoTime() + ".zip", zip));
+        // Validation keyframes are encoded and stored before the dataset is read: they must not outlive the failure.
+        var entry = input.putArray("validation").addObject();
+        entry.put("prompt", "a shape moving");
+        entry.put("start_image_url", stack.publish("it/start-" + System.nanoTime() + ".png",
+                SampleClipGenerator.writeFramePng(dir.resolve("start.png"), 256, 256, 33, 7, 9, 0)));
+        entry.put("end_image_url", stack.publish("it/end-" + System.nanoTime() + ".png",
+                SampleClipGenerator.writeFramePng(dir.resolve("end.png"), 256, 256, 33, 7, 9, 32)));
         int billedBefore = TestStacks.billedRecently(stack);
         String id = client.submit(Json.toString(input)).body().get("request_id").asText();
         JsonNode status = TestStacks.awaitOutcome(client, id, Duration.ofSeconds(60));
         assertThat(status.get("state").asText()).isEqualTo("FAILED");
         assertThat(status.get("error").asText()).contains("No usable training data");
+        assertThat(status.get("logs").toString()).contains("validation entry fitted");
         Thread.sleep(1000);
         assertThat(TestStacks.billedRecently(stack)).isEqualTo(billedBefore);
+        assertThat(jobObjects(id)).noneMatch(k -> k.endsWith("validation.safetensors"));
+    }
+
+    private static java.util.List<String> jobObjects(String id) {
+        try (var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()))) {
+            return store.keys("jobs/" + id + "/");
+        }
     }
 
     private static Path download(JsonNode file, Path target) throws Exception {

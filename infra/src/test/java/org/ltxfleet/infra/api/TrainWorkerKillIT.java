@@ -77,6 +77,9 @@ class TrainWorkerKillIT {
                 Thread.sleep(1000);
                 assertThat(TestStacks.billedRecently(stack)).isEqualTo(1);
                 assertThat(leftBehind).as("swept by the next train worker to start on the machine").doesNotExist();
+                try (var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()))) {
+                    assertThat(store.keys("jobs/" + id + "/checkpoints/")).as("the checkpoint it resumed from").isEmpty();
+                }
             } finally {
                 second.destroy();
                 second.waitFor();
