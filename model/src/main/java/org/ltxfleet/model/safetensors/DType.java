@@ -10,7 +10,11 @@ import java.nio.ByteBuffer;
 public enum DType {
     F32("F32", 4),
     F16("F16", 2),
-    BF16("BF16", 2);
+    BF16("BF16", 2),
+    /** Read only, as float32: reference tensors (goldens) are stored in float64. */
+    F64("F64", 8),
+    /** Read only, as float32: masks and indices. */
+    I64("I64", 8);
 
     private final String wireName;
     private final int bytes;
@@ -37,7 +41,7 @@ public enum DType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unsupported safetensors dtype " + name + " (supported: F32, F16, BF16)");
+        throw new IllegalArgumentException("unsupported safetensors dtype " + name + " (supported: F32, F16, BF16, F64, I64)");
     }
 
     /** Reads one element at the buffer's position as float32. */
@@ -46,6 +50,8 @@ public enum DType {
             case F32 -> in.getFloat();
             case F16 -> Float.float16ToFloat(in.getShort());
             case BF16 -> Float.intBitsToFloat((in.getShort() & 0xffff) << 16);
+            case F64 -> (float) in.getDouble();
+            case I64 -> (float) in.getLong();
         };
     }
 
@@ -55,6 +61,7 @@ public enum DType {
             case F32 -> out.putFloat(value);
             case F16 -> out.putShort(Float.floatToFloat16(value));
             case BF16 -> out.putShort(toBf16(value));
+            case F64, I64 -> throw new UnsupportedOperationException("writing " + wireName + " is not supported");
         }
     }
 

@@ -5,8 +5,9 @@ package org.ltxfleet.model.transformer;
  * {@code F = innerDim / 6} frequencies ω_k = θ^(k/(F−1))·π/2, each token's angles are
  * ω_k·(2·p_a/max_a − 1) for its three axes, laid out frequency-major ([ω0·t, ω0·h, ω0·w, ω1·t, …]),
  * padded at the front with angle 0 up to innerDim/2 entries; head h uses entries [h·d/2, (h+1)·d/2)
- * and rotates the pairs (j, j + d/2) of its d dimensions. Frequencies are computed in double, as
- * 2.3 does, and stored as float.
+ * and rotates the pairs (j, j + d/2) of its d dimensions. Frequencies are computed in double and
+ * the angles in float32, as 2.3 does; the tables match the official ones to 6e-8
+ * ({@code TransformerGoldenTest}).
  */
 public final class RopeTable {
 
@@ -27,10 +28,13 @@ public final class RopeTable {
         int half = heads * headDim / 2;
         int frequencies = heads * headDim / 6;
         int pad = half - 3 * frequencies;
-        double[] omega = new double[frequencies];
+        // Frequencies in double, then float32, as 2.3 does (frequencies_precision float64); positions,
+        // their scaling and the angles in float32 like the official code: at ω up to 10⁴·π/2 a float32
+        // angle is off by up to 1e-3 rad from a double one, and the port must agree with the checkpoint.
+        float[] omega = new float[frequencies];
         for (int k = 0; k < frequencies; k++) {
             double exponent = frequencies == 1 ? 0 : k / (double) (frequencies - 1);
-            omega[k] = StrictMath.pow(theta, exponent) * Math.PI / 2;
+            omega[k] = (float) (StrictMath.pow(theta, exponent) * Math.PI / 2);
         }
         float[] cos = new float[positions.length * half];
         float[] sin = new float[positions.length * half];
@@ -39,9 +43,10 @@ public final class RopeTable {
             for (int p = 0; p < pad; p++) {
                 cos[row + p] = 1;
             }
-            for (int k = 0; k < frequencies; k++) {
-                for (int axis = 0; axis < 3; axis++) {
-                    double angle = omega[k] * (2 * positions[t][axis] / maxPositions[axis] - 1);
+            for (int axis = 0; axis < 3; axis++) {
+                float scaled = (float) positions[t][axis] / (float) maxPositions[axis] * 2f - 1f;
+                for (int k = 0; k < frequencies; k++) {
+                    float angle = omega[k] * scaled;
                     int at = row + pad + 3 * k + axis;
                     cos[at] = (float) StrictMath.cos(angle);
                     sin[at] = (float) StrictMath.sin(angle);

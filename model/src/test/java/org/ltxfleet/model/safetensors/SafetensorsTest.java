@@ -138,11 +138,11 @@ class SafetensorsTest {
         assertThatThrownBy(() -> SafetensorsReader.open(lying)).hasMessageContaining("inconsistent offsets");
 
         Path dtype = dir.resolve("int.safetensors");
-        String intHeader = "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
+        String intHeader = "{\"a\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         ByteBuffer intBytes = ByteBuffer.allocate(8 + intHeader.length() + 8).order(ByteOrder.LITTLE_ENDIAN);
         intBytes.putLong(intHeader.length()).put(intHeader.getBytes(StandardCharsets.US_ASCII));
         Files.write(dtype, intBytes.array());
-        assertThatThrownBy(() -> SafetensorsReader.open(dtype)).hasMessageContaining("I64");
+        assertThatThrownBy(() -> SafetensorsReader.open(dtype)).hasMessageContaining("I32");
     }
 
     @Test
