@@ -3,6 +3,7 @@ package org.ltxfleet.model.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.sampling.GuidanceSettings;
+import org.ltxfleet.model.sampling.GuidedDenoiser;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.Rope;
 import org.ltxfleet.model.transformer.RopeTable;
@@ -51,9 +54,7 @@ class TransformerGoldenTest {
         assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
         try (var golden = SafetensorsReader.open(DIR.resolve("golden.safetensors"));
              NDManager manager = NDManager.newBaseManager()) {
-            var model = new VideoTransformer(CONFIG, LoraSpec.none());
-            Weights.initialize(model, manager, 1);
-            assertThat(Weights.load(model, List.of(DIR.resolve("weights.safetensors")), manager)).isEqualTo(77);
+            var model = model(manager);
             // caseA's masked velocity needs a text mask, which our forward does not take (pipelines pass none).
             assertClose("caseA velocity (no mask)", forward(model, golden, "caseA", manager),
                     golden.readFloats("caseA.out.velocity_no_context_mask"), 1e-4);
@@ -62,17 +63,51 @@ class TransformerGoldenTest {
         }
     }
 
+    @Test
+    void guidedCleanEstimatesMatch() throws IOException {
+        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        try (var golden = SafetensorsReader.open(DIR.resolve("golden.safetensors"));
+             NDManager manager = NDManager.newBaseManager()) {
+            var model = model(manager);
+            // caseC: the official guider on caseB's state (3 keyframes) with LTX-2.3's defaults, STG on block 1.
+            var settings = new GuidanceSettings(30, 3.0, 1.0, Set.of(1), 0.7, 0);
+            NDArray negative = Tensors.create(manager, golden.readFloats("inputs.negative_context"),
+                    new Shape(golden.info("inputs.negative_context").shape()));
+            var passes = GuidedDenoiser.denoise(model, input(golden, "caseB", manager), negative, settings);
+            assertClose("caseB denoised x0", passes.conditional().toFloatArray(),
+                    golden.readFloats("caseB.out.denoised_x0"), 1e-4);
+            assertClose("caseC conditional x0", passes.conditional().toFloatArray(),
+                    golden.readFloats("caseC.out.cond_x0"), 1e-4);
+            assertClose("caseC unconditional x0", passes.unconditional().toFloatArray(),
+                    golden.readFloats("caseC.out.uncond_x0"), 1e-4);
+            assertClose("caseC perturbed x0 (STG)", passes.perturbed().toFloatArray(),
+                    golden.readFloats("caseC.out.perturbed_x0"), 1e-4);
+            assertClose("caseC guided x0", passes.guided().toFloatArray(),
+                    golden.readFloats("caseC.out.guided_x0"), 1e-4);
+        }
+    }
+
+    private static VideoTransformer model(NDManager manager) throws IOException {
+        var model = new VideoTransformer(CONFIG, LoraSpec.none());
+        Weights.initialize(model, manager, 1);
+        assertThat(Weights.load(model, List.of(DIR.resolve("weights.safetensors")), manager)).isEqualTo(77);
+        return model;
+    }
+
     private static float[] forward(VideoTransformer model, SafetensorsReader golden, String c, NDManager manager)
             throws IOException {
+        return model.forward(input(golden, c, manager)).toFloatArray();
+    }
+
+    private static TransformerInput input(SafetensorsReader golden, String c, NDManager manager) throws IOException {
         long[] latentShape = golden.info(c + ".in.latent").shape();
         int tokens = (int) latentShape[1];
-        var input = new TransformerInput(
+        return new TransformerInput(
                 Tensors.create(manager, golden.readFloats(c + ".in.latent"), new Shape(latentShape)),
                 Tensors.create(manager, golden.readFloats(c + ".in.timesteps"), new Shape(1, tokens)),
                 Tensors.create(manager, golden.readFloats(c + ".in.sigma"), new Shape(1)),
                 Tensors.create(manager, golden.readFloats(c + ".in.context"), new Shape(golden.info(c + ".in.context").shape())),
                 Rope.of(rope(golden, c), tokens, manager), Set.of());
-        return model.forward(input).toFloatArray();
     }
 
     /** The rotary table of a case's positions: each token's [start, end) midpoints, (time s, height px, width px). */
