@@ -86,22 +86,42 @@ public final class LtxVae implements VideoVae, AutoCloseable {
 
     @Override
     public Latent encode(PixelVideo video) {
-        int latentFrames = VideoVae.latentFrames(video.frameCount());
-        if (video.height() % SPATIAL_FACTOR != 0 || video.width() % SPATIAL_FACTOR != 0) {
+        return encode(planar(video), video.frameCount(), video.height(), video.width());
+    }
+
+    /**
+     * Planar pixels (3, F, H, W) in [−1, 1] → the normalised latent: {@link #encode(PixelVideo)}
+     * without the 8-bit rounding of its input.
+     */
+    public Latent encode(float[] planar, int frames, int height, int width) {
+        int latentFrames = VideoVae.latentFrames(frames);
+        if (height % SPATIAL_FACTOR != 0 || width % SPATIAL_FACTOR != 0) {
             throw new IllegalArgumentException("the VAE takes sizes in multiples of " + SPATIAL_FACTOR + ", got "
-                    + video.width() + "×" + video.height());
+                    + width + "×" + height);
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray pixels = Tensors.create(scope, planar(video),
-                    new Shape(1, 3, video.frameCount(), video.height(), video.width()));
+            NDArray pixels = Tensors.create(scope, planar, new Shape(1, 3, frames, height, width));
             NDArray latent = tree.statistics.normalize(tree.encoder.forward(pixels));
-            return new Latent(config.latentChannels(), latentFrames, video.height() / SPATIAL_FACTOR,
-                    video.width() / SPATIAL_FACTOR, latent.toFloatArray());
+            return new Latent(config.latentChannels(), latentFrames, height / SPATIAL_FACTOR, width / SPATIAL_FACTOR,
+                    latent.toFloatArray());
         }
     }
 
     @Override
     public PixelVideo decode(Latent latent) {
+        float[] values = decodeToPlanar(latent);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.clamp(values[i], -1f, 1f);
+        }
+        return interleaved(values, VideoVae.pixelFrames(latent.frames()), latent.height() * SPATIAL_FACTOR,
+                latent.width() * SPATIAL_FACTOR);
+    }
+
+    /**
+     * The decoder's own output, planar (3, F, H, W): nominally [−1, 1] but not clamped
+     * ({@link #decode} clamps and rounds to 8 bits).
+     */
+    public float[] decodeToPlanar(Latent latent) {
         if (latent.channels() != config.latentChannels()) {
             throw new IllegalArgumentException(config.name() + " decodes " + config.latentChannels()
                     + "-channel latents, got " + latent.channels());
@@ -109,10 +129,7 @@ public final class LtxVae implements VideoVae, AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = Tensors.create(scope, latent.data(),
                     new Shape(1, latent.channels(), latent.frames(), latent.height(), latent.width()));
-            NDArray pixels = tree.decoder.forward(tree.statistics.denormalize(z));
-            long[] s = pixels.getShape().getShape();
-            float[] values = pixels.clip(-1f, 1f).toFloatArray();
-            return interleaved(values, (int) s[2], (int) s[3], (int) s[4]);
+            return tree.decoder.forward(tree.statistics.denormalize(z)).toFloatArray();
         }
     }
 
