@@ -28,7 +28,7 @@ public final class Parity {
         FOLDERS.put("ltx23/transformer", TransformerParity::run);
         FOLDERS.put("ltx23/schedule", null);
         FOLDERS.put("ltx23/lora", null);
-        FOLDERS.put("ltx23/vae", null);
+        FOLDERS.put("ltx23/vae", VaeParity::run);
         FOLDERS.put("ltx23/text", null);
         FOLDERS.put("gemma3", null);
     }
