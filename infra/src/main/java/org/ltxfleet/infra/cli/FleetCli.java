@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Self-hostable LTX-2.3 keyframe-interpolation LoRA trainer on Kafka and S3.",
         subcommands = {UpCommand.class, DemoCommand.class, KafkaCommand.class, S3Command.class, GatewayCommand.class,
             WorkerCommand.class, BenchCommand.class, KeysCommand.class,
-            WebhooksCommand.class, TopicsCommand.class, BaseCommand.class, EvalCommand.class, VaeCommand.class})
+            WebhooksCommand.class, TopicsCommand.class, BaseCommand.class, EvalCommand.class, VaeCommand.class,
+            ParityCommand.class})
 public final class FleetCli {
 
     /** Entry point of {@code ./fleet}. */
