@@ -35,19 +35,31 @@ public final class SigmaSampler {
         return MIN_SHIFT + slope * (tokens - MIN_TOKENS);
     }
 
-    /** One σ for a sample of {@code tokens} video tokens. */
+    /** One σ for a sample of {@code tokens} video tokens: draws n, u, p in the official order. */
     public double sample(long tokens) {
+        double normal = gaussian();
+        double uniform = random.nextDouble();
+        double choice = random.nextDouble();
+        return sigma(normal, uniform, choice, tokens);
+    }
+
+    /**
+     * σ from one draw of each of the sampler's variables: {@code normal} ~ N(0, 1) for the
+     * logit-normal, {@code uniform} and {@code choice} ~ U[0, 1) for the uniform branch and for picking it.
+     */
+    public static double sigma(double normal, double uniform, double choice, long tokens) {
+        // The trainer compares its float32 draw with 0.1 in float32: a draw of exactly 0.1f is not above it.
+        if ((float) choice <= (float) UNIFORM_PROBABILITY) {
+            return (1 - EPS) * uniform + EPS;
+        }
         double mu = shift(tokens);
-        double logitNormal = sigmoid(gaussian() + mu);
         double low = sigmoid(mu + Q005);
         double high = sigmoid(mu + Q999);
-        double stretched = (logitNormal - low) / (high - low);
+        double stretched = (sigmoid(normal + mu) - low) / (high - low);
         if (stretched < EPS) {
             stretched = 2 * EPS - stretched;
         }
-        stretched = Math.min(1, Math.max(0, stretched));
-        double uniform = (1 - EPS) * random.nextDouble() + EPS;
-        return random.nextDouble() > UNIFORM_PROBABILITY ? stretched : uniform;
+        return Math.min(1, Math.max(0, stretched));
     }
 
     private double gaussian() {

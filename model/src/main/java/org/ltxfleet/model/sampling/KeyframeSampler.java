@@ -34,7 +34,7 @@ public final class KeyframeSampler {
         int videoTokens = sequence.videoTokens();
         var table = sequence.rope(model.config());
         float[] x = Noise.gaussian(settings.seed(), videoTokens * channels);
-        double[] sigmas = SigmaSchedule.of(settings.steps(), videoTokens);
+        double[] sigmas = SigmaSchedule.of(settings.steps());
         for (int i = 0; i < settings.steps(); i++) {
             double sigma = sigmas[i];
             try (NDManager step = manager.newSubManager()) {

@@ -8,11 +8,18 @@ package org.ltxfleet.model.sampling;
 public final class SigmaSchedule {
 
     static final double TERMINAL = 0.1;
+    /** The token count {@code LTX2Scheduler} assumes when it is given no latent, as every official pipeline calls it. */
+    public static final long PIPELINE_TOKENS = 4096;
 
     private SigmaSchedule() {
     }
 
-    /** {@code steps + 1} values from 1 down to 0. */
+    /** The schedule the official pipelines sample with: the same for every clip size. */
+    public static double[] of(int steps) {
+        return of(steps, PIPELINE_TOKENS);
+    }
+
+    /** {@code steps + 1} values from 1 down to 0, shifted for {@code tokens} latent tokens. */
     public static double[] of(int steps, long tokens) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
