@@ -64,13 +64,20 @@ class TransformerGoldenTest {
 
     private static float[] forward(VideoTransformer model, SafetensorsReader golden, String c, NDManager manager)
             throws IOException {
+        long[] contextShape = golden.info(c + ".in.context").shape();
+        return forward(model, golden, c, golden.readFloats(c + ".in.context"), (int) contextShape[1], manager);
+    }
+
+    /** The velocity of a case's inputs with {@code contextTokens} tokens of {@code context} instead of its own. */
+    static float[] forward(VideoTransformer model, SafetensorsReader golden, String c, float[] context,
+                           int contextTokens, NDManager manager) throws IOException {
         long[] latentShape = golden.info(c + ".in.latent").shape();
         int tokens = (int) latentShape[1];
         var input = new TransformerInput(
                 Tensors.create(manager, golden.readFloats(c + ".in.latent"), new Shape(latentShape)),
                 Tensors.create(manager, golden.readFloats(c + ".in.timesteps"), new Shape(1, tokens)),
                 Tensors.create(manager, golden.readFloats(c + ".in.sigma"), new Shape(1)),
-                Tensors.create(manager, golden.readFloats(c + ".in.context"), new Shape(golden.info(c + ".in.context").shape())),
+                Tensors.create(manager, context, new Shape(1, contextTokens, context.length / contextTokens)),
                 Rope.of(rope(golden, c), tokens, manager), Set.of());
         return model.forward(input).toFloatArray();
     }
