@@ -8,8 +8,18 @@ import java.util.Map;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.transformer.LoraSpec;
 
-/** Reads a LoRA file in the LTX/ComfyUI layout back into a model's adapters (the inverse of {@link LoraExporter}). */
+/**
+ * Reads a LoRA file into a model's adapters as ltx-pipelines and ComfyUI read the files LTX's trainer
+ * writes (and {@link LoraExporter}): {@code diffusion_model.<layer>.lora_A.weight [rank, in]} and
+ * {@code …lora_B.weight [out, rank]}, the prefix optional, applied as {@code W + strength·B·A}; any
+ * other tensor ({@code .alpha} included) is ignored, as ltx-core does. The trainer always trains the
+ * audio+video model, so its files also adapt the audio stream, which our video-only model lacks:
+ * those adapters are skipped.
+ */
 public final class LoraLoader {
+
+    private static final String A = ".lora_A.weight";
+    private static final String B = ".lora_B.weight";
 
     private LoraLoader() {
     }
@@ -17,22 +27,32 @@ public final class LoraLoader {
     /** The adapter layout of a file: its rank, and whether the feed-forward layers are adapted too. */
     public static LoraSpec spec(Path file) throws IOException {
         try (var reader = SafetensorsReader.open(file)) {
-            int rank = reader.names().stream().filter(n -> n.endsWith(".lora_A.weight")).findFirst()
+            var video = reader.names().stream().filter(n -> adapterName(n) != null && !audioStream(adapterName(n)))
+                    .toList();
+            int rank = video.stream().filter(n -> n.endsWith(A)).findFirst()
                     .map(n -> (int) reader.info(n).shape()[0])
-                    .orElseThrow(() -> new IOException(file + " holds no lora_A tensors"));
-            return new LoraSpec(rank, reader.names().stream().anyMatch(n -> n.contains(".ff.net.")));
+                    .orElseThrow(() -> new IOException(file + " holds no lora_A tensors of the video stream"));
+            return new LoraSpec(rank, video.stream().anyMatch(n -> n.contains(".ff.net.")));
         }
     }
 
-    /** Sets every adapter of {@code parameters} (checkpoint names) from the file; returns how many tensors were read. */
+    /** Sets every adapter of {@code parameters} (checkpoint names) from the file at strength 1. */
     public static int load(Map<String, Parameter> parameters, Path file) throws IOException {
+        return load(parameters, file, 1f);
+    }
+
+    /**
+     * Sets every adapter of {@code parameters} (checkpoint names) from the file, B scaled by
+     * {@code strength} (ltx-pipelines' LoRA strength); returns how many tensors were read.
+     */
+    public static int load(Map<String, Parameter> parameters, Path file, float strength) throws IOException {
         int loaded = 0;
         try (var reader = SafetensorsReader.open(file)) {
             for (String key : reader.names()) {
-                if (!key.startsWith(LoraExporter.PREFIX) || !key.endsWith(".weight")) {
+                String name = adapterName(key);
+                if (name == null || audioStream(name)) {
                     continue;
                 }
-                String name = key.substring(LoraExporter.PREFIX.length(), key.length() - ".weight".length());
                 Parameter parameter = parameters.get(name);
                 if (parameter == null) {
                     throw new IOException(file + ": " + key + " names no adapter of this model");
@@ -42,13 +62,33 @@ public final class LoraLoader {
                     throw new IOException(file + ": " + key + " has shape " + Arrays.toString(reader.info(key).shape())
                             + ", the model's adapter has " + Arrays.toString(expected));
                 }
-                parameter.getArray().set(reader.readFloats(key));
+                float[] values = reader.readFloats(key);
+                if (key.endsWith(B) && strength != 1f) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] *= strength;
+                    }
+                }
+                parameter.getArray().set(values);
                 loaded++;
             }
         }
         if (loaded == 0) {
-            throw new IOException(file + " holds no adapters in the diffusion_model.<layer>.lora_A/B.weight layout");
+            throw new IOException(file + " holds no adapters in the [diffusion_model.]<layer>.lora_A/B.weight layout");
         }
         return loaded;
+    }
+
+    /** {@code [diffusion_model.]<layer>.lora_A.weight} → {@code <layer>.lora_A}; null for other tensors. */
+    static String adapterName(String key) {
+        if (!key.endsWith(A) && !key.endsWith(B)) {
+            return null;
+        }
+        String name = key.startsWith(LoraExporter.PREFIX) ? key.substring(LoraExporter.PREFIX.length()) : key;
+        return name.substring(0, name.length() - ".weight".length());
+    }
+
+    /** Whether a layer belongs to the audio stream ({@code audio_attn1}, {@code video_to_audio_attn}, …). */
+    static boolean audioStream(String name) {
+        return Arrays.stream(name.split("\\.")).anyMatch(segment -> segment.contains("audio"));
     }
 }

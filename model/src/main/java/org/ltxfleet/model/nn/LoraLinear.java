@@ -13,11 +13,12 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 
 /**
- * A linear layer {@code y = x·Wᵀ + b} with an optional low-rank adapter
- * {@code y += (alpha/rank)·(x·Aᵀ)·Bᵀ} (LoRA). Parameters are named as in the LTX checkpoint
- * ({@code weight [out, in]}, {@code bias [out]}) and in LTX/ComfyUI LoRA files ({@code lora_A
- * [rank, in]}, {@code lora_B [out, rank]}). B starts at zero, so an adapted model equals its base
- * until the first update.
+ * A linear layer {@code y = x·Wᵀ + b} with an optional low-rank adapter {@code y += (x·Aᵀ)·Bᵀ}
+ * (LoRA). Parameters are named as in the LTX checkpoint ({@code weight [out, in]}, {@code bias
+ * [out]}) and in LTX/ComfyUI LoRA files ({@code lora_A [rank, in]}, {@code lora_B [out, rank]}).
+ * The adapter's scale is 1 (alpha = rank): ltx-core fuses {@code W + B·A} and ignores alpha, so a
+ * layer with another scale would behave differently once exported. B starts at zero, so an adapted
+ * model equals its base until the first update.
  */
 public final class LoraLinear extends AbstractBlock {
 
@@ -26,18 +27,16 @@ public final class LoraLinear extends AbstractBlock {
     private final long in;
     private final long out;
     private final int rank;
-    private final float scale;
     private final Parameter weight;
     private final Parameter bias;
     private final Parameter loraA;
     private final Parameter loraB;
 
-    private LoraLinear(long in, long out, boolean withBias, int rank, float alpha) {
+    private LoraLinear(long in, long out, boolean withBias, int rank) {
         super(VERSION);
         this.in = in;
         this.out = out;
         this.rank = rank;
-        this.scale = rank == 0 ? 0 : alpha / rank;
         this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(out, in)).optInitializer(new XavierInitializer()).build());
         this.bias = withBias ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
@@ -56,20 +55,20 @@ public final class LoraLinear extends AbstractBlock {
 
     /** A layer from {@code in} to {@code out} features, with a bias. */
     public static LoraLinear of(long in, long out) {
-        return new LoraLinear(in, out, true, 0, 0);
+        return new LoraLinear(in, out, true, 0);
     }
 
-    /** A layer with an adapter when {@code rank > 0}, a plain one otherwise; alpha = rank. */
+    /** A layer with an adapter when {@code rank > 0}, a plain one otherwise. */
     public static LoraLinear withRank(long in, long out, int rank) {
-        return new LoraLinear(in, out, true, rank, rank);
+        return new LoraLinear(in, out, true, rank);
     }
 
-    /** A layer with an adapter of {@code rank} and {@code alpha} (LTX's trainer uses alpha = rank). */
-    public static LoraLinear adapted(long in, long out, boolean withBias, int rank, float alpha) {
+    /** A layer with an adapter of {@code rank}. */
+    public static LoraLinear adapted(long in, long out, boolean withBias, int rank) {
         if (rank <= 0) {
             throw new IllegalArgumentException("a LoRA rank must be positive, got " + rank);
         }
-        return new LoraLinear(in, out, withBias, rank, alpha);
+        return new LoraLinear(in, out, withBias, rank);
     }
 
     /** Whether the layer has an adapter. */
@@ -87,7 +86,7 @@ public final class LoraLinear extends AbstractBlock {
         NDArray y = Functional.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
         if (rank > 0) {
             NDArray down = Functional.linear(x, loraA.getArray(), null);
-            y = y.add(Functional.linear(down, loraB.getArray(), null).mul(scale));
+            y = y.add(Functional.linear(down, loraB.getArray(), null));
         }
         return y;
     }

@@ -82,12 +82,27 @@ public final class TransformerParity {
     }
 
     private static TransformerInput input(SafetensorsReader golden, String c, NDManager manager) throws IOException {
+        long[] contextShape = golden.info(c + ".in.context").shape();
+        return input(golden, c, golden.readFloats(c + ".in.context"), (int) contextShape[1], manager);
+    }
+
+    /**
+     * The velocity of a case with another text context {@code [1, contextTokens, D]} (a shorter one
+     * stands for a text mask that hides the last tokens, which our forward does not take).
+     */
+    public static float[] velocity(VideoTransformer model, SafetensorsReader golden, String c, float[] context,
+                                   int contextTokens, NDManager manager) throws IOException {
+        return model.forward(input(golden, c, context, contextTokens, manager)).toFloatArray();
+    }
+
+    private static TransformerInput input(SafetensorsReader golden, String c, float[] context, int contextTokens,
+                                          NDManager manager) throws IOException {
         int tokens = tokens(golden, c);
         return new TransformerInput(
                 Tensors.create(manager, golden.readFloats(c + ".in.latent"), new Shape(golden.info(c + ".in.latent").shape())),
                 Tensors.create(manager, golden.readFloats(c + ".in.timesteps"), new Shape(1, tokens)),
                 Tensors.create(manager, golden.readFloats(c + ".in.sigma"), new Shape(1)),
-                Tensors.create(manager, golden.readFloats(c + ".in.context"), new Shape(golden.info(c + ".in.context").shape())),
+                Tensors.create(manager, context, new Shape(1, contextTokens, context.length / contextTokens)),
                 Rope.of(rope(golden, c), tokens, manager), Set.of());
     }
 

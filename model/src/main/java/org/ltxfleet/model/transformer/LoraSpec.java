@@ -1,7 +1,6 @@
 package org.ltxfleet.model.transformer;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Which layers get a LoRA adapter and of what rank. LTX's trainer adapts {@code to_q},
@@ -11,11 +10,13 @@ import java.util.Set;
  */
 public record LoraSpec(int rank, boolean feedForward) {
 
-    public static final Set<Integer> RANKS = Set.of(8, 16, 32, 64, 128);
-
+    /**
+     * Any rank ≥ 0: files from other trainers have their own (the API's choice of ranks is
+     * checked where jobs are validated, {@code TrainingInput.RANKS}).
+     */
     public LoraSpec {
-        if (rank != 0 && !RANKS.contains(rank)) {
-            throw new IllegalArgumentException("rank must be one of " + RANKS + ", got " + rank);
+        if (rank < 0) {
+            throw new IllegalArgumentException("a LoRA rank must be positive (0: no adapters), got " + rank);
         }
     }
 

@@ -3,6 +3,7 @@ package org.ltxfleet.model.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.parity.Comparison;
 import org.ltxfleet.model.parity.Parity;
 import org.ltxfleet.model.parity.TransformerParity;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.TransformerConfig;
+import org.ltxfleet.model.transformer.VideoTransformer;
 
 /**
  * Our video transformer, RoPE and guider against the official LTX-2.3 ones at tiny widths
@@ -19,6 +23,7 @@ class TransformerGoldenTest {
 
     static final Path GOLDEN = Path.of(System.getProperty("golden.dir", "../../shared/golden"));
     static final Path DIR = GOLDEN.resolve("ltx23").resolve("transformer");
+    static final TransformerConfig CONFIG = TransformerParity.CONFIG;
 
     @Test
     void everyCaseIsWithinTheReferencesTolerance() throws IOException {
@@ -48,5 +53,18 @@ class TransformerGoldenTest {
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.0002f}, 1e-4).passed()).isFalse();
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.00005f}, 1e-4).passed()).isTrue();
         assertThat(Comparison.of("x", new float[] {Float.NaN, 2}, new float[] {1, 2}, 1e-4).passed()).isFalse();
+    }
+
+    /** caseA-style velocity with another text context (see {@link TransformerParity#velocity}). */
+    static float[] forward(VideoTransformer model, SafetensorsReader golden, String c, float[] context,
+                           int contextTokens, NDManager manager) throws IOException {
+        return TransformerParity.velocity(model, golden, c, context, contextTokens, manager);
+    }
+
+    /** Prints the comparison and fails it beyond the tolerance. */
+    static void assertClose(String what, float[] actual, float[] expected, double tolerance) {
+        var comparison = Comparison.of(what, actual, expected, tolerance);
+        System.out.println(comparison);
+        assertThat(comparison.passed()).as(comparison.toString()).isTrue();
     }
 }

@@ -71,8 +71,8 @@ class LoraTest {
 
     private static Block model(int rank) {
         var attention = new java.util.LinkedHashMap<String, Block>();
-        attention.put("to_q", rank == 0 ? LoraLinear.of(8, 8) : LoraLinear.adapted(8, 8, true, rank, rank));
-        attention.put("to_out.0", rank == 0 ? LoraLinear.of(8, 8) : LoraLinear.adapted(8, 8, true, rank, rank));
+        attention.put("to_q", rank == 0 ? LoraLinear.of(8, 8) : LoraLinear.adapted(8, 8, true, rank));
+        attention.put("to_out.0", rank == 0 ? LoraLinear.of(8, 8) : LoraLinear.adapted(8, 8, true, rank));
         return new Nest("transformer_blocks", new Nest("0", new Nest("attn1", new Nest(attention))));
     }
 
