@@ -9,6 +9,19 @@ public record Comparison(String name, double maxAbs, double maxRelative, double 
 
     /** Compares two tensors of the same length element by element. */
     public static Comparison of(String name, float[] ours, float[] official, double tolerance) {
+        double[] a = new double[ours.length];
+        double[] b = new double[official.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = ours[i];
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = official[i];
+        }
+        return of(name, a, b, tolerance);
+    }
+
+    /** Compares two lists of numbers of the same length element by element. */
+    public static Comparison of(String name, double[] ours, double[] official, double tolerance) {
         if (ours.length != official.length) {
             throw new IllegalArgumentException(name + ": " + ours.length + " values against the reference's "
                     + official.length);
@@ -16,7 +29,7 @@ public record Comparison(String name, double maxAbs, double maxRelative, double 
         double maxAbs = 0;
         double scale = 0;
         for (int i = 0; i < ours.length; i++) {
-            double d = Math.abs((double) ours[i] - official[i]);
+            double d = Math.abs(ours[i] - official[i]);
             // NaN compares false: a NaN anywhere makes the difference NaN, which never passes.
             maxAbs = d > maxAbs || Double.isNaN(d) ? d : maxAbs;
             scale = Math.max(scale, Math.abs(official[i]));

@@ -26,7 +26,7 @@ public final class Parity {
 
     static {
         FOLDERS.put("ltx23/transformer", TransformerParity::run);
-        FOLDERS.put("ltx23/schedule", null);
+        FOLDERS.put("ltx23/schedule", ScheduleParity::run);
         FOLDERS.put("ltx23/lora", null);
         FOLDERS.put("ltx23/vae", VaeParity::run);
         FOLDERS.put("ltx23/text", null);
