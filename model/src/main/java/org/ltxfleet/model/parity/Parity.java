@@ -27,7 +27,7 @@ public final class Parity {
     static {
         FOLDERS.put("ltx23/transformer", TransformerParity::run);
         FOLDERS.put("ltx23/schedule", ScheduleParity::run);
-        FOLDERS.put("ltx23/lora", null);
+        FOLDERS.put("ltx23/lora", LoraParity::run);
         FOLDERS.put("ltx23/vae", VaeParity::run);
         FOLDERS.put("ltx23/text", null);
         FOLDERS.put("gemma3", null);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.ltxfleet.model.nn.Tensors;
@@ -52,10 +53,10 @@ public final class TransformerParity {
             var model = new VideoTransformer(CONFIG, LoraSpec.none());
             Weights.initialize(model, manager, 1);
             Weights.load(model, List.of(folder.resolve("weights.safetensors")), manager);
-            // caseA's masked velocity needs a text mask, which our forward does not take (the
-            // official pipelines pass none either): the unmasked one is compared.
             results.add(Comparison.of("caseA velocity (no text mask)", model.forward(input(golden, "caseA", manager))
                     .toFloatArray(), golden.readFloats("caseA.out.velocity_no_context_mask"), OUTPUT));
+            results.add(Comparison.of("caseA velocity (text mask, as ltx-trainer)", maskedVelocity(model, golden, manager),
+                    golden.readFloats("caseA.out.velocity"), OUTPUT));
             results.add(Comparison.of("caseB velocity (3 keyframes)", model.forward(input(golden, "caseB", manager))
                     .toFloatArray(), golden.readFloats("caseB.out.velocity"), OUTPUT));
             results.addAll(guidance(model, golden, manager));
@@ -93,6 +94,28 @@ public final class TransformerParity {
     public static float[] velocity(VideoTransformer model, SafetensorsReader golden, String c, float[] context,
                                    int contextTokens, NDManager manager) throws IOException {
         return model.forward(input(golden, c, context, contextTokens, manager)).toFloatArray();
+    }
+
+    /**
+     * caseA's velocity with its text mask. Our forward takes no mask; caseA's hides only trailing
+     * tokens ([1,1,1,1,0]), and a key whose score gets −max adds exactly 0 to every softmax, so the
+     * masked velocity is that of the context without those tokens.
+     */
+    public static float[] maskedVelocity(VideoTransformer model, SafetensorsReader golden, NDManager manager)
+            throws IOException {
+        float[] mask = golden.readFloats("caseA.in.context_mask");
+        int kept = 0;
+        while (kept < mask.length && mask[kept] == 1) {
+            kept++;
+        }
+        for (int i = kept; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                throw new IllegalArgumentException("caseA's text mask is not ones then zeros: " + Arrays.toString(mask));
+            }
+        }
+        float[] context = golden.readFloats("caseA.in.context");
+        int width = context.length / mask.length;
+        return velocity(model, golden, "caseA", Arrays.copyOf(context, kept * width), kept, manager);
     }
 
     private static TransformerInput input(SafetensorsReader golden, String c, float[] context, int contextTokens,

@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.model.lora.LoraExporter;
-import org.ltxfleet.model.lora.LoraFusion;
 import org.ltxfleet.model.lora.LoraLoader;
+import org.ltxfleet.model.parity.LoraParity;
+import org.ltxfleet.model.parity.TransformerParity;
 import org.ltxfleet.model.safetensors.DType;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.safetensors.SafetensorsWriter;
@@ -42,38 +43,11 @@ class LoraGoldenTest {
     }
 
     @Test
-    void velocitiesWithTheLoraMatch() throws IOException {
+    void theOfficialLoraAppliesAndFusesAsTheOfficialCodeDoes() throws IOException {
         assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
-        try (var golden = SafetensorsReader.open(DIR.resolve("golden.safetensors"));
-             var base = SafetensorsReader.open(TransformerGoldenTest.DIR.resolve("golden.safetensors"));
-             NDManager manager = NDManager.newBaseManager()) {
-            // Adapters not loaded yet (B = 0): the base's masked velocity, which also checks the mask stand-in.
-            assertClose("caseA velocity, adapters at init", velocity(model(manager), base, manager),
-                    base.readFloats("caseA.out.velocity"), TOLERANCE);
-            for (var strength : Map.of("1p0", 1f, "0p5", 0.5f).entrySet()) {
-                var model = model(manager);
-                assertThat(LoraLoader.load(model.parametersByName(), OFFICIAL, strength.getValue())).isEqualTo(32);
-                assertClose("caseA velocity, LoRA at strength " + strength.getValue(), velocity(model, base, manager),
-                        golden.readFloats("caseA.out.velocity_lora_strength" + strength.getKey()), TOLERANCE);
-            }
-        }
-    }
-
-    @Test
-    void fusedWeightsMatch() throws IOException {
-        assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
-        try (var golden = SafetensorsReader.open(DIR.resolve("golden.safetensors"));
-             var base = SafetensorsReader.open(TransformerGoldenTest.DIR.resolve("golden.safetensors"));
-             NDManager manager = NDManager.newBaseManager()) {
-            var model = model(manager);
-            LoraLoader.load(model.parametersByName(), OFFICIAL);
-            assertThat(LoraFusion.fuse(model.parametersByName())).isEqualTo(16);
-            String layer = "transformer_blocks.0.attn1.to_q";
-            assertClose(layer + ".weight fused", model.parametersByName().get(layer + ".weight").getArray().toFloatArray(),
-                    golden.readFloats("fused." + layer + ".weight"), 1e-5);
-            assertClose("caseA velocity, LoRA fused", velocity(model, base, manager),
-                    golden.readFloats("caseA.out.velocity_lora_strength1p0"), TOLERANCE);
-        }
+        var comparisons = LoraParity.run(DIR);
+        comparisons.forEach(System.out::println);
+        assertThat(comparisons).hasSize(4).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
     }
 
     @Test
@@ -147,20 +121,8 @@ class LoraGoldenTest {
         return model;
     }
 
-    /**
-     * caseA's velocity with its text mask. Our forward takes no mask; caseA's masks only trailing
-     * tokens ([1,1,1,1,0]), and a key whose score gets −max adds exactly 0 to every softmax, so the
-     * masked velocity is that of the context without those tokens.
-     */
+    /** caseA's velocity with its text mask (see {@link TransformerParity#maskedVelocity}). */
     private static float[] velocity(VideoTransformer model, SafetensorsReader base, NDManager manager) throws IOException {
-        float[] mask = base.readFloats("caseA.in.context_mask");
-        int kept = 0;
-        while (kept < mask.length && mask[kept] == 1) {
-            kept++;
-        }
-        assertThat(Arrays.copyOfRange(mask, kept, mask.length)).as("caseA mask: ones, then zeros").containsOnly(0f);
-        float[] context = base.readFloats("caseA.in.context");
-        int width = context.length / mask.length;
-        return TransformerGoldenTest.forward(model, base, "caseA", Arrays.copyOf(context, kept * width), kept, manager);
+        return TransformerParity.maskedVelocity(model, base, manager);
     }
 }

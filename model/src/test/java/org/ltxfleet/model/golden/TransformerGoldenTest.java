@@ -30,7 +30,7 @@ class TransformerGoldenTest {
         assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
         var comparisons = TransformerParity.run(DIR);
         comparisons.forEach(System.out::println);
-        assertThat(comparisons).hasSize(10).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
+        assertThat(comparisons).hasSize(11).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
         assertThat(comparisons).extracting(Comparison::name).contains("caseC guided x0", "caseB velocity (3 keyframes)");
     }
 
@@ -53,12 +53,6 @@ class TransformerGoldenTest {
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.0002f}, 1e-4).passed()).isFalse();
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.00005f}, 1e-4).passed()).isTrue();
         assertThat(Comparison.of("x", new float[] {Float.NaN, 2}, new float[] {1, 2}, 1e-4).passed()).isFalse();
-    }
-
-    /** caseA-style velocity with another text context (see {@link TransformerParity#velocity}). */
-    static float[] forward(VideoTransformer model, SafetensorsReader golden, String c, float[] context,
-                           int contextTokens, NDManager manager) throws IOException {
-        return TransformerParity.velocity(model, golden, c, context, contextTokens, manager);
     }
 
     /** Prints the comparison and fails it beyond the tolerance. */
