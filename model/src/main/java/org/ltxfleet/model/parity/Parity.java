@@ -30,7 +30,7 @@ public final class Parity {
         FOLDERS.put("ltx23/lora", LoraParity::run);
         FOLDERS.put("ltx23/vae", VaeParity::run);
         FOLDERS.put("ltx23/text", null);
-        FOLDERS.put("gemma3", null);
+        FOLDERS.put("gemma3", GemmaParity::run);
     }
 
     /** What a run compared, by folder, and which folders it found but could not compare. */
