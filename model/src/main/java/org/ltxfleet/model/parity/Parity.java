@@ -29,7 +29,7 @@ public final class Parity {
         FOLDERS.put("ltx23/schedule", ScheduleParity::run);
         FOLDERS.put("ltx23/lora", LoraParity::run);
         FOLDERS.put("ltx23/vae", VaeParity::run);
-        FOLDERS.put("ltx23/text", null);
+        FOLDERS.put("ltx23/text", TextParity::run);
         FOLDERS.put("gemma3", GemmaParity::run);
     }
 

@@ -15,7 +15,7 @@ import org.ltxfleet.model.nn.Module;
  * {@code 2·sigmoid(to_gate_logits(x))} (1 at a zero logit); then {@code to_out.0}.
  * STG's perturbed pass replaces the attention output with v (gate and output projection still apply).
  */
-final class Attention extends Module {
+public final class Attention extends Module {
 
     /** Most score values computed at once (4 M floats, 16 MiB). */
     private static final long SCORE_CHUNK = 256L << 10;
@@ -32,16 +32,21 @@ final class Attention extends Module {
     private final LoraLinear toOut;
 
     Attention(TransformerConfig config, int rank) {
-        this.heads = config.heads();
-        this.headDim = config.headDim();
+        this(config.heads(), config.headDim(), config.gatedAttention(), rank);
+    }
+
+    /** Attention of {@code heads × headDim} (also LTX's text connectors, which share this layout). */
+    public Attention(int heads, int headDim, boolean gated, int rank) {
+        this.heads = heads;
+        this.headDim = headDim;
         this.scale = (float) (1 / Math.sqrt(headDim));
-        int width = config.hidden();
+        int width = heads * headDim;
         this.toQ = child("to_q", LoraLinear.withRank(width, width, rank));
         this.toK = child("to_k", LoraLinear.withRank(width, width, rank));
         this.toV = child("to_v", LoraLinear.withRank(width, width, rank));
         this.qNorm = child("q_norm", new WeightedRmsNorm(width));
         this.kNorm = child("k_norm", new WeightedRmsNorm(width));
-        this.toGateLogits = config.gatedAttention() ? child("to_gate_logits", LoraLinear.of(width, heads)) : null;
+        this.toGateLogits = gated ? child("to_gate_logits", LoraLinear.of(width, heads)) : null;
         this.toOut = child("to_out.0", LoraLinear.withRank(width, width, rank));
     }
 
@@ -51,7 +56,7 @@ final class Attention extends Module {
      * @param rope rotary tables for self-attention, null for cross-attention
      * @param skip STG's perturbation: output v instead of the attention (self-attention only)
      */
-    NDArray apply(NDArray x, NDArray context, Rope rope, boolean skip) {
+    public NDArray apply(NDArray x, NDArray context, Rope rope, boolean skip) {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
         long keys = context.getShape().get(1);

@@ -23,11 +23,16 @@ public final class RopeTable {
         this.sin = sin;
     }
 
-    /** Tables for {@code positions [tokens][3]} in a model of {@code heads × headDim}. */
+    /**
+     * Tables for {@code positions [tokens][axes]} in a model of {@code heads × headDim}, one bound per
+     * axis in {@code maxPositions}: the video model has 3 axes (F = inner/6), LTX's text connectors 1
+     * (F = inner/2, no padding).
+     */
     public static RopeTable of(double[][] positions, int heads, int headDim, double theta, double[] maxPositions) {
         int half = heads * headDim / 2;
-        int frequencies = heads * headDim / 6;
-        int pad = half - 3 * frequencies;
+        int axes = maxPositions.length;
+        int frequencies = heads * headDim / (2 * axes);
+        int pad = half - axes * frequencies;
         // Frequencies in double, then float32, as 2.3 does (frequencies_precision float64); positions,
         // their scaling and the angles in float32 like the official code: at ω up to 10⁴·π/2 a float32
         // angle is off by up to 1e-3 rad from a double one, and the port must agree with the checkpoint.
@@ -43,11 +48,11 @@ public final class RopeTable {
             for (int p = 0; p < pad; p++) {
                 cos[row + p] = 1;
             }
-            for (int axis = 0; axis < 3; axis++) {
+            for (int axis = 0; axis < axes; axis++) {
                 float scaled = (float) positions[t][axis] / (float) maxPositions[axis] * 2f - 1f;
                 for (int k = 0; k < frequencies; k++) {
                     float angle = omega[k] * scaled;
-                    int at = row + pad + 3 * k + axis;
+                    int at = row + pad + axes * k + axis;
                     cos[at] = (float) StrictMath.cos(angle);
                     sin[at] = (float) StrictMath.sin(angle);
                 }

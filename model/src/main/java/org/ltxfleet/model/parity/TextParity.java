@@ -1,0 +1,116 @@
+package org.ltxfleet.model.parity;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ltxfleet.model.nn.Tensors;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.text.ltx.TextEmbeddings;
+import org.ltxfleet.model.transformer.RopeTable;
+
+/**
+ * Our LTX-2.3 text path after Gemma (feature extractor V2, right-pad reordering, video and audio
+ * connectors) against reference tensors laid out as {@code golden/ltx23/text} (its README: tiny
+ * widths, config in the weights' metadata, input the Gemma hidden states of {@code ../../gemma3}).
+ */
+public final class TextParity {
+
+    /** The README's float32 tolerance on features, connector states and encodings. */
+    private static final double FLOAT32 = 1e-5;
+    /** RoPE tables: float32 rounding. */
+    private static final double ROPE = 2e-7;
+    /** Indices and masks are integers: exact. */
+    private static final double EXACT = 0;
+
+    private TextParity() {
+    }
+
+    /** Every comparison the folder's tensors allow. */
+    public static List<Comparison> run(Path folder) throws IOException {
+        var results = new ArrayList<Comparison>();
+        try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"));
+             NDManager manager = NDManager.newBaseManager()) {
+            long[] shape = golden.info("in.hidden_states").shape(); // [states, B, T, D]
+            var model = TextEmbeddings.load(folder.resolve("weights.safetensors"), (int) shape[3], (int) shape[0],
+                    manager);
+            NDArray states = Tensors.create(manager, golden.readFloats("in.hidden_states"), new Shape(shape));
+            int[][] mask = ints(golden.readFloats("in.attention_mask"), (int) shape[1]);
+            var out = model.process(states, mask);
+
+            results.add(close("normed flat states", out.features().normedFlat(), golden, "debug.normed_flat", FLOAT32));
+            results.add(close("video features", out.features().video(), golden, "out.video_features", FLOAT32));
+            results.add(close("audio features", out.features().audio(), golden, "out.audio_features", FLOAT32));
+            results.add(Comparison.of("right-pad sort indices", flat(out.order()),
+                    golden.readFloats("debug.right_pad_sort_idx"), EXACT));
+            results.add(Comparison.of("right-padded mask", flat(out.reorderedMask()),
+                    golden.readFloats("debug.right_padded_mask"), EXACT));
+            results.add(close("video connector input", out.videoConnectorIn(), golden, "debug.video_connector_in",
+                    FLOAT32));
+            RopeTable rope = model.videoConnector().ropeTable((int) shape[2]);
+            int batch = (int) shape[1];
+            results.add(Comparison.of("video connector rope cos", perHeadFirst(rope, rope.cos(), batch),
+                    golden.readFloats("debug.video_rope_cos"), ROPE));
+            results.add(Comparison.of("video connector rope sin", perHeadFirst(rope, rope.sin(), batch),
+                    golden.readFloats("debug.video_rope_sin"), ROPE));
+            results.add(close("video connector input with registers", out.video().withRegisters(), golden,
+                    "debug.video_connector_in_with_registers", FLOAT32));
+            results.add(close("audio connector input with registers", out.audio().withRegisters(), golden,
+                    "debug.audio_connector_in_with_registers", FLOAT32));
+            for (int i = 0; i < out.video().blockOutputs().size(); i++) {
+                results.add(close("video connector block " + i, out.video().blockOutputs().get(i), golden,
+                        "debug.video_block" + i + "_out", FLOAT32));
+            }
+            results.add(close("video encoding", out.videoEncoding(), golden, "out.video_encoding", FLOAT32));
+            results.add(close("audio encoding", out.audioEncoding(), golden, "out.audio_encoding", FLOAT32));
+            results.add(Comparison.of("encoding attention mask", flat(out.attentionMask()),
+                    golden.readFloats("out.attention_mask"), EXACT));
+        }
+        return results;
+    }
+
+    private static Comparison close(String name, NDArray ours, SafetensorsReader golden, String key, double tolerance)
+            throws IOException {
+        return Comparison.of(name, ours.toFloatArray(), golden.readFloats(key), tolerance);
+    }
+
+    private static int[][] ints(float[] values, int rows) {
+        int cols = values.length / rows;
+        int[][] out = new int[rows][cols];
+        for (int i = 0; i < values.length; i++) {
+            out[i / cols][i % cols] = Math.round(values[i]);
+        }
+        return out;
+    }
+
+    private static float[] flat(int[][] rows) {
+        int cols = rows[0].length;
+        float[] out = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r * cols + c] = rows[r][c];
+            }
+        }
+        return out;
+    }
+
+    /** Our {@code [tokens][heads][half]} as the reference's {@code [batch][heads][tokens][half]} (same per row). */
+    private static float[] perHeadFirst(RopeTable table, float[] values, int batch) {
+        int heads = table.heads();
+        int half = table.halfHeadDim();
+        int tokens = values.length / (heads * half);
+        int perRow = values.length;
+        float[] out = new float[batch * perRow];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < tokens; t++) {
+                for (int h = 0; h < heads; h++) {
+                    System.arraycopy(values, (t * heads + h) * half, out, b * perRow + (h * tokens + t) * half, half);
+                }
+            }
+        }
+        return out;
+    }
+}
