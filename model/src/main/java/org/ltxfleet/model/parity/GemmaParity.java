@@ -1,6 +1,8 @@
 package org.ltxfleet.model.parity;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +55,30 @@ public final class GemmaParity {
             }
         }
         return results;
+    }
+
+    /**
+     * Our decoder's hidden states for a case of the folder, stacked {@code [states, B, T, D]} as LTX's
+     * feature extractor takes them, and the case's attention mask.
+     */
+    public static Encoded encode(Path folder, String c, NDManager manager) throws IOException {
+        Path weights = folder.resolve("weights.safetensors");
+        Gemma3Config config;
+        try (var reader = SafetensorsReader.open(weights)) {
+            config = Gemma3Config.fromCheckpointMetadata(reader.metadata());
+        }
+        try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"))) {
+            var model = new Gemma3TextModel(config);
+            GemmaWeights.load(model, List.of(weights), manager);
+            GemmaInput input = new GemmaInput(integers(golden, c + ".in.input_ids"),
+                    integers(golden, c + ".in.attention_mask"));
+            List<NDArray> states = model.hiddenStates(input, manager, (name, value) -> { });
+            return new Encoded(NDArrays.stack(new NDList(states), 0), input.attentionMask());
+        }
+    }
+
+    /** Hidden states {@code [states, B, T, D]} and the attention mask {@code [B][T]} they were made with. */
+    public record Encoded(NDArray hiddenStates, int[][] attentionMask) {
     }
 
     private static List<Comparison> compareCase(Gemma3TextModel model, SafetensorsReader golden, String c,

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,11 @@ public final class TextParity {
     private TextParity() {
     }
 
-    /** Every comparison the folder's tensors allow. */
+    /** The Gemma case whose hidden states are this folder's input. */
+    private static final String CHAINED_CASE = "case16";
+    private static final double CHAINED = 1e-4;
+
+    /** Every comparison the folder's tensors allow (and the chain from {@code ../../gemma3} when it is there). */
     public static List<Comparison> run(Path folder) throws IOException {
         var results = new ArrayList<Comparison>();
         try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"));
@@ -68,6 +73,16 @@ public final class TextParity {
             results.add(close("audio encoding", out.audioEncoding(), golden, "out.audio_encoding", FLOAT32));
             results.add(Comparison.of("encoding attention mask", flat(out.attentionMask()),
                     golden.readFloats("out.attention_mask"), EXACT));
+            Path gemma = folder.resolve("../../gemma3").normalize();
+            if (Files.isRegularFile(gemma.resolve("golden.safetensors"))) {
+                // The whole chain: token ids → our Gemma → features → connector (errors add up: README's 1e-4).
+                var encoded = GemmaParity.encode(gemma, CHAINED_CASE, manager);
+                var chained = model.process(encoded.hiddenStates(), encoded.attentionMask());
+                results.add(close("chain: our Gemma → video encoding", chained.videoEncoding(), golden,
+                        "out.video_encoding", CHAINED));
+                results.add(close("chain: our Gemma → audio encoding", chained.audioEncoding(), golden,
+                        "out.audio_encoding", CHAINED));
+            }
         }
         return results;
     }

@@ -24,7 +24,7 @@ class TextGoldenTest {
         assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
         var comparisons = TextParity.run(DIR);
         comparisons.forEach(System.out::println);
-        assertThat(comparisons).hasSize(15).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
+        assertThat(comparisons).hasSize(17).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
         assertThat(comparisons).extracting(Comparison::name)
                 .contains("video encoding", "audio encoding", "video features", "video connector block 1");
     }
