@@ -58,6 +58,11 @@ public final class LoraLinear extends AbstractBlock {
         return new LoraLinear(in, out, true, 0);
     }
 
+    /** A layer from {@code in} to {@code out} features without a bias (Gemma's projections have none). */
+    public static LoraLinear withoutBias(long in, long out) {
+        return new LoraLinear(in, out, false, 0);
+    }
+
     /** A layer with an adapter when {@code rank > 0}, a plain one otherwise. */
     public static LoraLinear withRank(long in, long out, int rank) {
         return new LoraLinear(in, out, true, rank);

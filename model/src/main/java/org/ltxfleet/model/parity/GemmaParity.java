@@ -41,15 +41,9 @@ public final class GemmaParity {
     /** Every comparison the folder's tensors allow. */
     public static List<Comparison> run(Path folder) throws IOException {
         var results = new ArrayList<Comparison>();
-        Path weights = folder.resolve("weights.safetensors");
-        Gemma3Config config;
-        try (var reader = SafetensorsReader.open(weights)) {
-            config = Gemma3Config.fromCheckpointMetadata(reader.metadata());
-        }
         try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"));
              NDManager manager = NDManager.newBaseManager()) {
-            var model = new Gemma3TextModel(config);
-            GemmaWeights.load(model, List.of(weights), manager);
+            var model = load(folder, manager);
             for (String c : CASES) {
                 results.addAll(compareCase(model, golden, c, manager));
             }
@@ -62,19 +56,28 @@ public final class GemmaParity {
      * feature extractor takes them, and the case's attention mask.
      */
     public static Encoded encode(Path folder, String c, NDManager manager) throws IOException {
+        try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"))) {
+            GemmaInput input = input(golden, c);
+            List<NDArray> states = load(folder, manager).hiddenStates(input, manager, (name, value) -> { });
+            return new Encoded(NDArrays.stack(new NDList(states), 0), input.attentionMask());
+        }
+    }
+
+    /** The folder's decoder: config from the weights' metadata, then the weights. */
+    private static Gemma3TextModel load(Path folder, NDManager manager) throws IOException {
         Path weights = folder.resolve("weights.safetensors");
         Gemma3Config config;
         try (var reader = SafetensorsReader.open(weights)) {
             config = Gemma3Config.fromCheckpointMetadata(reader.metadata());
         }
-        try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"))) {
-            var model = new Gemma3TextModel(config);
-            GemmaWeights.load(model, List.of(weights), manager);
-            GemmaInput input = new GemmaInput(integers(golden, c + ".in.input_ids"),
-                    integers(golden, c + ".in.attention_mask"));
-            List<NDArray> states = model.hiddenStates(input, manager, (name, value) -> { });
-            return new Encoded(NDArrays.stack(new NDList(states), 0), input.attentionMask());
-        }
+        var model = new Gemma3TextModel(config);
+        GemmaWeights.load(model, List.of(weights), manager);
+        return model;
+    }
+
+    private static GemmaInput input(SafetensorsReader golden, String c) throws IOException {
+        return new GemmaInput(ReferenceLayouts.ints(golden, c + ".in.input_ids"),
+                ReferenceLayouts.ints(golden, c + ".in.attention_mask"));
     }
 
     /** Hidden states {@code [states, B, T, D]} and the attention mask {@code [B][T]} they were made with. */
@@ -84,8 +87,7 @@ public final class GemmaParity {
     private static List<Comparison> compareCase(Gemma3TextModel model, SafetensorsReader golden, String c,
                                                 NDManager parent) throws IOException {
         Gemma3Config config = model.config();
-        GemmaInput input = new GemmaInput(integers(golden, c + ".in.input_ids"),
-                integers(golden, c + ".in.attention_mask"));
+        GemmaInput input = input(golden, c);
         int tokens = input.tokens();
         var results = new ArrayList<Comparison>();
         float[] positions = new float[tokens];
@@ -127,16 +129,5 @@ public final class GemmaParity {
             }
         }
         return results;
-    }
-
-    /** An I64 reference tensor {@code [B, T]} as ints (the reader hands every dtype over as float32). */
-    private static int[][] integers(SafetensorsReader golden, String name) throws IOException {
-        long[] shape = golden.info(name).shape();
-        float[] values = golden.readFloats(name);
-        int[][] out = new int[(int) shape[0]][(int) shape[1]];
-        for (int i = 0; i < values.length; i++) {
-            out[i / (int) shape[1]][i % (int) shape[1]] = Math.round(values[i]);
-        }
-        return out;
     }
 }

@@ -43,7 +43,7 @@ public final class TextParity {
             var model = TextEmbeddings.load(folder.resolve("weights.safetensors"), (int) shape[3], (int) shape[0],
                     manager);
             NDArray states = Tensors.create(manager, golden.readFloats("in.hidden_states"), new Shape(shape));
-            int[][] mask = ints(golden.readFloats("in.attention_mask"), (int) shape[1]);
+            int[][] mask = ReferenceLayouts.ints(golden, "in.attention_mask");
             var out = model.process(states, mask);
 
             results.add(close("normed flat states", out.features().normedFlat(), golden, "debug.normed_flat", FLOAT32));
@@ -57,9 +57,9 @@ public final class TextParity {
                     FLOAT32));
             RopeTable rope = model.videoConnector().ropeTable((int) shape[2]);
             int batch = (int) shape[1];
-            results.add(Comparison.of("video connector rope cos", perHeadFirst(rope, rope.cos(), batch),
+            results.add(Comparison.of("video connector rope cos", ReferenceLayouts.headsFirst(rope, rope.cos(), batch),
                     golden.readFloats("debug.video_rope_cos"), ROPE));
-            results.add(Comparison.of("video connector rope sin", perHeadFirst(rope, rope.sin(), batch),
+            results.add(Comparison.of("video connector rope sin", ReferenceLayouts.headsFirst(rope, rope.sin(), batch),
                     golden.readFloats("debug.video_rope_sin"), ROPE));
             results.add(close("video connector input with registers", out.video().withRegisters(), golden,
                     "debug.video_connector_in_with_registers", FLOAT32));
@@ -92,38 +92,12 @@ public final class TextParity {
         return Comparison.of(name, ours.toFloatArray(), golden.readFloats(key), tolerance);
     }
 
-    private static int[][] ints(float[] values, int rows) {
-        int cols = values.length / rows;
-        int[][] out = new int[rows][cols];
-        for (int i = 0; i < values.length; i++) {
-            out[i / cols][i % cols] = Math.round(values[i]);
-        }
-        return out;
-    }
-
     private static float[] flat(int[][] rows) {
         int cols = rows[0].length;
         float[] out = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
             for (int c = 0; c < cols; c++) {
                 out[r * cols + c] = rows[r][c];
-            }
-        }
-        return out;
-    }
-
-    /** Our {@code [tokens][heads][half]} as the reference's {@code [batch][heads][tokens][half]} (same per row). */
-    private static float[] perHeadFirst(RopeTable table, float[] values, int batch) {
-        int heads = table.heads();
-        int half = table.halfHeadDim();
-        int tokens = values.length / (heads * half);
-        int perRow = values.length;
-        float[] out = new float[batch * perRow];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < tokens; t++) {
-                for (int h = 0; h < heads; h++) {
-                    System.arraycopy(values, (t * heads + h) * half, out, b * perRow + (h * tokens + t) * half, half);
-                }
             }
         }
         return out;

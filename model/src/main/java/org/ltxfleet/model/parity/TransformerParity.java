@@ -43,11 +43,9 @@ public final class TransformerParity {
              NDManager manager = NDManager.newBaseManager()) {
             for (String c : List.of("caseA", "caseB")) {
                 RopeTable table = rope(golden, c);
-                int tokens = tokens(golden, c);
-                int half = CONFIG.headDim() / 2;
-                results.add(Comparison.of(c + " rope cos", perHeadFirst(table.cos(), tokens, half),
+                results.add(Comparison.of(c + " rope cos", ReferenceLayouts.headsFirst(table, table.cos(), 1),
                         golden.readFloats(c + ".out.rope_cos"), ROPE));
-                results.add(Comparison.of(c + " rope sin", perHeadFirst(table.sin(), tokens, half),
+                results.add(Comparison.of(c + " rope sin", ReferenceLayouts.headsFirst(table, table.sin(), 1),
                         golden.readFloats(c + ".out.rope_sin"), ROPE));
             }
             var model = new VideoTransformer(CONFIG, LoraSpec.none());
@@ -146,17 +144,5 @@ public final class TransformerParity {
         }
         return RopeTable.of(midpoints, CONFIG.heads(), CONFIG.headDim(), TransformerConfig.ROPE_THETA,
                 TransformerConfig.ROPE_MAX_POSITIONS);
-    }
-
-    /** Our {@code [tokens][heads][half]} in the reference's {@code [heads][tokens][half]}. */
-    private static float[] perHeadFirst(float[] values, int tokens, int half) {
-        int heads = CONFIG.heads();
-        float[] out = new float[values.length];
-        for (int t = 0; t < tokens; t++) {
-            for (int h = 0; h < heads; h++) {
-                System.arraycopy(values, (t * heads + h) * half, out, (h * tokens + t) * half, half);
-            }
-        }
-        return out;
     }
 }

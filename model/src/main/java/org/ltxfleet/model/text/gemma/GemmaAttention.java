@@ -1,6 +1,7 @@
 package org.ltxfleet.model.text.gemma;
 
 import ai.djl.ndarray.NDArray;
+import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
 
 /**
@@ -15,10 +16,10 @@ final class GemmaAttention extends Module {
     private final int kvHeads;
     private final int headDim;
     private final float scale;
-    private final Projection q;
-    private final Projection k;
-    private final Projection v;
-    private final Projection o;
+    private final LoraLinear q;
+    private final LoraLinear k;
+    private final LoraLinear v;
+    private final LoraLinear o;
     private final GemmaRmsNorm qNorm;
     private final GemmaRmsNorm kNorm;
 
@@ -28,10 +29,10 @@ final class GemmaAttention extends Module {
         this.headDim = config.headDim();
         this.scale = config.attentionScale();
         int hidden = config.hidden();
-        this.q = child("q_proj", new Projection(hidden, heads * headDim));
-        this.k = child("k_proj", new Projection(hidden, kvHeads * headDim));
-        this.v = child("v_proj", new Projection(hidden, kvHeads * headDim));
-        this.o = child("o_proj", new Projection(heads * headDim, hidden));
+        this.q = child("q_proj", LoraLinear.withoutBias(hidden, heads * headDim));
+        this.k = child("k_proj", LoraLinear.withoutBias(hidden, kvHeads * headDim));
+        this.v = child("v_proj", LoraLinear.withoutBias(hidden, kvHeads * headDim));
+        this.o = child("o_proj", LoraLinear.withoutBias(heads * headDim, hidden));
         this.qNorm = child("q_norm", new GemmaRmsNorm(headDim, config.normEps()));
         this.kNorm = child("k_norm", new GemmaRmsNorm(headDim, config.normEps()));
     }

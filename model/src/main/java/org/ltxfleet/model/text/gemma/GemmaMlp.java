@@ -2,19 +2,20 @@ package org.ltxfleet.model.text.gemma;
 
 import ai.djl.ndarray.NDArray;
 import org.ltxfleet.model.nn.Functional;
+import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
 
 /** Gemma's gated MLP ({@code mlp}): {@code down_proj(gelu_tanh(gate_proj(x)) ⊙ up_proj(x))}. */
 final class GemmaMlp extends Module {
 
-    private final Projection gate;
-    private final Projection up;
-    private final Projection down;
+    private final LoraLinear gate;
+    private final LoraLinear up;
+    private final LoraLinear down;
 
     GemmaMlp(Gemma3Config config) {
-        this.gate = child("gate_proj", new Projection(config.hidden(), config.intermediate()));
-        this.up = child("up_proj", new Projection(config.hidden(), config.intermediate()));
-        this.down = child("down_proj", new Projection(config.intermediate(), config.hidden()));
+        this.gate = child("gate_proj", LoraLinear.withoutBias(config.hidden(), config.intermediate()));
+        this.up = child("up_proj", LoraLinear.withoutBias(config.hidden(), config.intermediate()));
+        this.down = child("down_proj", LoraLinear.withoutBias(config.intermediate(), config.hidden()));
     }
 
     NDArray apply(NDArray x) {
