@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** What one phase of a benchmark offered and got, and the CPU and memory each thread group spent meanwhile. */
 record BenchPhase(LatencyRecorder recorder, double elapsedSeconds, Map<String, Double> cpuSeconds,
@@ -19,27 +20,30 @@ record BenchPhase(LatencyRecorder recorder, double elapsedSeconds, Map<String, D
 
     /** CPU microseconds per accepted job over {@code phases}, by thread group (largest first), after their total. */
     static Map<String, Long> cpuMicrosPerJob(List<BenchPhase> phases) {
-        var seconds = new TreeMap<String, Double>();
-        phases.forEach(p -> p.cpuSeconds.forEach((group, s) -> seconds.merge(group, s, Double::sum)));
-        double jobs = jobs(phases);
-        var perJob = new LinkedHashMap<String, Long>();
-        perJob.put("total", Math.round(seconds.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / jobs));
-        seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> perJob.put(e.getKey(), Math.round(e.getValue() * 1e6 / jobs)));
-        return perJob;
+        return perJob(phases, BenchPhase::cpuSeconds, 1e6, 0);
     }
 
     /** Kilobytes allocated per accepted job over {@code phases}, by thread group (largest first, under 1 KB left out). */
     static Map<String, Long> allocatedKbPerJob(List<BenchPhase> phases) {
-        var bytes = new TreeMap<String, Long>();
-        phases.forEach(p -> p.allocatedBytes.forEach((group, b) -> bytes.merge(group, b, Long::sum)));
-        double jobs = jobs(phases);
-        var perJob = new LinkedHashMap<String, Long>();
-        perJob.put("total", Math.round(bytes.values().stream().mapToLong(Long::longValue).sum() / 1024.0 / jobs));
-        bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .filter(e -> e.getValue() / 1024.0 / jobs >= 1)
-                .forEach(e -> perJob.put(e.getKey(), Math.round(e.getValue() / 1024.0 / jobs)));
-        return perJob;
+        return perJob(phases, BenchPhase::allocatedBytes, 1 / 1024.0, 1);
+    }
+
+    /**
+     * One figure of {@code phases} summed by thread group and divided by the jobs they accepted, in
+     * {@code unit}s of the recorded value, the total first; groups under {@code atLeast} are left out.
+     */
+    private static Map<String, Long> perJob(List<BenchPhase> phases,
+                                            Function<BenchPhase, Map<String, ? extends Number>> figure,
+                                            double unit, double atLeast) {
+        var totals = new TreeMap<String, Double>();
+        phases.forEach(p -> figure.apply(p).forEach((group, v) -> totals.merge(group, v.doubleValue(), Double::sum)));
+        double perJob = unit / jobs(phases);
+        var result = new LinkedHashMap<String, Long>();
+        result.put("total", Math.round(totals.values().stream().mapToDouble(Double::doubleValue).sum() * perJob));
+        totals.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .filter(e -> e.getValue() * perJob >= atLeast)
+                .forEach(e -> result.put(e.getKey(), Math.round(e.getValue() * perJob)));
+        return result;
     }
 
     /** Failures over {@code phases} by reason. */

@@ -59,8 +59,6 @@ public final class GatewayBench {
 
     private final FleetStack fleet;
     private final Shape shape;
-    private final int rate;
-    private final int seconds;
     private final Path recordings;
     /** The threads alive before the benchmark's HTTP client started: Vert.x threads among them are the gateway's. */
     private Set<Long> threadsBeforeClient;
@@ -92,8 +90,6 @@ public final class GatewayBench {
     public GatewayBench(FleetStack fleet, Shape shape, Path recordings) {
         this.fleet = fleet;
         this.shape = shape;
-        this.rate = shape.rate();
-        this.seconds = shape.seconds();
         this.recordings = recordings;
     }
 
@@ -113,8 +109,8 @@ public final class GatewayBench {
             var kafka = new WritePath("kafka", viaKafka(raw));
             var gateway = new WritePath("gateway", viaGateway(vertx));
             var warmUp = warmUp(() -> {
-                measured(null, Math.max(1, seconds / 2), this::saturated, kafka);
-                measured(null, Math.max(1, seconds / 2), this::saturated, gateway);
+                measured(null, Math.max(1, shape.seconds() / 2), this::saturated, kafka);
+                measured(null, Math.max(1, shape.seconds() / 2), this::saturated, gateway);
             });
             Map<String, Double> idle = idleCpu();
             var paced = compare("paced", this::paced, kafka, gateway);
@@ -149,7 +145,7 @@ public final class GatewayBench {
             boolean kafkaFirst = round % 2 == 0;
             for (WritePath path : kafkaFirst ? List.of(kafka, gateway) : List.of(gateway, kafka)) {
                 // Recordings of the first round only: one per path and load is what a profile needs.
-                var phase = measured(round == 0 ? path.name() + "-" + load : null, seconds, offer, path);
+                var phase = measured(round == 0 ? path.name() + "-" + load : null, shape.seconds(), offer, path);
                 (path == kafka ? comparison.kafka() : comparison.gateway()).add(phase);
             }
         }
@@ -201,8 +197,8 @@ public final class GatewayBench {
 
     private Map<String, Object> figures(Comparison paced, Comparison saturated) {
         var result = new LinkedHashMap<String, Object>();
-        result.put("target_rate_per_s", rate);
-        result.put("seconds", seconds);
+        result.put("target_rate_per_s", shape.rate());
+        result.put("seconds", shape.seconds());
         result.put("rounds", shape.rounds());
         result.put("gateway_accepted_per_s", median(paced.gateway(), BenchPhase::perSecond));
         result.put("gateway_p50_ms", median(paced.gateway(), p -> p.recorder().percentileMs(0.50)));
@@ -353,10 +349,10 @@ public final class GatewayBench {
 
     /** Issues one request per 1/rate seconds for the duration, then waits for the stragglers. */
     private LatencyRecorder paced(int seconds, Consumer<Consumer<String>> sendOne) throws InterruptedException {
-        int total = rate * seconds;
+        int total = shape.rate() * seconds;
         var recorder = new LatencyRecorder(total);
         var finished = new CountDownLatch(total);
-        long interval = 1_000_000_000L / rate;
+        long interval = 1_000_000_000L / shape.rate();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
@@ -373,7 +369,7 @@ public final class GatewayBench {
     /** Keeps {@link #CONCURRENCY} requests in flight for the duration; latency counts from each send. */
     private LatencyRecorder saturated(int seconds, Consumer<Consumer<String>> sendOne)
             throws InterruptedException {
-        var recorder = new LatencyRecorder(rate * seconds * 20);
+        var recorder = new LatencyRecorder(shape.rate() * seconds * 20);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         var permits = new Semaphore(CONCURRENCY);
         while (System.nanoTime() < deadline) {

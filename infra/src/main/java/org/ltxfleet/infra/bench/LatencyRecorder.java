@@ -12,7 +12,6 @@ final class LatencyRecorder {
 
     private final AtomicLongArray latencies;
     private final AtomicInteger count = new AtomicInteger();
-    private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, AtomicInteger> failureReasons = new ConcurrentHashMap<>();
 
     LatencyRecorder(int capacity) {
@@ -28,17 +27,12 @@ final class LatencyRecorder {
 
     /** A failed request, counted under its reason (a status code, an exception's class). */
     void failure(String reason) {
-        failures.incrementAndGet();
         failureReasons.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
     }
 
     /** Every success, also those past the recorder's capacity. */
     int successes() {
         return count.get();
-    }
-
-    int failures() {
-        return failures.get();
     }
 
     /** How many failures each reason had, so a benchmark that measured nothing says why. */
