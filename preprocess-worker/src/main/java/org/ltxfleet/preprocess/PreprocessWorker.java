@@ -1,5 +1,7 @@
 package org.ltxfleet.preprocess;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
@@ -11,6 +13,7 @@ import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.model.nn.CpuThreads;
 import org.ltxfleet.model.preset.Encoders;
+import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
 import org.ltxfleet.preprocess.download.DownloadSettings;
@@ -30,13 +33,22 @@ public final class PreprocessWorker {
         CpuThreads.limit(Settings.MODEL_CPU_THREADS.read(config, Runtime.getRuntime().availableProcessors()));
         var parts = new DatasetJob.Parts(new Downloader(DownloadSettings.from(config)), ArchiveLimits.from(config),
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
-                Encoders.of(Settings.MODEL_PRESET.read(config)), org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_PREPROCESS));
+                encoders(config), org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_PREPROCESS));
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store(),
                 parts.scratch()).serveHealth(config);
+    }
+
+    /** The preset's encoders, loaded before the worker takes jobs: a missing file stops it at start, by name. */
+    private static Encoders encoders(FleetConfig config) {
+        try {
+            return Preset.fromSettings(config).encoders();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the preprocess worker cannot load its encoders: " + e.getMessage(), e);
+        }
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

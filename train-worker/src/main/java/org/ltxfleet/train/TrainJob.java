@@ -26,7 +26,6 @@ import org.ltxfleet.model.latent.LatentBundle;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.latent.ValidationSet;
 import org.ltxfleet.model.lora.LoraExporter;
-import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.model.training.AdamW;
 import org.ltxfleet.model.training.LearningRateSchedule;
 import org.ltxfleet.model.training.LoraTrainer;
@@ -67,7 +66,7 @@ final class TrainJob {
         String id = ready.requestId();
         List<TrainingExample> examples = LatentBundle.read(
                 store.get(ready.bundleKey() + LatentBundle.TENSORS, workDir.resolve(LatentBundle.TENSORS)));
-        TransformerConfig config = TransformerConfig.preset(settings.preset());
+        TransformerConfig config = settings.preset().transformer();
         if (examples.isEmpty()) {
             throw JobFailedException.unprocessable("no_usable_data", "The dataset has no training samples.");
         }
@@ -77,7 +76,7 @@ final class TrainJob {
         }
         ValidationSet validation = ready.validationKey() == null ? null
                 : ValidationSet.read(store.get(ready.validationKey(), workDir.resolve("validation.safetensors")));
-        List<Path> base = baseModels.weights(config, line -> log(ready, line));
+        List<Path> base = baseModels.weights(settings.preset(), line -> log(ready, line));
         var checkpoints = new Checkpoints(store, id);
         int steps = input.numberOfSteps();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -195,7 +194,7 @@ final class TrainJob {
     private Path reel(VideoTransformer model, ValidationSet validation, TrainingInput input, NDManager manager,
                       Path file) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            var videos = Previews.render(model, Encoders.of(settings.preset()).vae(), validation, input.stgScale(), scope);
+            var videos = Previews.render(model, settings.preset().vae(), validation, input.stgScale(), scope);
             ReelWriter.write(videos, validation.fps(), file);
             return file;
         }
@@ -228,7 +227,7 @@ final class TrainJob {
     private Map<String, String> loraMetadata(TrainingInput input) {
         var metadata = new LinkedHashMap<String, String>();
         metadata.put("format", "ltx-lora");
-        metadata.put("base_model", settings.preset());
+        metadata.put("base_model", settings.preset().name());
         metadata.put("training_type", "interpolate");
         metadata.put("rank", Integer.toString(input.rank()));
         metadata.put("alpha", Integer.toString(input.rank()));
@@ -241,7 +240,7 @@ final class TrainJob {
 
     private Map<String, Object> configFile(TrainingInput input) {
         var config = new LinkedHashMap<String, Object>();
-        config.put("base_model", settings.preset());
+        config.put("base_model", settings.preset().name());
         config.put("training_type", "interpolate");
         config.put("trigger_phrase", input.triggerPhrase());
         config.put("include_middle_keyframe", input.includeMiddleKeyframe());

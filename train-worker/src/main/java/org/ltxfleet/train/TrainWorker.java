@@ -30,7 +30,7 @@ public final class TrainWorker {
         var settings = TrainSettings.from(config);
         ObjectStore store = ObjectStore.open(S3Settings.from(config));
         var scratch = org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_TRAIN);
-        var parts = new Parts(settings, store, new BaseModels(settings, store), scratch);
+        var parts = new Parts(settings, store, new BaseModels(store), scratch);
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, name,

@@ -161,7 +161,11 @@ public final class Settings {
             "where base weights are kept (tiny's are made there)")
             .defaultShownAs("`.fleet/models` (embedded: `<data-dir>/models`)");
     public static final Setting<String> MODEL_WEIGHTS = Setting.text("model.weights", null,
-            "comma-separated checkpoint shards of a real preset");
+            "comma-separated checkpoint shards of a real preset (ltx-2.3: the single-file release with transformer, "
+                    + "VAE and text connectors)");
+    public static final Setting<String> MODEL_TEXT_ENCODER = Setting.text("model.text.encoder", null,
+            "ltx-2.3's Gemma-3 text model directory: config.json, its safetensors shards and tokenizer.json "
+                    + "(preprocess workers only)");
     public static final Setting<Integer> MODEL_CPU_THREADS = Setting.integer("model.cpu.threads", 1, 1, 4096,
             "PyTorch threads of a worker process without a GPU. Several worker processes on one host must share "
                     + "its cores: threads beyond the cores spin against each other (two training processes with 2 "
@@ -196,7 +200,8 @@ public final class Settings {
             ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
             PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
             PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
-            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_CPU_THREADS,
+            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
+            MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
             TRAIN_LORA_FEED_FORWARD);
 

@@ -3,7 +3,8 @@ package org.ltxfleet.infra.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ltxfleet.model.base.TinyBase;
+import org.ltxfleet.model.preset.BaseWeights;
+import org.ltxfleet.model.preset.Preset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,17 +26,18 @@ final class BaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"tiny".equals(preset)) {
-            throw new IllegalArgumentException("only the tiny preset's base weights are made here, not '" + preset + "'");
+        Preset chosen = Preset.named(preset, Preset.Sources.of(dataDir.resolve("models")));
+        if (!(chosen.baseWeights() instanceof BaseWeights.Pretrained pretrained)) {
+            throw new IllegalArgumentException("the " + chosen.name() + " preset's base weights are a release to "
+                    + "download, not made here");
         }
-        Path directory = dataDir.resolve("models");
-        Path file = TinyBase.file(directory);
+        Path file = pretrained.file();
         if (force) {
             Files.deleteIfExists(file);
         }
         long start = System.nanoTime();
-        TinyBase.ensure(directory, Console::step);
-        Console.step(String.format("tiny base weights: %s (%d bytes, %.0f s)", file, Files.size(file),
+        pretrained.local(Console::step);
+        Console.step(String.format("%s base weights: %s (%d bytes, %.0f s)", chosen.name(), file, Files.size(file),
                 (System.nanoTime() - start) / 1e9));
         return 0;
     }

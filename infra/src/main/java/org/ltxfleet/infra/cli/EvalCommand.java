@@ -2,9 +2,12 @@ package org.ltxfleet.infra.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.infra.eval.EvalRun;
+import org.ltxfleet.model.preset.Preset;
+import org.ltxfleet.model.preset.TinyPreset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +24,13 @@ final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--preset", description = "model preset (default: ${DEFAULT-VALUE})")
-    String preset = "tiny";
+    String preset = TinyPreset.NAME;
+
+    @Option(names = "--weights", split = ",", description = "checkpoint shards of a real preset (ltx-2.3)")
+    List<Path> weights = List.of();
+
+    @Option(names = "--text-encoder", description = "ltx-2.3's Gemma-3 directory (config.json, safetensors, tokenizer.json)")
+    Path textEncoder;
 
     @Option(names = "--frames", description = "window length in frames (default: ${DEFAULT-VALUE})")
     int frames = 89;
@@ -48,7 +57,8 @@ final class EvalCommand implements Callable<Integer> {
         input.put("resolution", resolution);
         input.put("aspect_ratio", aspectRatio);
         input.put("frame_rate", frameRate);
-        var result = new EvalRun(preset, dataDir.resolve("models"), maxWindows).run(lora, data, input, Console::step);
+        var result = new EvalRun(Preset.named(preset, new Preset.Sources(dataDir.resolve("models"), weights, textEncoder)),
+                maxWindows).run(lora, data, input, Console::step);
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return 0;
     }

@@ -14,11 +14,11 @@ import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.model.base.TinyBase;
 import org.ltxfleet.model.eval.Evaluation;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.lora.LoraLoader;
 import org.ltxfleet.model.preset.Encoders;
+import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.model.training.ExampleEncoder;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.transformer.VideoTransformer;
@@ -39,13 +39,11 @@ import org.ltxfleet.preprocess.dataset.Sample;
  */
 public final class EvalRun {
 
-    private final String preset;
-    private final Path modelDir;
+    private final Preset preset;
     private final int maxSamples;
 
-    public EvalRun(String preset, Path modelDir, int maxSamples) {
+    public EvalRun(Preset preset, int maxSamples) {
         this.preset = preset;
-        this.modelDir = modelDir;
         this.maxSamples = maxSamples;
     }
 
@@ -55,7 +53,7 @@ public final class EvalRun {
         body.put("training_data_url", "https://example.invalid/eval.zip");
         input.forEach((k, v) -> body.set(k, Json.toTree(v)));
         TrainingInput job = new InputValidator().validate(body);
-        Encoders encoders = Encoders.of(preset);
+        Encoders encoders = preset.encoders();
         var encoder = new ExampleEncoder(encoders.vae(), encoders.text());
         List<Sample> samples = windows(zip, job, log);
         var examples = new ArrayList<TrainingExample>();
@@ -67,14 +65,14 @@ public final class EvalRun {
         }
         log.accept(examples.size() + " window(s) of " + job.numberOfFrames() + " frames at " + job.bucket().width()
                 + "x" + job.bucket().height());
-        TransformerConfig config = TransformerConfig.preset(preset);
+        TransformerConfig config = preset.transformer();
         var negative = encoders.text().encode(TrainingInput.DEFAULT_NEGATIVE_PROMPT);
         var result = new LinkedHashMap<String, Object>();
         result.put("windows", examples.size());
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = new VideoTransformer(config, LoraLoader.spec(lora));
             Weights.initialize(model, manager, 1);
-            Weights.load(model, List.of(TinyBase.ensure(modelDir, log)), manager);
+            Weights.load(model, preset.baseWeights().local(log), manager);
             log.accept("base model: held-out loss and interpolation");
             double baseLoss = Evaluation.heldOutLoss(model, examples, manager);
             double basePsnr = psnr(model, encoders, examples, truths, negative, manager);

@@ -16,6 +16,7 @@ import org.ltxfleet.infra.demo.DemoTraining;
 import org.ltxfleet.infra.demo.SampleClipGenerator;
 import org.ltxfleet.infra.eval.EvalRun;
 import org.ltxfleet.infra.stack.FleetStack;
+import org.ltxfleet.model.preset.Preset;
 
 /**
  * On the real clips of {@code ../shared/fixtures}, a LoRA trained at the demo's rank and learning
@@ -55,7 +56,7 @@ class FixtureLoraIT {
         window.put("resolution", "low");
         window.put("aspect_ratio", "1:1");
         window.put("trigger_phrase", "fixturestyle");
-        var result = new EvalRun("tiny", TestStacks.MODELS, 4).run(lora, zip, window, line -> { });
+        var result = new EvalRun(Preset.named("tiny", Preset.Sources.of(TestStacks.MODELS)), 4).run(lora, zip, window, line -> { });
         System.out.println("fixture evaluation: " + Json.toString(result));
         double base = ((Number) result.get("base_heldout_loss")).doubleValue();
         double tuned = ((Number) result.get("lora_heldout_loss")).doubleValue();

@@ -29,7 +29,7 @@ import org.ltxfleet.model.transformer.Weights;
 public final class TransformerParity {
 
     /** The reference's config: the 2.3 checkpoint's with 2 blocks of 2 heads × 32. */
-    public static final TransformerConfig CONFIG = new TransformerConfig("golden", 2, 2, 32, 128, 4, true, true, 1, 8);
+    public static final TransformerConfig CONFIG = TransformerConfig.tiny().withName("golden").withHeads(2, 32);
     private static final double ROPE = 1e-6;
     private static final double OUTPUT = 1e-4;
 

@@ -1,6 +1,8 @@
 package org.ltxfleet.model.transformer;
 
-import java.util.Locale;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import org.ltxfleet.common.json.Json;
 
 /**
  * The widths of an LTX-style video transformer. {@code ltx-2.3} is the real video stream
@@ -41,22 +43,78 @@ public record TransformerConfig(String name, int blocks, int heads, int headDim,
      * per head dominates a step at thousands of tokens.
      */
     public static TransformerConfig tiny() {
-        return new TransformerConfig("tiny", 2, 2, 64, 128, 4, true, true, 1, 8);
+        return ltx23().withName("tiny").withBlocks(2).withHeads(2, 64).withSamplingSteps(8);
     }
 
-    /** A preset by name. */
-    public static TransformerConfig preset(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "ltx-2.3" -> ltx23();
-            case "tiny" -> tiny();
-            default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (known: tiny, ltx-2.3)");
-        };
+    /**
+     * LTX-2.3's architecture at the widths a checkpoint's {@code config} metadata gives in its
+     * {@code transformer} section (the real release and reduced test checkpoints carry one).
+     * Variants this port does not compute are refused by name rather than run wrongly.
+     */
+    public static TransformerConfig fromCheckpointMetadata(String configJson) {
+        JsonNode section = Json.readTree(configJson.getBytes(StandardCharsets.UTF_8)).path("transformer");
+        if (section.isMissingNode()) {
+            throw new IllegalArgumentException("the checkpoint's config has no 'transformer' section");
+        }
+        var base = ltx23();
+        var config = base.withBlocks(section.path("num_layers").asInt(base.blocks()))
+                .withHeads(section.path("num_attention_heads").asInt(base.heads()),
+                        section.path("attention_head_dim").asInt(base.headDim()))
+                .withLatentChannels(section.path("in_channels").asInt(base.latentChannels()))
+                .withGatedAttention(section.path("apply_gated_attention").asBoolean(base.gatedAttention()))
+                .withCrossAttentionAdaln(section.path("cross_attention_adaln").asBoolean(base.crossAttentionAdaln()));
+        int outChannels = section.path("out_channels").asInt(config.latentChannels());
+        int contextWidth = section.path("cross_attention_dim").asInt(config.hidden());
+        if (outChannels != config.latentChannels()) {
+            throw new IllegalArgumentException("the checkpoint's transformer reads " + config.latentChannels()
+                    + " latent channels and writes " + outChannels + "; this port needs them equal");
+        }
+        if (contextWidth != config.hidden()) {
+            throw new IllegalArgumentException("the checkpoint's cross_attention_dim " + contextWidth + " differs from its "
+                    + "hidden width " + config.hidden() + " (an LTX-2.0-style caption projection), which this port does not compute");
+        }
+        return config;
     }
 
-    /** The same widths with {@code count} blocks (tests of real-width loading at a few blocks). */
+    public TransformerConfig withName(String value) {
+        return new TransformerConfig(value, blocks, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
+                crossAttentionAdaln, stgBlock, samplingSteps);
+    }
+
+    /** The same widths with {@code count} blocks; STG moves to the last block if its own is gone. */
     public TransformerConfig withBlocks(int count) {
         return new TransformerConfig(name, count, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
                 crossAttentionAdaln, Math.min(stgBlock, count - 1), samplingSteps);
+    }
+
+    public TransformerConfig withHeads(int count, int width) {
+        return new TransformerConfig(name, blocks, count, width, latentChannels, ffMultiplier, gatedAttention,
+                crossAttentionAdaln, stgBlock, samplingSteps);
+    }
+
+    public TransformerConfig withLatentChannels(int channels) {
+        return new TransformerConfig(name, blocks, heads, headDim, channels, ffMultiplier, gatedAttention,
+                crossAttentionAdaln, stgBlock, samplingSteps);
+    }
+
+    public TransformerConfig withGatedAttention(boolean on) {
+        return new TransformerConfig(name, blocks, heads, headDim, latentChannels, ffMultiplier, on,
+                crossAttentionAdaln, stgBlock, samplingSteps);
+    }
+
+    public TransformerConfig withCrossAttentionAdaln(boolean on) {
+        return new TransformerConfig(name, blocks, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
+                on, stgBlock, samplingSteps);
+    }
+
+    public TransformerConfig withStgBlock(int block) {
+        return new TransformerConfig(name, blocks, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
+                crossAttentionAdaln, block, samplingSteps);
+    }
+
+    public TransformerConfig withSamplingSteps(int steps) {
+        return new TransformerConfig(name, blocks, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
+                crossAttentionAdaln, stgBlock, steps);
     }
 
     /** Hidden width: heads × head width. */

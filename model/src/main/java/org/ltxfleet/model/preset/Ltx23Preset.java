@@ -1,0 +1,103 @@
+package org.ltxfleet.model.preset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.text.TextEncoder;
+import org.ltxfleet.model.transformer.TransformerConfig;
+import org.ltxfleet.model.vae.VideoVae;
+import org.ltxfleet.model.vae.ltx.LtxVae;
+
+/**
+ * Lightricks' LTX-2.3: the transformer, VAE and text connectors from the single-file checkpoint
+ * ({@code model.weights}), Gemma-3 and its tokenizer from their own directory
+ * ({@code model.text.encoder}). Widths are read from the checkpoint's {@code config} metadata, so a
+ * reduced checkpoint with the real names runs through the same code. Adapters on attention only,
+ * as LTX's trainer does.
+ */
+public final class Ltx23Preset implements Preset {
+
+    public static final String NAME = "ltx-2.3";
+
+    private final List<Path> weights;
+    private final Path textEncoder;
+    private TransformerConfig transformer;
+    private LtxVae vae;
+    private Encoders encoders;
+
+    Ltx23Preset(List<Path> weights, Path textEncoder) {
+        this.weights = List.copyOf(weights);
+        this.textEncoder = textEncoder;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The checkpoint's widths; LTX-2.3's own when no checkpoint is named or it carries no config. */
+    @Override
+    public synchronized TransformerConfig transformer() {
+        if (transformer == null) {
+            String config = checkpointConfig();
+            transformer = config == null ? TransformerConfig.ltx23()
+                    : TransformerConfig.fromCheckpointMetadata(config).withName(NAME);
+        }
+        return transformer;
+    }
+
+    @Override
+    public BaseWeights.Checkpoint baseWeights() {
+        return new BaseWeights.Checkpoint(NAME, weights);
+    }
+
+    @Override
+    public synchronized VideoVae vae() throws IOException {
+        if (vae == null) {
+            vae = LtxVae.load(baseWeights().local(line -> { }));
+        }
+        return vae;
+    }
+
+    @Override
+    public synchronized Encoders encoders() throws IOException {
+        if (encoders == null) {
+            encoders = new Encoders(vae(), text());
+        }
+        return encoders;
+    }
+
+    @Override
+    public boolean feedForwardLoraByDefault() {
+        return false;
+    }
+
+    private TextEncoder text() throws IOException {
+        if (textEncoder == null) {
+            throw new IOException("the " + NAME + " preset encodes captions with Gemma 3: set model.text.encoder to its "
+                    + "directory (config.json, the safetensors shards and tokenizer.json)");
+        }
+        throw new UnsupportedOperationException("wired in the next commit");
+    }
+
+    /** The {@code config} metadata of the first shard that has one. */
+    private String checkpointConfig() {
+        for (Path shard : weights) {
+            if (!Files.isRegularFile(shard)) {
+                continue;
+            }
+            try (var reader = SafetensorsReader.open(shard)) {
+                String config = reader.metadata().get("config");
+                if (config != null && config.contains("\"transformer\"")) {
+                    return config;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the header of " + shard, e);
+            }
+        }
+        return null;
+    }
+}

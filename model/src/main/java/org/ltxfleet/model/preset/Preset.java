@@ -1,0 +1,69 @@
+package org.ltxfleet.model.preset;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.model.transformer.TransformerConfig;
+import org.ltxfleet.model.vae.VideoVae;
+
+/**
+ * Everything a model preset decides: the transformer's widths, where its base weights come from,
+ * its VAE and text encoder, and the LoRA defaults that suit it. Workers, the evaluator and the CLI
+ * ask the preset; nothing else branches on a preset's name.
+ */
+public sealed interface Preset permits TinyPreset, Ltx23Preset {
+
+    String name();
+
+    TransformerConfig transformer();
+
+    BaseWeights baseWeights();
+
+    /** The VAE alone (the train worker decodes previews and needs no text encoder). Loaded once. */
+    VideoVae vae() throws IOException;
+
+    /** The VAE and text encoder a dataset is encoded with. Loaded once; thread-safe. */
+    Encoders encoders() throws IOException;
+
+    /** Adapters on the feed-forward layers too, unless a job's settings say otherwise. */
+    boolean feedForwardLoraByDefault();
+
+    /** The preset of a worker's settings ({@code model.preset}, {@code model.dir}, {@code model.weights}, {@code model.text.encoder}). */
+    static Preset fromSettings(FleetConfig config) {
+        String weights = Settings.MODEL_WEIGHTS.read(config, "");
+        String text = Settings.MODEL_TEXT_ENCODER.read(config, "");
+        return named(Settings.MODEL_PRESET.read(config), new Sources(Path.of(Settings.MODEL_DIR.read(config)),
+                weights.isBlank() ? List.of() : Arrays.stream(weights.split(",")).map(String::trim).map(Path::of).toList(),
+                text.isBlank() ? null : Path.of(text)));
+    }
+
+    static Preset named(String name, Sources sources) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case TinyPreset.NAME -> new TinyPreset(sources.modelDir());
+            case Ltx23Preset.NAME -> new Ltx23Preset(sources.weights(), sources.textEncoder());
+            default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (known: "
+                    + TinyPreset.NAME + ", " + Ltx23Preset.NAME + ")");
+        };
+    }
+
+    /**
+     * Where a preset's files are.
+     *
+     * @param modelDir where weights made on first use are kept (tiny's)
+     * @param weights checkpoint shards (ltx-2.3's single-file release: transformer, VAE, text connectors)
+     * @param textEncoder the Gemma-3 model directory (config.json, safetensors, tokenizer.json), or null
+     */
+    record Sources(Path modelDir, List<Path> weights, Path textEncoder) {
+        public Sources {
+            weights = List.copyOf(weights);
+        }
+
+        public static Sources of(Path modelDir) {
+            return new Sources(modelDir, List.of(), null);
+        }
+    }
+}

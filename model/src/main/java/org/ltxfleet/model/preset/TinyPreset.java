@@ -1,0 +1,49 @@
+package org.ltxfleet.model.preset;
+
+import java.nio.file.Path;
+import org.ltxfleet.model.base.TinyBase;
+import org.ltxfleet.model.text.HashedWordEncoder;
+import org.ltxfleet.model.transformer.TransformerConfig;
+import org.ltxfleet.model.vae.TinyVae;
+import org.ltxfleet.model.vae.VideoVae;
+
+/**
+ * The CPU preset of tests, the demo and the embedded stack: LTX-2.3's transformer at two narrow
+ * blocks ({@link TransformerConfig#tiny()}), a fixed patch VAE, hashed-word text features and base
+ * weights pre-trained here on generated clips. Its two blocks adapt too little through attention
+ * alone, so its adapters cover the feed-forward layers too.
+ */
+public record TinyPreset(Path modelDir) implements Preset {
+
+    public static final String NAME = "tiny";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransformerConfig transformer() {
+        return TransformerConfig.tiny();
+    }
+
+    @Override
+    public BaseWeights.Pretrained baseWeights() {
+        return new BaseWeights.Pretrained(TinyBase.file(modelDir));
+    }
+
+    @Override
+    public VideoVae vae() {
+        return new TinyVae();
+    }
+
+    @Override
+    public Encoders encoders() {
+        return new Encoders(vae(), new HashedWordEncoder(transformer().hidden()));
+    }
+
+    @Override
+    public boolean feedForwardLoraByDefault() {
+        return true;
+    }
+}
