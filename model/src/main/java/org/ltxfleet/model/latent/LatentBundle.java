@@ -13,7 +13,8 @@ import org.ltxfleet.model.safetensors.SafetensorsWriter;
 /**
  * The tensors of a latent bundle ({@code datasets/{cache_key}/latents.safetensors}): for training
  * example i, {@code sample.i.video} {@code [C, F, H, W]}, {@code sample.i.keyframe.<pixel frame>}
- * {@code [C, 1, H, W]} and {@code sample.i.caption} {@code [S, D]}, float32; metadata holds the
+ * {@code [C, 1, H, W]}, {@code sample.i.caption} {@code [S, D]} and {@code sample.i.caption_mask}
+ * {@code [S]} (1 = attended, 0 = padding; absent in bundles written before it: all attended), float32; metadata holds the
  * frame rate, the sample count and the encoders that made it. The {@code manifest.json} beside it
  * describes the samples for people and logs.
  */
@@ -21,6 +22,8 @@ public final class LatentBundle {
 
     public static final String TENSORS = "latents.safetensors";
     public static final String MANIFEST = "manifest.json";
+    /** Appended to a text tensor's name for its mask. */
+    static final String MASK_SUFFIX = "_mask";
 
     private LatentBundle() {
     }
@@ -75,6 +78,11 @@ public final class LatentBundle {
 
     static void add(SafetensorsWriter writer, String name, TextFeatures text) {
         writer.add(name, DType.F32, new long[] {text.tokens(), text.width()}, text.data());
+        float[] mask = new float[text.tokens()];
+        for (int t = 0; t < mask.length; t++) {
+            mask[t] = text.mask()[t] ? 1 : 0;
+        }
+        writer.add(name + MASK_SUFFIX, DType.F32, new long[] {text.tokens()}, mask);
     }
 
     static Latent latent(SafetensorsReader reader, String name) throws IOException {
@@ -84,6 +92,14 @@ public final class LatentBundle {
 
     static TextFeatures text(SafetensorsReader reader, String name) throws IOException {
         long[] shape = reader.info(name).shape();
-        return new TextFeatures((int) shape[0], (int) shape[1], reader.readFloats(name));
+        int tokens = (int) shape[0];
+        boolean[] mask = TextFeatures.allValid(tokens);
+        if (reader.names().contains(name + MASK_SUFFIX)) {
+            float[] stored = reader.readFloats(name + MASK_SUFFIX);
+            for (int t = 0; t < tokens; t++) {
+                mask[t] = stored[t] != 0;
+            }
+        }
+        return new TextFeatures(tokens, (int) shape[1], reader.readFloats(name), mask);
     }
 }

@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.sampling.GuidanceSettings;
@@ -95,25 +95,19 @@ public final class TransformerParity {
     }
 
     /**
-     * caseA's velocity with its text mask. Our forward takes no mask; caseA's hides only trailing
-     * tokens ([1,1,1,1,0]), and a key whose score gets −max adds exactly 0 to every softmax, so the
-     * masked velocity is that of the context without those tokens.
+     * caseA's velocity with its text mask, through the path training takes: {@link TextFeatures}
+     * with a mask, attended tokens only ({@link TextFeatures#attended()}).
      */
     public static float[] maskedVelocity(VideoTransformer model, SafetensorsReader golden, NDManager manager)
             throws IOException {
-        float[] mask = golden.readFloats("caseA.in.context_mask");
-        int kept = 0;
-        while (kept < mask.length && mask[kept] == 1) {
-            kept++;
-        }
-        for (int i = kept; i < mask.length; i++) {
-            if (mask[i] != 0) {
-                throw new IllegalArgumentException("caseA's text mask is not ones then zeros: " + Arrays.toString(mask));
-            }
+        float[] stored = golden.readFloats("caseA.in.context_mask");
+        boolean[] mask = new boolean[stored.length];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = stored[i] != 0;
         }
         float[] context = golden.readFloats("caseA.in.context");
-        int width = context.length / mask.length;
-        return velocity(model, golden, "caseA", Arrays.copyOf(context, kept * width), kept, manager);
+        var attended = new TextFeatures(mask.length, context.length / mask.length, context, mask).attended();
+        return velocity(model, golden, "caseA", attended.data(), attended.tokens(), manager);
     }
 
     private static TransformerInput input(SafetensorsReader golden, String c, float[] context, int contextTokens,

@@ -55,8 +55,9 @@ public final class KeyframeObjective {
         return FlowMatching.loss(prediction, prepared.target(), prepared.lossMask());
     }
 
-    /** Text features as a {@code [1, S, D]} context. */
+    /** Text features as a {@code [1, S, D]} context of the tokens their mask lets through. */
     public static NDArray context(TextFeatures caption, NDManager manager) {
-        return Tensors.create(manager, caption.data(), new Shape(1, caption.tokens(), caption.width()));
+        TextFeatures attended = caption.attended();
+        return Tensors.create(manager, attended.data(), new Shape(1, attended.tokens(), attended.width()));
     }
 }
