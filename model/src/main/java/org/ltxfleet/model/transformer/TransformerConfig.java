@@ -1,6 +1,7 @@
 package org.ltxfleet.model.transformer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import org.ltxfleet.common.json.Json;
 
@@ -74,6 +75,14 @@ public record TransformerConfig(String name, int blocks, int heads, int headDim,
                     + "hidden width " + config.hidden() + " (an LTX-2.0-style caption projection), which this port does not compute");
         }
         return config;
+    }
+
+    /** This config as a checkpoint's {@code config.transformer} metadata section, as {@link #fromCheckpointMetadata} reads it. */
+    public ObjectNode toCheckpointMetadata() {
+        return Json.object().put("num_layers", blocks).put("num_attention_heads", heads).put("attention_head_dim", headDim)
+                .put("in_channels", latentChannels).put("out_channels", latentChannels).put("cross_attention_dim", hidden())
+                .put("apply_gated_attention", gatedAttention).put("cross_attention_adaln", crossAttentionAdaln)
+                .put("caption_proj_before_connector", true);
     }
 
     public TransformerConfig withName(String value) {

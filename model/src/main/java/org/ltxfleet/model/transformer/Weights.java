@@ -87,11 +87,16 @@ public final class Weights {
     public static void saveBase(VideoTransformer model, Map<String, String> metadata, Path file) throws IOException {
         var writer = new SafetensorsWriter();
         metadata.forEach(writer::metadata);
+        addBase(model, writer, "");
+        writer.write(file);
+    }
+
+    /** Adds the base parameters, float32, under {@code prefix} (the release's is {@link #CHECKPOINT_PREFIX}). */
+    public static void addBase(VideoTransformer model, SafetensorsWriter writer, String prefix) {
         model.parametersByName().forEach((name, parameter) -> {
             if (!VideoTransformer.isLora(name)) {
-                writer.add(name, DType.F32, parameter.getShape().getShape(), () -> parameter.getArray().toFloatArray());
+                writer.add(prefix + name, DType.F32, parameter.getShape().getShape(), () -> parameter.getArray().toFloatArray());
             }
         });
-        writer.write(file);
     }
 }

@@ -33,6 +33,13 @@ class TransformerConfigTest {
     }
 
     @Test
+    void aConfigWrittenAsMetadataReadsBackTheSame() {
+        var reduced = TransformerConfig.fromCheckpointMetadata(REDUCED);
+        assertThat(TransformerConfig.fromCheckpointMetadata("{\"transformer\": " + reduced.toCheckpointMetadata() + "}"))
+                .isEqualTo(reduced);
+    }
+
+    @Test
     void aCaptionProjectionItCannotComputeIsRefusedByName() {
         String ltx2 = REDUCED.replace("\"cross_attention_dim\": 64", "\"cross_attention_dim\": 3840");
         assertThatThrownBy(() -> TransformerConfig.fromCheckpointMetadata(ltx2))

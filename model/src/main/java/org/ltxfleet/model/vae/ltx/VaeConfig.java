@@ -1,6 +1,8 @@
 package org.ltxfleet.model.vae.ltx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,30 @@ public record VaeConfig(String name, List<VaeBlock> encoderBlocks, List<VaeBlock
         return new VaeConfig(name, blocks(vae.path("encoder_blocks")), blocks(vae.path("decoder_blocks")),
                 vae.path("latent_channels").asInt(128), vae.path("decoder_base_channels").asInt(128),
                 vae.path("latent_log_var").asText("uniform"), vae.path("causal_decoder").asBoolean(false));
+    }
+
+    /** This config as a checkpoint's {@code config.vae} metadata section, as {@link #fromCheckpointMetadata} reads it. */
+    public ObjectNode toCheckpointMetadata() {
+        ObjectNode vae = Json.object();
+        vae.put("dims", 3).put("patch_size", PATCH).put("norm_layer", "pixel_norm").put("latent_channels", latentChannels)
+                .put("decoder_base_channels", decoderBaseChannels).put("latent_log_var", latentLogVar)
+                .put("causal_decoder", causalDecoder).put("timestep_conditioning", false)
+                .put("spatial_padding_mode", "zeros");
+        writeBlocks(vae.putArray("encoder_blocks"), encoderBlocks);
+        writeBlocks(vae.putArray("decoder_blocks"), decoderBlocks);
+        return vae;
+    }
+
+    private static void writeBlocks(ArrayNode list, List<VaeBlock> blocks) {
+        for (VaeBlock block : blocks) {
+            ArrayNode entry = list.addArray().add(block.type());
+            ObjectNode params = entry.addObject();
+            if (block.isResStack()) {
+                params.put("num_layers", block.layers());
+            } else {
+                params.put("multiplier", block.multiplier()).put("residual", block.residual());
+            }
+        }
     }
 
     /** The same blocks at other widths (tests run the real layout at small widths). */

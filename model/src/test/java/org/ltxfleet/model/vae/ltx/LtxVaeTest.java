@@ -77,6 +77,8 @@ class LtxVaeTest {
     @Test
     void readsTheArchitectureFromCheckpointMetadata() {
         assertThat(VaeConfig.fromCheckpointMetadata("ltx-2.3-vae", LTX23_CONFIG)).isEqualTo(VaeConfig.ltx23());
+        String written = "{\"vae\": " + SMALL.toCheckpointMetadata() + "}";
+        assertThat(VaeConfig.fromCheckpointMetadata(SMALL.name(), written)).as(written).isEqualTo(SMALL);
         assertThatThrownBy(() -> VaeConfig.fromCheckpointMetadata("x",
                 LTX23_CONFIG.replace("\"timestep_conditioning\": false", "\"timestep_conditioning\": true")))
                 .hasMessageContaining("timestep_conditioning");
@@ -87,7 +89,7 @@ class LtxVaeTest {
 
     @Test
     void geometryFollowsLtx(@TempDir Path dir) throws Exception {
-        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeCheckpoint.write(SMALL, dir.resolve("v.safetensors"), 1, 0, 1)))) {
+        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeWeights.write(SMALL, dir.resolve("v.safetensors"), 1, 0, 1)))) {
             Latent latent = vae.encode(video(17, 64, 96, 5));
             assertThat(List.of(latent.channels(), latent.frames(), latent.height(), latent.width()))
                     .containsExactly(16, 3, 2, 3);
@@ -103,7 +105,7 @@ class LtxVaeTest {
 
     @Test
     void encoderIsCausalAndAKeyframeIsTheFirstLatentFrame(@TempDir Path dir) throws Exception {
-        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeCheckpoint.write(SMALL, dir.resolve("v.safetensors"), 2, 0, 1)))) {
+        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeWeights.write(SMALL, dir.resolve("v.safetensors"), 2, 0, 1)))) {
             PixelVideo a = video(17, 64, 64, 7);
             byte[][] changed = a.frames().clone();
             for (int f = 9; f < 17; f++) {
@@ -124,10 +126,10 @@ class LtxVaeTest {
         PixelVideo clip = video(9, 64, 64, 3);
         Latent raw;
         Latent normalised;
-        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeCheckpoint.write(SMALL, dir.resolve("a.safetensors"), 3, 0, 1)))) {
+        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeWeights.write(SMALL, dir.resolve("a.safetensors"), 3, 0, 1)))) {
             raw = vae.encode(clip);
         }
-        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeCheckpoint.write(SMALL, dir.resolve("b.safetensors"), 3, 0.5f, 2)))) {
+        try (LtxVae vae = LtxVae.load(SMALL, List.of(SyntheticVaeWeights.write(SMALL, dir.resolve("b.safetensors"), 3, 0.5f, 2)))) {
             normalised = vae.encode(clip);
         }
         for (int i = 0; i < raw.data().length; i++) {
