@@ -11,9 +11,9 @@ public enum DType {
     F32("F32", 4),
     F16("F16", 2),
     BF16("BF16", 2),
-    /** Read only, as float32: reference tensors (goldens) are stored in float64. */
+    /** As float32: reference tensors (goldens) are stored in float64. */
     F64("F64", 8),
-    /** Read only, as float32: masks and indices. */
+    /** As float32 (exact up to 2^24): masks and indices. */
     I64("I64", 8);
 
     private final String wireName;
@@ -61,7 +61,8 @@ public enum DType {
             case F32 -> out.putFloat(value);
             case F16 -> out.putShort(Float.floatToFloat16(value));
             case BF16 -> out.putShort(toBf16(value));
-            case F64, I64 -> throw new UnsupportedOperationException("writing " + wireName + " is not supported");
+            case F64 -> out.putDouble(value);
+            case I64 -> out.putLong((long) value);
         }
     }
 

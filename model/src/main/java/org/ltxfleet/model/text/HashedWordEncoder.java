@@ -28,6 +28,11 @@ public final class HashedWordEncoder implements TextEncoder {
     }
 
     @Override
+    public int width() {
+        return width;
+    }
+
+    @Override
     public TextFeatures encode(String prompt) {
         float[] data = new float[MAX_TOKENS * width];
         String[] words = prompt.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{Nd}]+");

@@ -8,5 +8,8 @@ public interface TextEncoder {
     /** Name and version; part of the dataset cache key. */
     String id();
 
+    /** Width of every feature row: the transformer's context width. */
+    int width();
+
     TextFeatures encode(String prompt);
 }

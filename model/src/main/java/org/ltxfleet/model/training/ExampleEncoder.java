@@ -3,6 +3,7 @@ package org.ltxfleet.model.training;
 import java.util.ArrayList;
 import java.util.List;
 import org.ltxfleet.model.latent.Keyframe;
+import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.text.TextEncoder;
 import org.ltxfleet.model.vae.PixelVideo;
@@ -34,11 +35,20 @@ public final class ExampleEncoder {
     }
 
     public TrainingExample encode(PixelVideo window, String caption, boolean middleKeyframe, double fps) {
+        return encode(window, text.encode(caption), middleKeyframe, fps);
+    }
+
+    /** A window with its caption's features made elsewhere (imported with the dataset). */
+    public TrainingExample encode(PixelVideo window, TextFeatures caption, boolean middleKeyframe, double fps) {
+        if (caption.width() != text.width()) {
+            throw new IllegalArgumentException("text features of width " + caption.width() + ", the model reads "
+                    + text.width());
+        }
         var keyframes = new ArrayList<Keyframe>();
         for (int index : keyframeIndices(window.frameCount(), middleKeyframe)) {
             keyframes.add(new Keyframe(index, keyframe(window, index)));
         }
-        return new TrainingExample(vae.encode(window), keyframes, text.encode(caption), fps);
+        return new TrainingExample(vae.encode(window), keyframes, caption, fps);
     }
 
     /** One frame of a clip as a clean one-frame latent. */

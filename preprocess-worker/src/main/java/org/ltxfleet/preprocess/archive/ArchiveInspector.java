@@ -25,13 +25,15 @@ import org.ltxfleet.common.job.JobFailedException;
  * Reads a training archive's table of contents and extracts what it may: refuses zip-slip paths,
  * symbolic links, too many entries, images (there is nothing to interpolate on a still) and
  * duplicate clip names, each with a 422 naming the files; ignores {@code __MACOSX/},
- * {@code .DS_Store} and hidden files; pairs {@code name.txt} captions with {@code name.<video>} in
- * the same folder. Extraction enforces the size and ratio caps on the bytes actually inflated, not
+ * {@code .DS_Store} and hidden files; pairs {@code name.txt} captions and {@code name.safetensors}
+ * caption features with {@code name.<video>} in the same folder. Extraction enforces the size and ratio caps on the bytes actually inflated, not
  * on what the archive claims, so a lying zip bomb is stopped too. Apache Commons Compress reads
  * the zip because it exposes Unix modes (symlinks) that java.util.zip hides.
  */
 public final class ArchiveInspector implements AutoCloseable {
 
+    /** A clip's caption encoded elsewhere ({@code name.safetensors}, README "Captions encoded elsewhere"). */
+    static final String FEATURES_EXTENSION = "safetensors";
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "webm", "mkv", "avi");
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff",
             "heic", "heif", "avif");
@@ -93,6 +95,7 @@ public final class ArchiveInspector implements AutoCloseable {
         var images = new ArrayList<String>();
         Map<String, List<String>> videosByBase = new TreeMap<>();
         Map<String, String> captions = new LinkedHashMap<>();
+        Map<String, String> features = new LinkedHashMap<>();
         for (ZipArchiveEntry entry : entries) {
             String name = entry.getName();
             if (entry.isDirectory()) {
@@ -113,6 +116,8 @@ public final class ArchiveInspector implements AutoCloseable {
                 images.add(name);
             } else if (extension.equals("txt")) {
                 captions.put(stripExtension(name), name);
+            } else if (extension.equals(FEATURES_EXTENSION)) {
+                features.put(stripExtension(name), name);
             } else {
                 ignored.add(name);
             }
@@ -133,7 +138,8 @@ public final class ArchiveInspector implements AutoCloseable {
         var clips = new ArrayList<ClipEntry>();
         for (List<String> videos : videosByBase.values()) {
             String video = videos.get(0);
-            clips.add(new ClipEntry(baseName(video), video, captions.get(stripExtension(video))));
+            clips.add(new ClipEntry(baseName(video), video, captions.get(stripExtension(video)),
+                    features.get(stripExtension(video))));
         }
         return clips;
     }
@@ -171,6 +177,11 @@ public final class ArchiveInspector implements AutoCloseable {
         }
         extracted += written;
         return target;
+    }
+
+    /** An entry's uncompressed size as the archive states it (−1 if unstated; extraction caps what inflates). */
+    public long size(String entryName) {
+        return zip.getEntry(entryName).getSize();
     }
 
     /** A caption entry's text: UTF-8, trimmed; malformed UTF-8 fails naming the file. */

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.job.TrainingInput;
+import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.preprocess.archive.ArchiveInspector;
 import org.ltxfleet.preprocess.archive.ClipEntry;
 import org.ltxfleet.preprocess.video.ClipDecoder;
@@ -51,7 +52,8 @@ public final class DatasetPreparer {
                 Path file = archive.extract(clip.videoEntry(), workDir.resolve(clip.name() + extension(clip)));
                 String caption = Captions.of(input.triggerPhrase(),
                         clip.captionEntry() == null ? null : archive.readCaption(clip.captionEntry()));
-                futures.add(pool.submit(() -> prepareClip(clip, file, caption, input, sink, log)));
+                TextFeatures imported = importedCaption(archive, clip, workDir);
+                futures.add(pool.submit(() -> prepareClip(clip, file, caption, imported, input, sink, log)));
             }
             var reports = new ArrayList<ClipReport>();
             for (Future<ClipReport> future : futures) {
@@ -71,8 +73,25 @@ public final class DatasetPreparer {
         }
     }
 
-    private ClipReport prepareClip(ClipEntry clip, Path file, String caption, TrainingInput input,
-                                   Consumer<Sample> sink, Consumer<String> log) throws IOException {
+    /** The clip's caption features from the archive, or null when it brings none. */
+    private static TextFeatures importedCaption(ArchiveInspector archive, ClipEntry clip, Path workDir)
+            throws IOException {
+        if (clip.featuresEntry() == null) {
+            return null;
+        }
+        if (archive.size(clip.featuresEntry()) > ImportedCaption.MAX_BYTES) {
+            throw ImportedCaption.refused(clip.featuresEntry(), "is over " + (ImportedCaption.MAX_BYTES >> 20) + " MiB");
+        }
+        Path file = archive.extract(clip.featuresEntry(), workDir.resolve(clip.name() + ".caption.safetensors"));
+        try {
+            return ImportedCaption.read(file, clip.featuresEntry());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private ClipReport prepareClip(ClipEntry clip, Path file, String caption, TextFeatures importedCaption,
+                                   TrainingInput input, Consumer<Sample> sink, Consumer<String> log) throws IOException {
         try {
             var limits = settings.decodeLimits();
             var probe = ClipDecoder.probe(file, limits);
@@ -82,7 +101,8 @@ public final class DatasetPreparer {
             int[] windows = {0};
             var planner = new WindowPlanner(input.numberOfFrames(), input.autoScaleInput(),
                     settings.maxWindowsPerClip(),
-                    window -> sink.accept(new Sample(clip.name(), clip.videoEntry(), windows[0]++, window, caption)));
+                    window -> sink.accept(new Sample(clip.name(), clip.videoEntry(), windows[0]++, window, caption,
+                            importedCaption)));
             ClipDecoder.decode(file, input.frameRate(), input.bucket(), limits, frame -> {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("decoding of " + clip.videoEntry() + " interrupted");

@@ -1,5 +1,6 @@
 package org.ltxfleet.preprocess.dataset;
 
+import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.preprocess.video.ClipWindow;
 
 /**
@@ -7,8 +8,10 @@ import org.ltxfleet.preprocess.video.ClipWindow;
  *
  * @param clip   the source clip's base name
  * @param index  the window's number within its clip, from 0
+ * @param importedCaption the caption's features as the archive brought them, or null to encode {@code caption}
  */
-public record Sample(String clip, String sourceFile, int index, ClipWindow window, String caption) {
+public record Sample(String clip, String sourceFile, int index, ClipWindow window, String caption,
+                     TextFeatures importedCaption) {
 
     /** A name unique in the dataset, for files and logs. */
     public String id() {

@@ -36,7 +36,9 @@ public final class SampleEncoder {
     /** Encodes one sample; thread-safe. Throws a 422 once the job's dataset is over its caps. */
     public void accept(Sample sample) {
         PixelVideo window = sample.window().pixels();
-        TrainingExample example = encoder.encode(window, sample.caption(), middleKeyframe, fps);
+        TrainingExample example = sample.importedCaption() == null
+                ? encoder.encode(window, sample.caption(), middleKeyframe, fps)
+                : encodeWithImported(sample, window);
         tally.take(example);
         var entry = new LinkedHashMap<String, Object>();
         entry.put("id", sample.id());
@@ -48,8 +50,20 @@ public final class SampleEncoder {
         entry.put("end_seconds", sample.window().endSeconds());
         entry.put("resampled", sample.window().resampled());
         entry.put("caption", sample.caption());
+        if (sample.importedCaption() != null) {
+            entry.put("caption_features", "imported (" + sample.importedCaption().validTokens() + " tokens attended)");
+        }
         entry.put("keyframe_frames", ExampleEncoder.keyframeIndices(window.frameCount(), middleKeyframe));
         encoded.put(sample.id(), new Encoded(example, entry));
+    }
+
+    private TrainingExample encodeWithImported(Sample sample, PixelVideo window) {
+        try {
+            return encoder.encode(window, sample.importedCaption(), middleKeyframe, fps);
+        } catch (IllegalArgumentException e) {
+            String entry = sample.sourceFile().replaceFirst("\\.[^./]+$", "") + ".safetensors";
+            throw ImportedCaption.refused(entry, "does not fit this model: " + e.getMessage());
+        }
     }
 
     /** Encoded samples in id order. */

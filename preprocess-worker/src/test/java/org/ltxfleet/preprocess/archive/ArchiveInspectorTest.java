@@ -59,12 +59,13 @@ class ArchiveInspectorTest {
     @Test
     void pairsCaptionsAndIgnoresMetadataAndHiddenFiles() throws IOException {
         Path archive = zip(entries("clips/walk.mp4", "v1", "clips/walk.txt", "\uFEFF  a person walks \n",
+                "clips/walk.safetensors", "features",
                 "run.MOV", "v2", "__MACOSX/clips/._walk.mp4", "x", ".DS_Store", "x", "clips/.hidden.mp4", "x",
                 "notes.md", "x", "orphan.txt", "no video"));
         try (var inspector = ArchiveInspector.open(archive, LIMITS)) {
             assertThat(inspector.clips()).containsExactly(
                     new ClipEntry("run", "run.MOV", null),
-                    new ClipEntry("walk", "clips/walk.mp4", "clips/walk.txt"));
+                    new ClipEntry("walk", "clips/walk.mp4", "clips/walk.txt", "clips/walk.safetensors"));
             assertThat(inspector.readCaption("clips/walk.txt")).isEqualTo("a person walks");
             assertThat(inspector.ignored()).contains("__MACOSX/clips/._walk.mp4", ".DS_Store", "clips/.hidden.mp4",
                     "notes.md");

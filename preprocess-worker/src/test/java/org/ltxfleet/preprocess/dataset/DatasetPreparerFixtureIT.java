@@ -25,6 +25,8 @@ import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.model.safetensors.DType;
+import org.ltxfleet.model.safetensors.SafetensorsWriter;
 import org.ltxfleet.preprocess.archive.ArchiveInspector;
 import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.Fixtures;
@@ -125,6 +127,31 @@ class DatasetPreparerFixtureIT {
         Path keep = Files.createDirectories(Path.of("target", "fixture-frames"));
         Files.copy(dir.resolve("debug/keyframes/megamind_s0_w0_last.png"), keep.resolve("megamind-sample-last.png"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void captionFeaturesBesideAClipComeWithEachOfItsSamplesAndBrokenOnesAreRefusedByName() throws Exception {
+        Path features = dir.resolve("features.safetensors");
+        new SafetensorsWriter().add(ImportedCaption.EMBEDDINGS, DType.F16, new long[] {1, 3, 2},
+                        new float[] {0, 0, 1, 2, 3, 4})
+                .add(ImportedCaption.MASK, DType.I64, new long[] {1, 3}, new float[] {0, 1, 1}).write(features);
+        Path zip = zip(Map.of("film/megamind.avi", Fixtures.video("Megamind.avi"), "film/megamind.safetensors", features),
+                Map.of("film/megamind.txt", "a man talks at dinner"));
+        var samples = new CopyOnWriteArrayList<Sample>();
+        prepare(zip, input(""), samples, null);
+        assertThat(samples).singleElement().satisfies(s -> {
+            assertThat(s.caption()).isEqualTo("mystyle a man talks at dinner");
+            assertThat(s.importedCaption().attended().data()).containsExactly(1, 2, 3, 4);
+        });
+
+        Path noEmbeddings = dir.resolve("other.safetensors");
+        new SafetensorsWriter().add("prompt_embeds", DType.F32, new long[] {3, 2}, new float[6]).write(noEmbeddings);
+        Files.delete(zip);
+        Path broken = zip(Map.of("film/megamind.avi", Fixtures.video("Megamind.avi"), "film/megamind.safetensors",
+                noEmbeddings), Map.of());
+        var refused = catchThrowableOfType(JobFailedException.class, () -> prepare(broken, input(""), samples, null));
+        assertThat(refused.errorType()).isEqualTo("invalid_caption_features");
+        assertThat(refused.getMessage()).contains("film/megamind.safetensors").contains("video_prompt_embeds");
     }
 
     @Test
