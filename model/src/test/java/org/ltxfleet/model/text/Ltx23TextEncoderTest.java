@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -102,6 +103,19 @@ class Ltx23TextEncoderTest {
                 worst = Math.max(worst, Math.abs(ours[i] - byHand[i]));
             }
             assertThat(worst).isLessThanOrEqualTo(1e-6);
+        }
+    }
+
+    /** A long-running worker encodes many prompts: nothing of a call may stay in the weights' manager. */
+    @Test
+    void aCallLeavesNoArrayBesideTheWeights() throws IOException {
+        try (var pieces = Pieces.load()) {
+            var weights = (BaseNDManager) pieces.manager;
+            int before = weights.getManagedArrays().size();
+            try (NDManager call = weights.newSubManager()) {
+                pieces.encode(PROMPT, call);
+            }
+            assertThat(weights.getManagedArrays().size()).isEqualTo(before);
         }
     }
 
