@@ -152,6 +152,19 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The tensor's stored bytes (its own dtype, little-endian) from {@code offset} bytes into it, until
+     * {@code target} is full: for fingerprints, which must not convert or read whole tensors.
+     */
+    public void readStoredBytes(String name, long offset, ByteBuffer target) throws IOException {
+        TensorInfo info = info(name);
+        if (offset < 0 || offset + target.remaining() > info.end() - info.begin()) {
+            throw new IllegalArgumentException("bytes [" + offset + ", " + (offset + target.remaining())
+                    + ") lie outside tensor " + name + " of " + (info.end() - info.begin()) + " bytes");
+        }
+        readFully(channel, target, dataStart + info.begin() + offset);
+    }
+
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {

@@ -1,6 +1,8 @@
 package org.ltxfleet.model.text.gemma;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,9 @@ import org.ltxfleet.common.json.Json;
 
 /**
  * The Gemma-3 text decoder's shape, with transformers' {@code Gemma3TextConfig} meanings. Build it by
- * name: {@link #fromCheckpointMetadata} (a safetensors {@code config} entry), {@link #fromTextConfig}
- * (a {@code text_config} / {@code config.json} tree) or {@link #gemma3_12b} (what LTX-2.3 uses).
+ * name: {@link #fromCheckpointMetadata} (a safetensors {@code config} entry), {@link #fromConfigJson} (a
+ * model folder's {@code config.json}), {@link #fromTextConfig} (a {@code text_config} tree) or
+ * {@link #gemma3_12b} (what LTX-2.3 uses).
  */
 public record Gemma3Config(int vocabSize, int hidden, int intermediate, int heads, int kvHeads, int headDim,
                            double queryPreAttnScalar, int slidingWindow, List<LayerType> layerTypes,
@@ -39,7 +42,11 @@ public record Gemma3Config(int vocabSize, int hidden, int intermediate, int head
         if (config == null) {
             throw new IllegalArgumentException("the checkpoint metadata has no config entry");
         }
-        JsonNode root = Json.readTree(config.getBytes(StandardCharsets.UTF_8));
+        return fromConfigJson(Json.readTree(config.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A model folder's {@code config.json}: the multimodal layout's {@code text_config}, or a bare text config. */
+    public static Gemma3Config fromConfigJson(JsonNode root) {
         return fromTextConfig(root.has("text_config") ? root.get("text_config") : root);
     }
 
@@ -73,6 +80,37 @@ public record Gemma3Config(int vocabSize, int hidden, int intermediate, int head
                 c.get("num_key_value_heads").asInt(), headDim, c.path("query_pre_attn_scalar").asDouble(headDim),
                 c.path("sliding_window").asInt(4096), types, global, local,
                 (float) c.path("rms_norm_eps").asDouble(1e-6));
+    }
+
+    /**
+     * This config as transformers writes a {@code text_config}: the 4.x keys and 5.x's {@code layer_types}
+     * and {@code rope_parameters}, so either generation reads it back to this record.
+     */
+    public ObjectNode toTextConfig() {
+        ObjectNode c = Json.object();
+        c.put("model_type", "gemma3_text");
+        c.put("vocab_size", vocabSize).put("hidden_size", hidden).put("intermediate_size", intermediate);
+        c.put("num_hidden_layers", layers()).put("num_attention_heads", heads).put("num_key_value_heads", kvHeads);
+        c.put("head_dim", headDim).put("query_pre_attn_scalar", queryPreAttnScalar);
+        c.put("sliding_window", slidingWindow).put("rms_norm_eps", normEps);
+        c.put("hidden_activation", "gelu_pytorch_tanh");
+        ArrayNode types = c.putArray("layer_types");
+        layerTypes.forEach(t -> types.add(t.configName()));
+        c.put("rope_theta", globalRope.theta()).put("rope_local_base_freq", localRope.theta());
+        if (globalRope.linearFactor() != 1) {
+            c.putObject("rope_scaling").put("rope_type", "linear").put("factor", globalRope.linearFactor());
+        }
+        ObjectNode parameters = c.putObject("rope_parameters");
+        for (LayerType type : LayerType.values()) {
+            RopeSpec spec = rope(type);
+            ObjectNode node = parameters.putObject(type.configName()).put("rope_theta", spec.theta());
+            if (spec.linearFactor() != 1) {
+                node.put("rope_type", "linear").put("factor", spec.linearFactor());
+            } else {
+                node.put("rope_type", "default");
+            }
+        }
+        return c;
     }
 
     private static RopeSpec rope(JsonNode node) {

@@ -18,6 +18,10 @@ final class GemmaRmsNorm extends Module {
     }
 
     NDArray apply(NDArray x) {
-        return Functional.rmsNorm(x, eps).mul(weight.getArray().add(1));
+        // 1 + w is made from the weight, so it lands in the weights' manager: move it to the call's,
+        // or every forward pass leaves one array per norm behind until the model is closed.
+        NDArray scale = weight.getArray().add(1);
+        scale.attach(x.getManager());
+        return Functional.rmsNorm(x, eps).mul(scale);
     }
 }

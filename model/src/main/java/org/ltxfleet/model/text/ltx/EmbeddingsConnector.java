@@ -47,8 +47,12 @@ public final class EmbeddingsConnector extends Module {
         }
         // Position t takes register t mod R; a select by the 0/1 mask keeps both sides exact.
         int width = config.width();
-        NDArray tiled = registers.getArray().expandDims(0)
-                .broadcast(new Shape(tokens / config.registers(), config.registers(), width)).reshape(tokens, width);
+        // Start from a copy in the call's manager: ops on the parameter itself would leave the tiled
+        // [T, C] registers in the weights' manager after every call.
+        NDArray own = registers.getArray().expandDims(0);
+        own.attach(x.getManager());
+        NDArray tiled = own.broadcast(new Shape(tokens / config.registers(), config.registers(), width))
+                .reshape(tokens, width);
         NDArray keep = mask.reshape(batch, tokens, 1);
         NDArray h = x.mul(keep).add(keep.neg().add(1).mul(tiled));
         NDArray withRegisters = h;

@@ -1,6 +1,7 @@
 package org.ltxfleet.model.text.ltx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.ltxfleet.common.json.Json;
@@ -71,6 +72,34 @@ public record TextEmbeddingsConfig(int videoWidth, int audioWidth, ConnectorConf
                         integer(t, "connector_attention_head_dim"), blocks, registers, maxPosition, gated),
                 new ConnectorConfig(integer(t, "audio_connector_num_attention_heads"),
                         integer(t, "audio_connector_attention_head_dim"), blocks, registers, maxPosition, gated));
+    }
+
+    /**
+     * The {@code transformer} keys {@link #fromCheckpointMetadata} reads, describing this config. The
+     * transformer's own {@code num_attention_heads × attention_head_dim} (and the audio pair) are given
+     * the connectors' heads, as in LTX-2.3 where they coincide (32 × 128, 32 × 64); a checkpoint whose
+     * transformer splits the same width otherwise should keep its own values for those four keys.
+     */
+    public ObjectNode toTransformerSection() {
+        ObjectNode t = Json.object();
+        t.put("num_attention_heads", video.heads()).put("attention_head_dim", video.headDim());
+        t.put("audio_num_attention_heads", audio.heads()).put("audio_attention_head_dim", audio.headDim());
+        V2_KEYS.forEach(t::put);
+        t.put("connector_num_attention_heads", video.heads()).put("connector_attention_head_dim", video.headDim());
+        t.put("audio_connector_num_attention_heads", audio.heads())
+                .put("audio_connector_attention_head_dim", audio.headDim());
+        if (video.blocks() != audio.blocks() || video.registers() != audio.registers()
+                || video.ropeMaxPosition() != audio.ropeMaxPosition()
+                || video.gatedAttention() != audio.gatedAttention()) {
+            throw new IllegalStateException("the checkpoint config holds one block count, register count, RoPE bound"
+                    + " and gating for both connectors; these differ: " + this);
+        }
+        t.put("connector_num_layers", video.blocks());
+        t.putArray("connector_positional_embedding_max_pos").add(video.ropeMaxPosition());
+        t.put("connector_apply_gated_attention", video.gatedAttention());
+        t.put("connector_num_learnable_registers", video.registers());
+        t.put("rope_type", "split").put("frequencies_precision", "float64");
+        return t;
     }
 
     private static int integer(JsonNode t, String key) {

@@ -3,7 +3,9 @@ package org.ltxfleet.model.text.gemma;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,22 @@ class Gemma3ConfigTest {
                  "rope_theta": 1000000.0, "rope_local_base_freq": 10000.0,
                  "rope_scaling": {"factor": 8.0, "rope_type": "linear"}, "rms_norm_eps": 1e-06}}""";
         assertThat(Gemma3Config.fromCheckpointMetadata(Map.of("config", json))).isEqualTo(Gemma3Config.gemma3_12b());
+    }
+
+    /** What toTextConfig writes reads back, through a config.json's text_config, to the same record. */
+    @Test
+    void aWrittenTextConfigReadsBackUnchanged() {
+        var sliding = new Gemma3Config(512, 32, 64, 2, 1, 16, 16, 512,
+                List.of(LayerType.SLIDING_ATTENTION, LayerType.FULL_ATTENTION), RopeSpec.plain(1_000_000),
+                RopeSpec.plain(10_000), 1e-6f);
+        for (Gemma3Config config : List.of(Gemma3Config.gemma3_12b(), sliding)) {
+            var root = Json.object();
+            root.set("text_config", config.toTextConfig());
+            var json = Json.readTree(Json.toBytes(root));
+            assertThat(Gemma3Config.fromConfigJson(json)).isEqualTo(config);
+            ((ObjectNode) json.path("text_config")).remove("rope_parameters");
+            assertThat(Gemma3Config.fromConfigJson(json)).as("4.x keys alone").isEqualTo(config);
+        }
     }
 
     @Test

@@ -25,6 +25,18 @@ class TextEmbeddingsConfigTest {
     }
 
     @Test
+    void theTransformerSectionReadsBackUnchanged() {
+        var small = new TextEmbeddingsConfig(64, 32, new ConnectorConfig(2, 32, 2, 128, 4096, true),
+                new ConnectorConfig(2, 16, 2, 128, 4096, true));
+        for (TextEmbeddingsConfig config : java.util.List.of(TextEmbeddingsConfig.ltx23(), small)) {
+            var root = org.ltxfleet.common.json.Json.object();
+            root.set("transformer", config.toTransformerSection());
+            assertThat(TextEmbeddingsConfig.fromCheckpointMetadata(org.ltxfleet.common.json.Json.toString(root)))
+                    .isEqualTo(config);
+        }
+    }
+
+    @Test
     void aFeatureExtractorOtherThanV2IsRefusedByName() {
         String v1 = REAL.replace("\"caption_proj_before_connector\": true", "\"caption_proj_before_connector\": false");
         assertThatThrownBy(() -> TextEmbeddingsConfig.fromCheckpointMetadata(v1))
