@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.text.Ltx23TextEncoder;
 import org.ltxfleet.model.text.TextEncoder;
+import org.ltxfleet.model.text.ltx.TextEmbeddings;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
 import org.ltxfleet.model.vae.ltx.LtxVae;
@@ -80,7 +82,20 @@ public final class Ltx23Preset implements Preset {
             throw new IOException("the " + NAME + " preset encodes captions with Gemma 3: set model.text.encoder to its "
                     + "directory (config.json, the safetensors shards and tokenizer.json)");
         }
-        throw new UnsupportedOperationException("wired in the next commit");
+        return Ltx23TextEncoder.load(textEncoder, shardHolding(TextEmbeddings.FEATURE_EXTRACTOR_PREFIX));
+    }
+
+    /** The shard that holds tensors named {@code prefix…} (the text tensors sit in one of the release's files). */
+    private Path shardHolding(String prefix) throws IOException {
+        for (Path shard : baseWeights().local(line -> { })) {
+            try (var reader = SafetensorsReader.open(shard)) {
+                if (reader.names().stream().anyMatch(name -> name.startsWith(prefix))) {
+                    return shard;
+                }
+            }
+        }
+        throw new IOException("no shard of model.weights holds LTX's text connectors (" + prefix + "…): the "
+                + NAME + " preset needs the single-file release, which does");
     }
 
     /** The {@code config} metadata of the first shard that has one. */

@@ -23,6 +23,9 @@ import org.ltxfleet.model.safetensors.SafetensorsReader;
  */
 public final class TextEmbeddings extends Module {
 
+    /** Where the single-file checkpoint keeps the feature extractor. */
+    public static final String FEATURE_EXTRACTOR_PREFIX = "text_embedding_projection.";
+
     private final TextEmbeddingsConfig config;
     private final FeatureExtractor featureExtractor;
     private final EmbeddingsConnector videoConnector;
@@ -30,7 +33,7 @@ public final class TextEmbeddings extends Module {
 
     public TextEmbeddings(TextEmbeddingsConfig config, int gemmaHidden, int gemmaStates) {
         this.config = config;
-        this.featureExtractor = child("text_embedding_projection",
+        this.featureExtractor = child(FEATURE_EXTRACTOR_PREFIX.substring(0, FEATURE_EXTRACTOR_PREFIX.length() - 1),
                 new FeatureExtractor(gemmaHidden, gemmaStates, config.videoWidth(), config.audioWidth()));
         this.videoConnector = child("model.diffusion_model.video_embeddings_connector",
                 new EmbeddingsConnector(config.video()));
