@@ -42,6 +42,10 @@ public record TrainingInput(
     /** Ranks the seed endpoint offers. */
     public static final List<Integer> RANKS = List.of(8, 16, 32, 64, 128);
 
+    /** Fewest and most frames the seed endpoint accepts for training and validation clips. */
+    public static final int MIN_FRAMES = 9;
+    public static final int MAX_FRAMES = 121;
+
     public TrainingInput {
         validation = List.copyOf(validation);
     }
