@@ -41,7 +41,7 @@ class Ltx23JobIT {
             SampleClipGenerator.quietFfmpegLogs();
             Path start = SampleClipGenerator.writeFramePng(dir.resolve("start.png"), 256, 256, 33, 7, 9, 0);
             Path end = SampleClipGenerator.writeFramePng(dir.resolve("end.png"), 256, 256, 33, 7, 9, 32);
-            var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 2), 100);
+            var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 1), 100);
             input.put("trigger_phrase", "ltxstyle");
             input.put("validation_number_of_frames", 9);
             input.put("validation_resolution", "low");
