@@ -23,4 +23,10 @@ public @interface CpuBound {
 
     /** About how many seconds the class runs on two cores; {@link SuiteOrder} starts the longest first. */
     int seconds();
+
+    /**
+     * Whether it trains on the tiny base weights. Those that do not ({@link SuiteOrder} starts them
+     * first from the back) keep the cores busy while the base is still being pre-trained.
+     */
+    boolean usesTinyBase() default true;
 }

@@ -26,7 +26,7 @@ import org.ltxfleet.model.safetensors.SafetensorsReader;
  * tokenizer, Gemma and the connectors into 1,024-token contexts, training runs on them, the LoRA
  * and the reel export.
  */
-@CpuBound(seconds = 60)
+@CpuBound(seconds = 60, usesTinyBase = false)
 class Ltx23JobIT {
 
     @Test

@@ -17,7 +17,7 @@ import org.ltxfleet.infra.stack.StackOptions;
  * figures must say where the CPU and memory went. It saturates the cores for seconds, so it does not
  * run beside a class that trains.
  */
-@CpuBound(seconds = 20)
+@CpuBound(seconds = 20, usesTinyBase = false)
 class GatewayBenchIT {
 
     @Test
