@@ -14,9 +14,10 @@ import org.ltxfleet.model.vae.VideoVae;
 
 /**
  * Samples each validation entry between its keyframes with the model as it is now: the preset's
- * sampling steps (tiny: 8, ltx-2.3: 30), CFG 3 against the negative prompt, the job's
- * {@code stg_scale} on the preset's STG block, rescale 0.7, a fixed seed per entry so previews
- * at different steps differ only by training.
+ * sampling steps (tiny: 8, ltx-2.3: 30) and keyframe layout (tiny: first and last in place,
+ * ltx-2.3: appended), CFG 3 against the negative prompt, the job's {@code stg_scale} on the
+ * preset's STG block, rescale 0.7, a fixed seed per entry so previews at different steps differ
+ * only by training.
  */
 final class Previews {
 
@@ -37,7 +38,8 @@ final class Previews {
             var settings = new GuidanceSettings(model.config().samplingSteps(), CFG_SCALE, stgScale,
                     Set.of(model.config().stgBlock()), RESCALE, 1000 + i);
             Latent latent = KeyframeSampler.sample(model, latentFrames, height, width, entry.keyframes(),
-                    entry.promptFeatures(), validation.negative(), validation.fps(), settings, manager);
+                    model.config().previewLayout(), entry.promptFeatures(), validation.negative(), validation.fps(),
+                    settings, manager);
             videos.add(vae.decode(latent));
         }
         return videos;

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.infra.eval.EvalRun;
+import org.ltxfleet.model.transformer.KeyframeLayout;
+import org.ltxfleet.model.transformer.TransformerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +40,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-windows", description = "most windows evaluated (default: ${DEFAULT-VALUE})")
     int maxWindows = 8;
 
+    @Option(names = "--keyframes", description = "how sampling lays out the keyframes: appended (LTX's "
+            + "keyframe-interpolation pipeline), first-in-place (image-to-video graphs) or ends-in-place (first and "
+            + "last in place) (default: the preset's reel layout; tiny: ends-in-place, ltx-2.3: appended)")
+    String keyframes;
+
     @Option(names = "--data-dir", description = "stack data directory holding models/ (default: ${DEFAULT-VALUE})")
     Path dataDir = Path.of(".fleet");
 
@@ -48,7 +55,9 @@ final class EvalCommand implements Callable<Integer> {
         input.put("resolution", resolution);
         input.put("aspect_ratio", aspectRatio);
         input.put("frame_rate", frameRate);
-        var result = new EvalRun(preset, dataDir.resolve("models"), maxWindows).run(lora, data, input, Console::step);
+        KeyframeLayout layout = keyframes == null ? TransformerConfig.preset(preset).previewLayout()
+                : KeyframeLayout.of(keyframes);
+        var result = new EvalRun(preset, dataDir.resolve("models"), maxWindows, layout).run(lora, data, input, Console::step);
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return 0;
     }

@@ -13,6 +13,7 @@ import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.sampling.GuidedDenoiser;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.Rope;
 import org.ltxfleet.model.transformer.RopeTable;
@@ -29,7 +30,8 @@ import org.ltxfleet.model.transformer.Weights;
 public final class TransformerParity {
 
     /** The reference's config: the 2.3 checkpoint's with 2 blocks of 2 heads × 32. */
-    public static final TransformerConfig CONFIG = new TransformerConfig("golden", 2, 2, 32, 128, 4, true, true, 1, 8);
+    public static final TransformerConfig CONFIG = new TransformerConfig("golden", 2, 2, 32, 128, 4, true, true, 1, 8,
+            KeyframeLayout.APPENDED);
     private static final double ROPE = 1e-6;
     private static final double OUTPUT = 1e-4;
 

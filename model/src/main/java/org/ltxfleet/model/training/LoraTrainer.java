@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.objective.SigmaSampler;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.VideoTransformer;
 
 /**
@@ -82,7 +83,7 @@ public final class LoraTrainer {
         double lr = schedule.at(step);
         try (NDManager stepManager = manager.newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            var prepared = KeyframeObjective.prepare(model, example, sigma, noise, stepManager);
+            var prepared = KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigma, noise, stepManager);
             NDArray loss = KeyframeObjective.loss(model, prepared);
             collector.backward(loss);
             var gradients = new LinkedHashMap<String, NDArray>();

@@ -17,10 +17,11 @@ import java.util.Locale;
  * @param crossAttentionAdaln modulated cross-attention and {@code prompt_adaln_single} (2.3)
  * @param stgBlock the block whose self-attention spatio-temporal guidance skips (0-based)
  * @param samplingSteps the sampler's default number of steps
+ * @param previewLayout how validation reels and {@code ./fleet eval} lay out keyframes by default
  */
 public record TransformerConfig(String name, int blocks, int heads, int headDim, int latentChannels,
                                 int ffMultiplier, boolean gatedAttention, boolean crossAttentionAdaln,
-                                int stgBlock, int samplingSteps) {
+                                int stgBlock, int samplingSteps, KeyframeLayout previewLayout) {
 
     /** Sinusoid width of the timestep embedding. */
     public static final int TIMESTEP_CHANNELS = 256;
@@ -29,19 +30,24 @@ public record TransformerConfig(String name, int blocks, int heads, int headDim,
     public static final double[] ROPE_MAX_POSITIONS = {20, 2048, 2048};
     public static final float NORM_EPS = 1e-6f;
 
-    /** The LTX-2.3 video stream: 48 blocks of 32 × 128, 128 latent channels; STG on block 28, 30 steps. */
+    /**
+     * The LTX-2.3 video stream: 48 blocks of 32 × 128, 128 latent channels; STG on block 28, 30 steps;
+     * previews append their keyframes, as LTX's keyframe-interpolation pipeline does.
+     */
     public static TransformerConfig ltx23() {
-        return new TransformerConfig("ltx-2.3", 48, 32, 128, 128, 4, true, true, 28, 30);
+        return new TransformerConfig("ltx-2.3", 48, 32, 128, 128, 4, true, true, 28, 30, KeyframeLayout.APPENDED);
     }
 
     /**
      * The CPU preset: the same architecture (gated attention, cross-attention AdaLN, 128 latent
      * channels, so it reads the same latent bundles) at 2 blocks of 2 × 64; STG on block 1; 8
      * sampling steps. Two wide heads beat more, narrower ones on a CPU: the softmax over T² scores
-     * per head dominates a step at thousands of tokens.
+     * per head dominates a step at thousands of tokens. Previews put the first and last keyframes in
+     * place: this small a model does not redraw its appended keyframes (its samples are noise there
+     * too, README "Models").
      */
     public static TransformerConfig tiny() {
-        return new TransformerConfig("tiny", 2, 2, 64, 128, 4, true, true, 1, 8);
+        return new TransformerConfig("tiny", 2, 2, 64, 128, 4, true, true, 1, 8, KeyframeLayout.ENDS_IN_PLACE);
     }
 
     /** A preset by name. */
@@ -56,7 +62,7 @@ public record TransformerConfig(String name, int blocks, int heads, int headDim,
     /** The same widths with {@code count} blocks (tests of real-width loading at a few blocks). */
     public TransformerConfig withBlocks(int count) {
         return new TransformerConfig(name, count, heads, headDim, latentChannels, ffMultiplier, gatedAttention,
-                crossAttentionAdaln, Math.min(stgBlock, count - 1), samplingSteps);
+                crossAttentionAdaln, Math.min(stgBlock, count - 1), samplingSteps, previewLayout);
     }
 
     /** Hidden width: heads × head width. */

@@ -15,6 +15,7 @@ import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.lora.LoraExporter;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.VideoTransformer;
 
@@ -113,7 +114,7 @@ class LoraTrainingTest {
         for (int i = 0; i < sigmas.length; i++) {
             try (NDManager step = manager.newSubManager()) {
                 float[] noise = Noise.gaussian(1000 + i, example.video().tokens() * example.video().channels());
-                var prepared = KeyframeObjective.prepare(model, example, sigmas[i], noise, step);
+                var prepared = KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigmas[i], noise, step);
                 total += KeyframeObjective.loss(model, prepared).getFloat();
             }
         }
