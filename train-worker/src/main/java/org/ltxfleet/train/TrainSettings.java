@@ -17,10 +17,12 @@ import org.ltxfleet.common.config.Settings;
  * @param feedForwardLora adapters on the feed-forward too ({@code ff.net.0.proj}, {@code ff.net.2}), besides
  *                        attention; default on for tiny, whose two narrow blocks adapt too little through
  *                        attention alone, off for ltx-2.3 (LTX trainer's own default)
+ * @param firstInPlaceShare share of steps trained with the first keyframe in place, the rest appended
  * @param lease           heartbeat and stale time of the job lease (the same on every train worker)
  */
 public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights, int checkpointEvery, int previewEvery,
-                            int progressEvery, boolean feedForwardLora, JobLease.Timing lease) {
+                            int progressEvery, boolean feedForwardLora, double firstInPlaceShare,
+                            JobLease.Timing lease) {
 
     public static TrainSettings from(FleetConfig config) {
         String weights = Settings.MODEL_WEIGHTS.read(config, "");
@@ -32,6 +34,7 @@ public record TrainSettings(String preset, Path modelDir, List<Path> baseWeights
                 Settings.TRAIN_PREVIEW_EVERY.read(config),
                 Settings.TRAIN_PROGRESS_EVERY.read(config),
                 Settings.TRAIN_LORA_FEED_FORWARD.read(config, "tiny".equals(preset)),
+                Settings.TRAIN_FIRST_IN_PLACE_SHARE.read(config),
                 JobLease.Timing.ofSeconds(Settings.TRAIN_LEASE_HEARTBEAT.read(config),
                         Settings.TRAIN_LEASE_STALE.read(config)));
     }

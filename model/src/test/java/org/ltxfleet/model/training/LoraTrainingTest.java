@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,30 @@ class LoraTrainingTest {
                 trainer.step();
             }
             return new double[] {before, heldOutLoss(model, example, manager)};
+        }
+    }
+
+    @Test
+    void aShareOfStepsTrainsTheFirstKeyframeInPlaceWithTheSameDrawsOtherwise() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingExample example = TinyFixtures.example(4, false);
+            var appended = new ArrayList<LoraTrainer.StepResult>();
+            var mixed = new ArrayList<LoraTrainer.StepResult>();
+            for (var run : List.of(Map.entry(0.0, appended), Map.entry(0.5, mixed))) {
+                var model = TinyFixtures.model(new LoraSpec(8, true), 1, manager);
+                model.freezeBase();
+                var trainer = new LoraTrainer(model, List.of(example), AdamW.defaults(manager),
+                        new LearningRateSchedule(1e-3, 40), 9, run.getKey(), manager);
+                for (int i = 0; i < 40; i++) {
+                    run.getValue().add(trainer.step());
+                }
+            }
+            long inPlace = mixed.stream().filter(r -> r.layout() == KeyframeLayout.FIRST_IN_PLACE).count();
+            assertThat(appended).allMatch(r -> r.layout() == KeyframeLayout.APPENDED);
+            assertThat(inPlace).isBetween(12L, 28L);
+            // The layout is drawn last: every step's σ (and example and ε) is the one an all-appended run draws.
+            assertThat(mixed).extracting(LoraTrainer.StepResult::sigma)
+                    .containsExactlyElementsOf(appended.stream().map(LoraTrainer.StepResult::sigma).toList());
         }
     }
 
