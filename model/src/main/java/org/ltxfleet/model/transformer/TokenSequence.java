@@ -29,11 +29,6 @@ import org.ltxfleet.model.nn.Tensors;
 public record TokenSequence(int videoTokens, float[] keyframeTokens, double[][] positions, float[] noiseMask,
                             float[] inPlaceTokens) {
 
-    /** The sequence for a video latent of {@code frames × height × width} with every keyframe appended. */
-    public static TokenSequence of(int frames, int height, int width, List<Keyframe> keyframes, double fps) {
-        return of(frames, height, width, keyframes, KeyframeLayout.APPENDED, fps);
-    }
-
     /** The sequence for a video latent of {@code frames × height × width} with keyframes laid out by {@code layout}. */
     public static TokenSequence of(int frames, int height, int width, List<Keyframe> keyframes, KeyframeLayout layout,
                                    double fps) {
