@@ -25,6 +25,7 @@ import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.model.latent.LatentBundle;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.latent.ValidationSet;
+import org.ltxfleet.model.lora.KeyframeConvention;
 import org.ltxfleet.model.lora.LoraExporter;
 import org.ltxfleet.model.training.AdamW;
 import org.ltxfleet.model.training.LearningRateSchedule;
@@ -87,7 +88,7 @@ final class TrainJob {
             model.freezeBase();
             var optimizer = AdamW.defaults(manager);
             var trainer = new LoraTrainer(model, examples, optimizer, new LearningRateSchedule(input.learningRate(), steps),
-                    seed, manager);
+                    seed, settings.firstInPlaceShare(), manager);
             int done = checkpoints.restore(trainer.trainable(), optimizer, workDir);
             log(ready, done > 0 ? "resuming from the checkpoint at step " + done + " of " + steps
                     : "training " + config.name() + " with rank-" + input.rank() + " adapters on "
@@ -194,7 +195,8 @@ final class TrainJob {
     private Path reel(VideoTransformer model, ValidationSet validation, TrainingInput input, NDManager manager,
                       Path file) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            var videos = Previews.render(model, settings.preset().vae(), validation, input.stgScale(), scope);
+            var videos = Previews.render(model, settings.preset().vae(), settings.preset().previewLayout(), validation,
+                    input.stgScale(), scope);
             ReelWriter.write(videos, validation.fps(), file);
             return file;
         }
@@ -235,6 +237,7 @@ final class TrainJob {
         metadata.put("include_middle_keyframe", Boolean.toString(input.includeMiddleKeyframe()));
         metadata.put("steps", Integer.toString(input.numberOfSteps()));
         metadata.put("target_modules", String.join(",", loraSpec(input).targetModules()));
+        metadata.putAll(KeyframeConvention.metadata(settings.firstInPlaceShare()));
         return metadata;
     }
 
@@ -247,6 +250,7 @@ final class TrainJob {
         config.put("rank", input.rank());
         config.put("alpha", input.rank());
         config.put("target_modules", loraSpec(input).targetModules());
+        config.put(KeyframeConvention.FIRST_IN_PLACE_SHARE, settings.firstInPlaceShare());
         config.put("number_of_steps", input.numberOfSteps());
         config.put("learning_rate", input.learningRate());
         config.put("optimizer", "adamw (beta 0.9/0.999, weight decay 0.01), warm-up 5 %, linear decay to 10 %, "

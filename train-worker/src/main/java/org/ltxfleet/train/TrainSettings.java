@@ -13,10 +13,12 @@ import org.ltxfleet.model.preset.Preset;
  * @param progressEvery   steps between progress events
  * @param feedForwardLora adapters on the feed-forward too ({@code ff.net.0.proj}, {@code ff.net.2}), besides
  *                        attention; the preset's default unless set
+ * @param firstInPlaceShare share of steps trained with the first keyframe in place, the rest appended
  * @param lease           heartbeat and stale time of the job lease (the same on every train worker)
  */
 public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery,
-                            int progressEvery, boolean feedForwardLora, JobLease.Timing lease) {
+                            int progressEvery, boolean feedForwardLora, double firstInPlaceShare,
+                            JobLease.Timing lease) {
 
     public static TrainSettings from(FleetConfig config) {
         Preset preset = Preset.fromSettings(config);
@@ -25,6 +27,8 @@ public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery
                 Settings.TRAIN_PREVIEW_EVERY.read(config),
                 Settings.TRAIN_PROGRESS_EVERY.read(config),
                 Settings.TRAIN_LORA_FEED_FORWARD.read(config, preset.feedForwardLoraByDefault()),
+
+                Settings.TRAIN_FIRST_IN_PLACE_SHARE.read(config),
                 JobLease.Timing.ofSeconds(Settings.TRAIN_LEASE_HEARTBEAT.read(config),
                         Settings.TRAIN_LEASE_STALE.read(config)));
     }

@@ -186,6 +186,12 @@ public final class Settings {
     public static final Setting<Boolean> TRAIN_LORA_FEED_FORWARD = Setting.flag("train.lora.feed.forward", false,
             "adapt the feed-forward layers too (LTX's trainer adapts attention only)")
             .defaultShownAs("true for `tiny`, false otherwise");
+    public static final Setting<Double> TRAIN_FIRST_IN_PLACE_SHARE = Setting.decimal(
+            "train.keyframes.first.in.place.share", 0.5, 0, 1,
+            "share of training steps whose first keyframe goes in place (latent frame 0 clean, at timestep 0, out of "
+                    + "the loss), as image-to-video graphs put a start image (ComfyUI's LTXVImgToVideo, ltx-pipelines' "
+                    + "regular pipelines); the other steps append it, as the keyframe-interpolation pipeline does, so "
+                    + "one LoRA serves both layouts (default chosen by an ablation on tiny, README \"Models\")");
 
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TOPICS_REPLICATION, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
@@ -203,7 +209,7 @@ public final class Settings {
             PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
             MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
-            TRAIN_LORA_FEED_FORWARD);
+            TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE);
 
     private Settings() {
     }

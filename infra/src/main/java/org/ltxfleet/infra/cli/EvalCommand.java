@@ -8,6 +8,7 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.infra.eval.EvalRun;
 import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.model.preset.TinyPreset;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +48,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-windows", description = "most windows evaluated (default: ${DEFAULT-VALUE})")
     int maxWindows = 8;
 
+    @Option(names = "--keyframes", description = "how sampling lays out the keyframes: appended (LTX's "
+            + "keyframe-interpolation pipeline), first-in-place (image-to-video graphs) or ends-in-place (first and "
+            + "last in place) (default: the preset's reel layout; tiny: ends-in-place, ltx-2.3: appended)")
+    String keyframes;
+
     @Option(names = "--data-dir", description = "stack data directory holding models/ (default: ${DEFAULT-VALUE})")
     Path dataDir = Path.of(".fleet");
 
@@ -57,8 +63,9 @@ final class EvalCommand implements Callable<Integer> {
         input.put("resolution", resolution);
         input.put("aspect_ratio", aspectRatio);
         input.put("frame_rate", frameRate);
-        var result = new EvalRun(Preset.named(preset, new Preset.Sources(dataDir.resolve("models"), weights, textEncoder)),
-                maxWindows).run(lora, data, input, Console::step);
+        Preset chosen = Preset.named(preset, new Preset.Sources(dataDir.resolve("models"), weights, textEncoder));
+        KeyframeLayout layout = keyframes == null ? chosen.previewLayout() : KeyframeLayout.of(keyframes);
+        var result = new EvalRun(chosen, maxWindows, layout).run(lora, data, input, Console::step);
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return 0;
     }

@@ -20,6 +20,7 @@ import org.ltxfleet.model.lora.LoraLoader;
 import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.model.training.ExampleEncoder;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.transformer.VideoTransformer;
 import org.ltxfleet.model.transformer.Weights;
@@ -34,17 +35,27 @@ import org.ltxfleet.preprocess.dataset.Sample;
 /**
  * Evaluates a LoRA on a zip of clips: the clips are cut into windows exactly as a job would cut
  * them, then base and base + LoRA are compared on the held-out flow-matching loss (fixed σ and
- * noise that training never draws) and on the PSNR of keyframe-conditioned interpolation against
- * the real in-between frames, beside a cross-fade between the same keyframes.
+ * noise that training never draws; with the keyframes appended, and with the first in place as
+ * image-to-video graphs put it) and on the PSNR of keyframe-conditioned interpolation against the
+ * real in-between frames (keyframes laid out as the preset's reel lays them out, unless told), beside
+ * a cross-fade between the same keyframes.
  */
 public final class EvalRun {
 
     private final Preset preset;
     private final int maxSamples;
+    private final KeyframeLayout layout;
 
+    /** An evaluation that samples with the preset's reel layout. */
     public EvalRun(Preset preset, int maxSamples) {
+        this(preset, maxSamples, preset.previewLayout());
+    }
+
+    /** An evaluation that samples with the keyframes laid out by {@code layout}. */
+    public EvalRun(Preset preset, int maxSamples, KeyframeLayout layout) {
         this.preset = preset;
         this.maxSamples = maxSamples;
+        this.layout = layout;
     }
 
     /** The window settings a job would use: {@code input} holds job fields such as number_of_frames. */
@@ -74,11 +85,13 @@ public final class EvalRun {
             Weights.initialize(model, manager, 1);
             Weights.load(model, preset.baseWeights().local(log), manager);
             log.accept("base model: held-out loss and interpolation");
-            double baseLoss = Evaluation.heldOutLoss(model, examples, manager);
+            double baseLoss = Evaluation.heldOutLoss(model, examples, KeyframeLayout.APPENDED, manager);
+            double baseFirstInPlace = Evaluation.heldOutLoss(model, examples, KeyframeLayout.FIRST_IN_PLACE, manager);
             double basePsnr = psnr(model, encoders, examples, truths, negative, manager);
             LoraLoader.load(model.parametersByName(), lora);
             log.accept("base + LoRA: held-out loss and interpolation");
-            double loraLoss = Evaluation.heldOutLoss(model, examples, manager);
+            double loraLoss = Evaluation.heldOutLoss(model, examples, KeyframeLayout.APPENDED, manager);
+            double loraFirstInPlace = Evaluation.heldOutLoss(model, examples, KeyframeLayout.FIRST_IN_PLACE, manager);
             double loraPsnr = psnr(model, encoders, examples, truths, negative, manager);
             double crossFade = truths.stream().mapToDouble(Evaluation::crossFadePsnr).average().orElse(Double.NaN);
             double roundTrip = truths.stream().mapToDouble(t -> Psnr.of(t, encoders.vae().decode(encoders.vae().encode(t))))
@@ -86,24 +99,27 @@ public final class EvalRun {
             result.put("base_heldout_loss", round(baseLoss));
             result.put("lora_heldout_loss", round(loraLoss));
             result.put("lora_to_base_loss_ratio", round(loraLoss / baseLoss));
+            result.put("base_heldout_loss_first_in_place", round(baseFirstInPlace));
+            result.put("lora_heldout_loss_first_in_place", round(loraFirstInPlace));
+            result.put("lora_to_base_loss_ratio_first_in_place", round(loraFirstInPlace / baseFirstInPlace));
             result.put("base_interpolation_psnr_db", round(basePsnr));
             result.put("lora_interpolation_psnr_db", round(loraPsnr));
             result.put("crossfade_psnr_db", round(crossFade));
             result.put("vae_roundtrip_psnr_db", round(roundTrip));
             result.put("sampling", config.samplingSteps() + " Euler steps, keyframes first/last"
-                    + (job.includeMiddleKeyframe() ? "/middle" : "") + ", no guidance, seed 7");
+                    + (job.includeMiddleKeyframe() ? "/middle" : "") + " " + layout.label() + ", no guidance, seed 7");
         }
         return result;
     }
 
-    private static double psnr(VideoTransformer model, Encoders encoders, List<TrainingExample> examples,
+    private double psnr(VideoTransformer model, Encoders encoders, List<TrainingExample> examples,
                                List<PixelVideo> truths, org.ltxfleet.model.latent.TextFeatures negative,
                                NDManager manager) {
         double total = 0;
         for (int i = 0; i < examples.size(); i++) {
             try (NDManager scope = manager.newSubManager()) {
-                total += Evaluation.interpolationPsnr(model, encoders.vae(), examples.get(i), truths.get(i), negative,
-                        Evaluation.unguided(model, 7), scope);
+                total += Evaluation.interpolationPsnr(model, encoders.vae(), examples.get(i), layout, truths.get(i),
+                        negative, Evaluation.unguided(model, 7), scope);
             }
         }
         return total / examples.size();

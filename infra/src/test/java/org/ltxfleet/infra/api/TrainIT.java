@@ -77,7 +77,10 @@ class TrainIT {
             assertThat(reader.info("diffusion_model.transformer_blocks.0.attn1.to_q.lora_A.weight").shape())
                     .containsExactly(8, 128);
             assertThat(reader.metadata()).containsEntry("trigger_phrase", "tstyle").containsEntry("rank", "8")
-                    .containsEntry("training_type", "interpolate");
+                    .containsEntry("training_type", "interpolate")
+                    .containsEntry("keyframe_layouts", "appended,first-in-place")
+                    .containsEntry("keyframe_first_in_place_share", "0.5")
+                    .containsEntry("keyframe_min_ltx_core", "1.1.2");
         }
         JsonNode config = Json.readTree(Files.readAllBytes(download(result.get("config_file"), dir.resolve("config.json"))));
         assertThat(config.get("number_of_steps").asInt()).isEqualTo(100);

@@ -10,6 +10,7 @@ import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.sampling.KeyframeSampler;
 import org.ltxfleet.model.training.KeyframeObjective;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.VideoTransformer;
 import org.ltxfleet.model.vae.PixelVideo;
 import org.ltxfleet.model.vae.Psnr;
@@ -31,8 +32,9 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Mean masked flow-matching loss over the examples at the fixed σ levels and noise. */
-    public static double heldOutLoss(VideoTransformer model, List<TrainingExample> examples, NDManager manager) {
+    /** Mean masked flow-matching loss over the examples at the fixed σ levels and noise, keyframes laid out by {@code layout}. */
+    public static double heldOutLoss(VideoTransformer model, List<TrainingExample> examples, KeyframeLayout layout,
+                                     NDManager manager) {
         double total = 0;
         int count = 0;
         for (int e = 0; e < examples.size(); e++) {
@@ -40,7 +42,7 @@ public final class Evaluation {
             for (int s = 0; s < SIGMAS.length; s++) {
                 float[] noise = Noise.gaussian(NOISE_SEED + 1000L * e + s, example.video().tokens() * example.video().channels());
                 try (NDManager step = manager.newSubManager()) {
-                    var prepared = KeyframeObjective.prepare(model, example, SIGMAS[s], noise, step);
+                    var prepared = KeyframeObjective.prepare(model, example, layout, SIGMAS[s], noise, step);
                     total += KeyframeObjective.loss(model, prepared).getFloat();
                     count++;
                 }
@@ -51,11 +53,11 @@ public final class Evaluation {
 
     /** PSNR of a keyframe-conditioned sample (decoded) against the real window. */
     public static double interpolationPsnr(VideoTransformer model, VideoVae vae, TrainingExample example,
-                                           PixelVideo truth, TextFeatures negative, GuidanceSettings settings,
-                                           NDManager manager) {
+                                           KeyframeLayout layout, PixelVideo truth, TextFeatures negative,
+                                           GuidanceSettings settings, NDManager manager) {
         Latent video = example.video();
         Latent sampled = KeyframeSampler.sample(model, video.frames(), video.height(), video.width(),
-                example.keyframes(), example.caption(), negative, example.fps(), settings, manager);
+                example.keyframes(), layout, example.caption(), negative, example.fps(), settings, manager);
         return Psnr.of(truth, vae.decode(sampled));
     }
 

@@ -9,6 +9,7 @@ import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.text.Ltx23TextEncoder;
 import org.ltxfleet.model.text.TextEncoder;
 import org.ltxfleet.model.text.ltx.TextEmbeddings;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
 import org.ltxfleet.model.vae.ltx.LtxVae;
@@ -70,6 +71,12 @@ public final class Ltx23Preset implements Preset {
             encoders = new Encoders(vae(), text());
         }
         return encoders;
+    }
+
+    /** Appended, as LTX's keyframe-interpolation pipeline samples. */
+    @Override
+    public KeyframeLayout previewLayout() {
+        return KeyframeLayout.APPENDED;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
 
@@ -28,6 +29,9 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
 
     /** The VAE and text encoder a dataset is encoded with. Loaded once; thread-safe. */
     Encoders encoders() throws IOException;
+
+    /** Where the validation reel and {@code ./fleet eval} put the keyframes while sampling. */
+    KeyframeLayout previewLayout();
 
     /** Adapters on the feed-forward layers too, unless a job's settings say otherwise. */
     boolean feedForwardLoraByDefault();

@@ -3,6 +3,7 @@ package org.ltxfleet.model.preset;
 import java.nio.file.Path;
 import org.ltxfleet.model.base.TinyBase;
 import org.ltxfleet.model.text.HashedWordEncoder;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.TinyVae;
 import org.ltxfleet.model.vae.VideoVae;
@@ -40,6 +41,15 @@ public record TinyPreset(Path modelDir) implements Preset {
     @Override
     public Encoders encoders() {
         return new Encoders(vae(), new HashedWordEncoder(transformer().hidden()));
+    }
+
+    /**
+     * First and last keyframes in place: this small a model does not redraw appended keyframes (its
+     * samples are noise there too, README "Models"), so the reel would not even show them.
+     */
+    @Override
+    public KeyframeLayout previewLayout() {
+        return KeyframeLayout.ENDS_IN_PLACE;
     }
 
     @Override

@@ -8,14 +8,16 @@ import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.objective.FlowMatching;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TokenSequence;
 import org.ltxfleet.model.transformer.TransformerInput;
 import org.ltxfleet.model.transformer.VideoTransformer;
 
 /**
  * The keyframe-conditioned flow-matching loss of one example: the video tokens are noised to
- * {@code x_σ = (1 − σ)·x₀ + σ·ε}, the keyframe tokens are appended clean at timestep 0, and the
- * loss is the MSE between the predicted velocity and {@code ε − x₀} over the video tokens only.
+ * {@code x_σ = (1 − σ)·x₀ + σ·ε}, the keyframes enter clean at timestep 0 (appended, or in place as
+ * the {@link KeyframeLayout} says), and the loss is the MSE between the predicted velocity and
+ * {@code ε − x₀} over the generated video tokens only.
  */
 public final class KeyframeObjective {
 
@@ -26,12 +28,15 @@ public final class KeyframeObjective {
     public record Prepared(TransformerInput input, NDArray target, NDArray lossMask, int videoTokens) {
     }
 
-    /** Builds the inputs in {@code manager} (a per-step manager). {@code noise} holds one value per video token and channel. */
-    public static Prepared prepare(VideoTransformer model, TrainingExample example, double sigma, float[] noise,
-                                   NDManager manager) {
+    /**
+     * Builds the inputs in {@code manager} (a per-step manager). {@code noise} holds one value per video
+     * token and channel.
+     */
+    public static Prepared prepare(VideoTransformer model, TrainingExample example, KeyframeLayout layout, double sigma,
+                                   float[] noise, NDManager manager) {
         Latent video = example.video();
         int channels = video.channels();
-        TokenSequence sequence = TokenSequence.of(video, example.keyframes(), example.fps());
+        TokenSequence sequence = TokenSequence.of(video, example.keyframes(), layout, example.fps());
         int videoTokens = sequence.videoTokens();
         int tokens = sequence.tokens();
         int keyTokens = tokens - videoTokens;
@@ -43,9 +48,9 @@ public final class KeyframeObjective {
         if (keyTokens > 0) {
             target = target.concat(manager.zeros(new Shape(1, keyTokens, channels)), 1);
         }
-        NDArray lossMask = Tensors.create(manager, sequence.timestepScale(), new Shape(1, tokens));
-        var input = sequence.input(FlowMatching.noisy(clean, eps, sigmaArray), sigma, context(example.caption(), manager),
-                sequence.rope(model.config()), manager);
+        NDArray lossMask = Tensors.create(manager, sequence.noiseMask(), new Shape(1, tokens));
+        NDArray noisy = sequence.pin(FlowMatching.noisy(clean, eps, sigmaArray), manager);
+        var input = sequence.input(noisy, sigma, context(example.caption(), manager), sequence.rope(model.config()), manager);
         return new Prepared(input, target, lossMask, videoTokens);
     }
 

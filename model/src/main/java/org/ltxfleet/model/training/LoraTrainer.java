@@ -14,14 +14,15 @@ import java.util.SplittableRandom;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.objective.SigmaSampler;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.VideoTransformer;
 
 /**
  * Trains a transformer's trainable parameters (the adapters, or everything for base pre-training)
  * on the keyframe objective: one example per step, AdamW, warm-up then linear decay, gradients
- * clipped to a global norm of 1. Every step's randomness (which example, σ, ε) comes from a stream
- * seeded by (seed, step), so a run resumed at step k from a checkpoint repeats exactly what an
- * uninterrupted run would have done: the step count is the whole RNG state.
+ * clipped to a global norm of 1. Every step's randomness (which example, σ, ε, keyframe layout)
+ * comes from a stream seeded by (seed, step), so a run resumed at step k from a checkpoint repeats
+ * exactly what an uninterrupted run would have done: the step count is the whole RNG state.
  */
 public final class LoraTrainer {
 
@@ -34,22 +35,38 @@ public final class LoraTrainer {
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final long seed;
+    private final double firstInPlaceShare;
     private final NDManager manager;
 
     /** What one step did. */
-    public record StepResult(int step, double loss, double learningRate, double gradientNorm, double sigma) {
+    public record StepResult(int step, double loss, double learningRate, double gradientNorm, double sigma,
+                             KeyframeLayout layout) {
     }
 
+    /** A trainer whose keyframes are always appended. */
     public LoraTrainer(VideoTransformer model, List<TrainingExample> examples, AdamW optimizer,
                        LearningRateSchedule schedule, long seed, NDManager manager) {
+        this(model, examples, optimizer, schedule, seed, 0, manager);
+    }
+
+    /**
+     * A trainer that lays out a share of its steps' keyframes {@link KeyframeLayout#FIRST_IN_PLACE}
+     * (drawn per step) and appends them in the rest, so the adapters learn both layouts.
+     */
+    public LoraTrainer(VideoTransformer model, List<TrainingExample> examples, AdamW optimizer,
+                       LearningRateSchedule schedule, long seed, double firstInPlaceShare, NDManager manager) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
+        }
+        if (!(firstInPlaceShare >= 0 && firstInPlaceShare <= 1)) {
+            throw new IllegalArgumentException("the first-in-place share must be within [0, 1], got " + firstInPlaceShare);
         }
         this.model = model;
         this.examples = List.copyOf(examples);
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.seed = seed;
+        this.firstInPlaceShare = firstInPlaceShare;
         this.manager = manager;
         model.parametersByName().forEach((name, parameter) -> {
             if (parameter.requiresGradient()) {
@@ -79,10 +96,13 @@ public final class LoraTrainer {
         int videoTokens = example.video().tokens();
         double sigma = new SigmaSampler(random.nextLong()).sample(videoTokens);
         float[] noise = Noise.gaussian(random.nextLong(), videoTokens * example.video().channels());
+        // Drawn after the others, so the example, σ and ε of every step stay what they were before layouts.
+        KeyframeLayout layout = random.nextDouble() < firstInPlaceShare ? KeyframeLayout.FIRST_IN_PLACE
+                : KeyframeLayout.APPENDED;
         double lr = schedule.at(step);
         try (NDManager stepManager = manager.newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            var prepared = KeyframeObjective.prepare(model, example, sigma, noise, stepManager);
+            var prepared = KeyframeObjective.prepare(model, example, layout, sigma, noise, stepManager);
             NDArray loss = KeyframeObjective.loss(model, prepared);
             collector.backward(loss);
             var gradients = new LinkedHashMap<String, NDArray>();
@@ -105,7 +125,7 @@ public final class LoraTrainer {
             }
             // Zeroed through the engine: a NaN gradient times 0 would stay NaN.
             trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
-            return new StepResult(step, loss.getFloat(), lr, norm, sigma);
+            return new StepResult(step, loss.getFloat(), lr, norm, sigma, layout);
         }
     }
 }

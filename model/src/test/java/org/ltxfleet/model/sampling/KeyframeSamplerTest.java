@@ -3,12 +3,14 @@ package org.ltxfleet.model.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.TinyFixtures;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.text.HashedWordEncoder;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.vae.PixelVideo;
 import org.ltxfleet.model.vae.TinyVae;
@@ -51,9 +53,35 @@ class KeyframeSamplerTest {
         }
     }
 
+    @Test
+    void keyframesInPlaceComeOutExactlyAsGivenThroughGuidance() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(LoraSpec.none(), 1, manager);
+            TrainingExample example = TinyFixtures.example(0, false);
+            var text = new HashedWordEncoder(TinyFixtures.CONFIG.hidden());
+            var guided = new GuidanceSettings(3, 3, 1, Set.of(1), 0.7, 5);
+            Latent sampled = sample(model, example, KeyframeLayout.ENDS_IN_PLACE, text, guided, manager);
+            Latent appended = sample(model, example, KeyframeLayout.APPENDED, text, guided, manager);
+            float[] rows = sampled.tokenRows();
+            int frame = 12 * sampled.channels();
+            // Latent frame 0 holds pixel frame 0; latent frame 4 holds pixel frames 25..32, the last keyframe's.
+            assertThat(Arrays.copyOf(rows, frame)).containsExactly(example.keyframes().get(0).latent().tokenRows());
+            assertThat(Arrays.copyOfRange(rows, 4 * frame, 5 * frame))
+                    .containsExactly(example.keyframes().get(1).latent().tokenRows());
+            assertThat(Arrays.copyOf(appended.tokenRows(), frame))
+                    .isNotEqualTo(example.keyframes().get(0).latent().tokenRows());
+        }
+    }
+
     private static Latent sample(org.ltxfleet.model.transformer.VideoTransformer model, TrainingExample example,
                                  HashedWordEncoder text, GuidanceSettings settings, NDManager manager) {
+        return sample(model, example, KeyframeLayout.APPENDED, text, settings, manager);
+    }
+
+    private static Latent sample(org.ltxfleet.model.transformer.VideoTransformer model, TrainingExample example,
+                                 KeyframeLayout layout, HashedWordEncoder text, GuidanceSettings settings,
+                                 NDManager manager) {
         return KeyframeSampler.sample(model, example.video().frames(), example.video().height(), example.video().width(),
-                example.keyframes(), example.caption(), text.encode("blurry"), example.fps(), settings, manager);
+                example.keyframes(), layout, example.caption(), text.encode("blurry"), example.fps(), settings, manager);
     }
 }

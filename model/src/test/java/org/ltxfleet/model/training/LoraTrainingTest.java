@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.lora.LoraExporter;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.VideoTransformer;
 
@@ -82,6 +84,30 @@ class LoraTrainingTest {
     }
 
     @Test
+    void aShareOfStepsTrainsTheFirstKeyframeInPlaceWithTheSameDrawsOtherwise() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingExample example = TinyFixtures.example(4, false);
+            var appended = new ArrayList<LoraTrainer.StepResult>();
+            var mixed = new ArrayList<LoraTrainer.StepResult>();
+            for (var run : List.of(Map.entry(0.0, appended), Map.entry(0.5, mixed))) {
+                var model = TinyFixtures.model(new LoraSpec(8, true), 1, manager);
+                model.freezeBase();
+                var trainer = new LoraTrainer(model, List.of(example), AdamW.defaults(manager),
+                        new LearningRateSchedule(1e-3, 40), 9, run.getKey(), manager);
+                for (int i = 0; i < 40; i++) {
+                    run.getValue().add(trainer.step());
+                }
+            }
+            long inPlace = mixed.stream().filter(r -> r.layout() == KeyframeLayout.FIRST_IN_PLACE).count();
+            assertThat(appended).allMatch(r -> r.layout() == KeyframeLayout.APPENDED);
+            assertThat(inPlace).isBetween(12L, 28L);
+            // The layout is drawn last: every step's σ (and example and ε) is the one an all-appended run draws.
+            assertThat(mixed).extracting(LoraTrainer.StepResult::sigma)
+                    .containsExactlyElementsOf(appended.stream().map(LoraTrainer.StepResult::sigma).toList());
+        }
+    }
+
+    @Test
     void exportedKeysFollowTheLtxPattern(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = TinyFixtures.model(new LoraSpec(8, true), 1, manager);
@@ -113,7 +139,7 @@ class LoraTrainingTest {
         for (int i = 0; i < sigmas.length; i++) {
             try (NDManager step = manager.newSubManager()) {
                 float[] noise = Noise.gaussian(1000 + i, example.video().tokens() * example.video().channels());
-                var prepared = KeyframeObjective.prepare(model, example, sigmas[i], noise, step);
+                var prepared = KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigmas[i], noise, step);
                 total += KeyframeObjective.loss(model, prepared).getFloat();
             }
         }

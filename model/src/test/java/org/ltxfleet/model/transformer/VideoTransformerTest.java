@@ -113,7 +113,7 @@ class VideoTransformerTest {
 
     static KeyframeObjective.Prepared prepare(VideoTransformer model, TrainingExample example, double sigma) {
         float[] noise = Noise.gaussian(11, example.video().tokens() * example.video().channels());
-        return KeyframeObjective.prepare(model, example, sigma, noise,
+        return KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigma, noise,
                 model.parametersByName().values().iterator().next().getArray().getManager());
     }
 }
