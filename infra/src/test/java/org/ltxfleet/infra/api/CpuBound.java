@@ -21,12 +21,12 @@ public @interface CpuBound {
     /** The shared resource these classes lock: the cores. */
     String CORES = "cores";
 
-    /** About how many seconds the class runs on two cores; {@link SuiteOrder} runs the longest first. */
+    /** About how many seconds the class runs on two cores; {@link SuiteOrder} starts the longest first. */
     int seconds();
 
     /**
-     * Whether it trains on the tiny base weights. Those that do not run first ({@link SuiteOrder}),
-     * while the base is still being pre-trained.
+     * Whether it trains on the tiny base weights. Those that do not ({@link SuiteOrder} starts them
+     * first from the back) keep the cores busy while the base is still being pre-trained.
      */
     boolean usesTinyBase() default true;
 }
