@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ltxfleet.model.safetensors.CheckpointConfig;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.text.Ltx23TextEncoder;
 import org.ltxfleet.model.text.TextEncoder;
@@ -105,21 +106,12 @@ public final class Ltx23Preset implements Preset {
                 + NAME + " preset needs the single-file release, which does");
     }
 
-    /** The {@code config} metadata of the first shard that has one. */
+    /** The {@code config} metadata of the first existing shard with a transformer section (a missing one is reported at loading). */
     private String checkpointConfig() {
-        for (Path shard : weights) {
-            if (!Files.isRegularFile(shard)) {
-                continue;
-            }
-            try (var reader = SafetensorsReader.open(shard)) {
-                String config = reader.metadata().get("config");
-                if (config != null && config.contains("\"transformer\"")) {
-                    return config;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the header of " + shard, e);
-            }
+        try {
+            return CheckpointConfig.withSection(weights.stream().filter(Files::isRegularFile).toList(), "transformer");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint's header: " + e.getMessage(), e);
         }
-        return null;
     }
 }

@@ -15,6 +15,7 @@ import org.ltxfleet.model.nn.CheckpointLoader;
 import org.ltxfleet.model.nn.CheckpointNames;
 import org.ltxfleet.model.nn.Module;
 import org.ltxfleet.model.nn.Tensors;
+import org.ltxfleet.model.safetensors.CheckpointConfig;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.vae.PixelVideo;
 import org.ltxfleet.model.vae.VideoVae;
@@ -181,15 +182,8 @@ public final class LtxVae implements VideoVae, AutoCloseable {
     }
 
     private static VaeConfig configOf(List<Path> shards) throws IOException {
-        for (Path shard : shards) {
-            try (var reader = SafetensorsReader.open(shard)) {
-                String json = reader.metadata().get("config");
-                if (json != null && json.contains("\"vae\"")) {
-                    return VaeConfig.fromCheckpointMetadata(VaeConfig.ltx23().name(), json);
-                }
-            }
-        }
-        return VaeConfig.ltx23();
+        String json = CheckpointConfig.withSection(shards, "vae");
+        return json == null ? VaeConfig.ltx23() : VaeConfig.fromCheckpointMetadata(VaeConfig.ltx23().name(), json);
     }
 
     /** LTX-2.0's decoder may carry timestep conditioning, which this implementation does not compute. */
