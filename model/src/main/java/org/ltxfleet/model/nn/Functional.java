@@ -1,6 +1,7 @@
 package org.ltxfleet.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 
@@ -8,12 +9,38 @@ import ai.djl.nn.core.Linear;
  * Stateless tensor functions the LTX blocks share. Every function keeps its activation argument as
  * the first operand, so results live in the activation's (per-step) manager and never pile up in
  * the model's.
+ *
+ * <p>On the training path, multiply, divide and raise by constants through {@link #times},
+ * {@link #power} and {@link #constant}, never DJL's {@code mul(Number)}, {@code div(Number)} or
+ * {@code pow(Number)}: those wrap the number in a tensor over a Java direct buffer and close it
+ * after the op, while autograd keeps that tensor for the backward pass. Once the GC frees the buffer
+ * the backward pass reads freed memory: gradients came out NaN or different from run to run
+ * ({@code ConstantsSurviveGcTest}). Additions are safe (their backward needs no operand).
  */
 public final class Functional {
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
     private Functional() {
+    }
+
+    /** {@code value} as a scalar tensor in engine memory, on {@code like}'s device and type. */
+    public static NDArray constant(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType());
+    }
+
+    /** {@code x·c}, safe on the training path (see the class comment). */
+    public static NDArray times(NDArray x, float c) {
+        try (NDArray constant = constant(x, c)) {
+            return x.mul(constant);
+        }
+    }
+
+    /** {@code xᵖ}, safe on the training path (see the class comment). */
+    public static NDArray power(NDArray x, float p) {
+        try (NDArray exponent = constant(x, p)) {
+            return x.pow(exponent);
+        }
     }
 
     /** {@code x·Wᵀ + b} with a torch-layout weight {@code [out, in]}; {@code bias} may be null. */
@@ -47,7 +74,7 @@ public final class Functional {
 
     /** GELU with the tanh approximation, as LTX's feed-forward uses it. */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-        return x.mul(inner.tanh().add(1)).mul(0.5f);
+        NDArray inner = times(x.add(times(power(x, 3), 0.044715f)), SQRT_2_OVER_PI);
+        return times(x.mul(inner.tanh().add(1)), 0.5f);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
+import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
 
@@ -71,11 +72,11 @@ public final class Attention extends Module {
                 q = rope.apply(q);
                 k = rope.apply(k);
             }
-            out = attend(q.mul(scale).transpose(0, 2, 1, 3), k.transpose(0, 2, 3, 1), v.transpose(0, 2, 1, 3))
+            out = attend(Functional.times(q, scale).transpose(0, 2, 1, 3), k.transpose(0, 2, 3, 1), v.transpose(0, 2, 1, 3))
                     .transpose(0, 2, 1, 3);
         }
         if (toGateLogits != null) {
-            NDArray gate = Activation.sigmoid(toGateLogits.apply(x)).mul(2);
+            NDArray gate = Functional.times(Activation.sigmoid(toGateLogits.apply(x)), 2);
             out = out.mul(gate.expandDims(3));
         }
         return toOut.apply(out.reshape(batch, tokens, (long) heads * headDim));
