@@ -104,7 +104,7 @@ final class JobIntake implements StageConsumer.Handler {
             }
             if (cancellations.isCanceled(job.requestId())) {
                 canceled(job);
-                JobObjects.deleteWorkingObjects(store, job.requestId());
+                JobObjects.deleteValidationObjects(store, job.requestId());
                 return;
             }
             // Written (and acknowledged) before the job's offset is committed: a worker dying after
@@ -117,7 +117,7 @@ final class JobIntake implements StageConsumer.Handler {
                     events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(failed.statusCode(),
                             failed.errorType(), failed.detail(), Payloads.STAGE_PREPROCESS));
                     // The validation keyframes are encoded first: a dataset that fails leaves them behind.
-                    JobObjects.deleteWorkingObjects(store, job.requestId());
+                    JobObjects.deleteValidationObjects(store, job.requestId());
                     return;
                 }
                 // An interrupt without a cancellation is a shutdown: the job goes back to the group.
@@ -125,7 +125,7 @@ final class JobIntake implements StageConsumer.Handler {
             }
             LOG.info("job {} canceled during preprocessing ({})", job.requestId(), e.toString());
             canceled(job);
-            JobObjects.deleteWorkingObjects(store, job.requestId());
+            JobObjects.deleteValidationObjects(store, job.requestId());
         } finally {
             WorkDirs.deleteQuietly(work);
         }
@@ -156,6 +156,6 @@ final class JobIntake implements StageConsumer.Handler {
         }
         events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
-        JobObjects.deleteWorkingObjects(store, job.requestId());
+        JobObjects.deleteValidationObjects(store, job.requestId());
     }
 }

@@ -22,9 +22,23 @@ public final class JobObjects {
      * the bucket's lifecycle rules (docs/OPERATIONS.md) and says so, never failing the outcome.
      */
     public static void deleteWorkingObjects(ObjectStore store, String requestId) {
-        try {
+        quietly(requestId, () -> {
             store.deletePrefix(checkpointsPrefix(requestId));
             store.delete(validationKey(requestId));
+        });
+    }
+
+    /**
+     * What a job that ends before training leaves behind: its validation keyframes only (nothing
+     * has checkpointed yet, so no LIST of the checkpoint prefix).
+     */
+    public static void deleteValidationObjects(ObjectStore store, String requestId) {
+        quietly(requestId, () -> store.delete(validationKey(requestId)));
+    }
+
+    private static void quietly(String requestId, Runnable deletion) {
+        try {
+            deletion.run();
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(JobObjects.class).warn(
                     "could not delete the working objects of {} ({}); the bucket's lifecycle rules remove them",

@@ -177,11 +177,14 @@ class ShareGroupEvaluationIT {
             ConsumerRecord<String, byte[]> again = takeOne(survivor, Duration.ofSeconds(60));
             double seconds = (System.nanoTime() - silentAt) / 1e9;
             assertThat(again.key()).isEqualTo("job");
-            assertThat(again.deliveryCount()).contains((short) 2);
+            // At least 2: on a loaded machine the survivor's own first acquisition can outlive the
+            // lock before its poll returns (CI once saw 3).
+            short deliveries = again.deliveryCount().orElseThrow();
+            assertThat(deliveries).isGreaterThanOrEqualTo((short) 2);
             survivor.acknowledge(again, AcknowledgeType.ACCEPT);
             survivor.commitSync();
             System.out.printf("RELIABILITY share-group: a silent member's record redelivered after %.1f s "
-                    + "(lock %d s), delivery count 2%n", seconds, LOCK.toSeconds());
+                    + "(lock %d s), delivery count %d%n", seconds, LOCK.toSeconds(), deliveries);
         } finally {
             crashed.close(Duration.ZERO);
         }
