@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Tensors from Java values, in memory the engine allocated. DJL's {@code create(float[])} wraps a
- * Java direct buffer whose address alignment varies from run to run, and the CPU BLAS picks
- * alignment-dependent kernels, so the same seeded training gave different weights in different
- * processes. A copy into engine-allocated (64-byte aligned) memory makes runs repeat bit for bit.
+ * Java direct buffer that lives only as long as its Java wrapper; autograd or a view can outlive
+ * the wrapper and would then read memory the GC has freed (the same trap as {@code mul(Number)},
+ * see {@link Functional}). A copy into engine memory is owned by the tensor itself.
  */
 public final class Tensors {
 
