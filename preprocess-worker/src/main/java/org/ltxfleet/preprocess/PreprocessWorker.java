@@ -45,7 +45,7 @@ public final class PreprocessWorker {
     /** The preset's encoders, loaded before the worker takes jobs: a missing file stops it at start, by name. */
     private static Encoders encoders(FleetConfig config) {
         try {
-            return Preset.fromSettings(config).encoders();
+            return Preset.forEncoding(config).encoders();
         } catch (IOException e) {
             throw new UncheckedIOException("the preprocess worker cannot load its encoders: " + e.getMessage(), e);
         }

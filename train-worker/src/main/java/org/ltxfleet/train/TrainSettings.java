@@ -1,5 +1,8 @@
 package org.ltxfleet.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.model.preset.Preset;
@@ -21,7 +24,12 @@ public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery
                             JobLease.Timing lease) {
 
     public static TrainSettings from(FleetConfig config) {
-        Preset preset = Preset.fromSettings(config);
+        Preset preset;
+        try {
+            preset = Preset.forTraining(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the train worker cannot find its base model: " + e.getMessage(), e);
+        }
         return new TrainSettings(preset,
                 Settings.TRAIN_CHECKPOINT_EVERY.read(config),
                 Settings.TRAIN_PREVIEW_EVERY.read(config),

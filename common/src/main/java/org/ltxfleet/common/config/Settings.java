@@ -158,14 +158,16 @@ public final class Settings {
     public static final Setting<String> MODEL_PRESET = Setting.text("model.preset", "tiny",
             "model preset of both workers (`tiny`, `ltx-2.3`)");
     public static final Setting<String> MODEL_DIR = Setting.text("model.dir", ".fleet/models",
-            "where base weights are kept (tiny's are made there)")
+            "where base weights are kept: tiny's are made there, those named by `s3://` locations fetched "
+                    + "under `s3/` (once per host, reused while their ETags match)")
             .defaultShownAs("`.fleet/models` (embedded: `<data-dir>/models`)");
     public static final Setting<String> MODEL_WEIGHTS = Setting.text("model.weights", null,
             "comma-separated checkpoint shards of a real preset (ltx-2.3: the single-file release with transformer, "
-                    + "VAE and text connectors)");
+                    + "VAE and text connectors): paths, or `s3://bucket/key` objects reached with the `s3.*` endpoint "
+                    + "and credentials");
     public static final Setting<String> MODEL_TEXT_ENCODER = Setting.text("model.text.encoder", null,
             "ltx-2.3's Gemma-3 text model directory: config.json, its safetensors shards and tokenizer.json "
-                    + "(preprocess workers only)");
+                    + "(preprocess workers only); a path or an `s3://bucket/prefix/` folder");
     public static final Setting<Integer> MODEL_CPU_THREADS = Setting.integer("model.cpu.threads", 1, 1, 4096,
             "PyTorch threads of a worker process without a GPU. Several worker processes on one host must share "
                     + "its cores: threads beyond the cores spin against each other (two training processes with 2 "

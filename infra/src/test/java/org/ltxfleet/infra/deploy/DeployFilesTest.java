@@ -125,6 +125,9 @@ class DeployFilesTest {
                     .isEqualTo(HealthServer.LIVE_PATH);
             assertThat(container.path("readinessProbe").path("httpGet").path("port").asText())
                     .isEqualTo(port.path("name").asText());
+            // Without one, a worker that fetches and loads its base model before opening the port is killed by liveness.
+            assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).as("startup probe of %s", name)
+                    .isEqualTo(HealthServer.LIVE_PATH);
         }
         assertThat(Integer.parseInt(settings.getProperty("gateway.port"))).isEqualTo(Settings.GATEWAY_PORT.defaultValue());
         for (JsonNode deployment : kinds("Deployment")) {

@@ -2,11 +2,13 @@ package org.ltxfleet.model.preset;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.s3.ModelFiles;
+import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
@@ -36,13 +38,17 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
     /** Adapters on the feed-forward layers too, unless a job's settings say otherwise. */
     boolean feedForwardLoraByDefault();
 
-    /** The preset of a worker's settings ({@code model.preset}, {@code model.dir}, {@code model.weights}, {@code model.text.encoder}). */
-    static Preset fromSettings(FleetConfig config) {
-        String weights = Settings.MODEL_WEIGHTS.read(config, "");
-        String text = Settings.MODEL_TEXT_ENCODER.read(config, "");
-        return named(Settings.MODEL_PRESET.read(config), new Sources(Path.of(Settings.MODEL_DIR.read(config)),
-                weights.isBlank() ? List.of() : Arrays.stream(weights.split(",")).map(String::trim).map(Path::of).toList(),
-                text.isBlank() ? null : Path.of(text)));
+    /**
+     * The preset a train worker needs ({@code model.preset}, {@code model.dir}, {@code model.weights}): the
+     * text encoder is left out, so a checkpoint in an object store is fetched ({@link ModelFiles}) but Gemma is not.
+     */
+    static Preset forTraining(FleetConfig config) throws IOException {
+        return named(Settings.MODEL_PRESET.read(config), Sources.fromSettings(config, false));
+    }
+
+    /** The preset a preprocess worker needs: {@link #forTraining}'s files and the text encoder ({@code model.text.encoder}). */
+    static Preset forEncoding(FleetConfig config) throws IOException {
+        return named(Settings.MODEL_PRESET.read(config), Sources.fromSettings(config, true));
     }
 
     static Preset named(String name, Sources sources) {
@@ -68,6 +74,23 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
 
         public static Sources of(Path modelDir) {
             return new Sources(modelDir, List.of(), null);
+        }
+
+        /** The files the settings name, those in an object store fetched into {@code model.dir/s3/}. */
+        static Sources fromSettings(FleetConfig config, boolean withTextEncoder) throws IOException {
+            Path modelDir = Path.of(Settings.MODEL_DIR.read(config));
+            String weights = Settings.MODEL_WEIGHTS.read(config, "");
+            String text = Settings.MODEL_TEXT_ENCODER.read(config, "");
+            try (var files = new ModelFiles(S3Settings.from(config), modelDir.resolve("s3"))) {
+                var shards = new ArrayList<Path>();
+                for (String shard : weights.split(",")) {
+                    if (!shard.isBlank()) {
+                        shards.add(files.local(Settings.MODEL_WEIGHTS.key(), shard.trim()));
+                    }
+                }
+                return new Sources(modelDir, shards,
+                        text.isBlank() || !withTextEncoder ? null : files.local(Settings.MODEL_TEXT_ENCODER.key(), text.trim()));
+            }
         }
     }
 }
