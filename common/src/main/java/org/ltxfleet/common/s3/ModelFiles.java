@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -119,7 +117,7 @@ public final class ModelFiles implements AutoCloseable {
     /** What the location holds now: one entry with an empty relative path for an object, else the folder's files. */
     private List<Entry> list(Location remote) {
         if (!remote.isFolder()) {
-            HeadObjectResponse head = head(remote.bucket(), remote.key());
+            HeadObjectResponse head = S3Clients.head(client(), remote.bucket(), remote.key());
             if (head != null) {
                 return List.of(new Entry(remote.key(), "", head.eTag(), head.contentLength()));
             }
@@ -132,19 +130,6 @@ public final class ModelFiles implements AutoCloseable {
             }
         }
         return entries;
-    }
-
-    private HeadObjectResponse head(String bucket, String key) {
-        try {
-            return client().headObject(b -> b.bucket(bucket).key(key));
-        } catch (NoSuchKeyException e) {
-            return null;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     private void download(String setting, String bucket, Entry entry, Path file) throws IOException {

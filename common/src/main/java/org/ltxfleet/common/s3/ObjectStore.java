@@ -41,17 +41,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return S3Clients.head(s3, bucket, key) != null;
     }
 
     public void put(String key, Path file) {
@@ -100,16 +90,8 @@ public final class ObjectStore implements AutoCloseable {
 
     /** When the object was last written, or null when there is none. */
     public java.time.Instant lastModified(String key) {
-        try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).lastModified();
-        } catch (NoSuchKeyException e) {
-            return null;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
+        var head = S3Clients.head(s3, bucket, key);
+        return head == null ? null : head.lastModified();
     }
 
     /** The object's size in bytes. */

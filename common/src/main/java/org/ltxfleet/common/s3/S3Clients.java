@@ -10,6 +10,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -47,6 +50,20 @@ public final class S3Clients {
             builder.endpointOverride(settings.endpoint());
         }
         return builder.build();
+    }
+
+    /** The object's metadata, or null when there is no such object. */
+    public static HeadObjectResponse head(S3Client s3, String bucket, String key) {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Creates the bucket unless it exists. */
