@@ -19,6 +19,8 @@ import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.snapshot.GatewaySnapshots;
 import org.ltxfleet.gateway.projection.LogSweeper;
 import org.ltxfleet.gateway.status.OpenStreams;
+import org.ltxfleet.common.kafka.Topics;
+import org.ltxfleet.gateway.submit.JobPlacement;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.submit.SubmitHandler;
 import org.ltxfleet.gateway.timeout.StartTimeouts;
@@ -67,6 +69,7 @@ public final class Gateway implements AutoCloseable {
         var snapshots = GatewaySnapshots.open(settings.kafka(), store, settings.snapshotInterval());
         var services = new GatewayServices(settings, keys, projection, snapshots.projection(projection),
                 new JobPublisher(settings.kafka(), settings.submitTimeout()),
+                new JobPlacement(settings.kafka(), Topics.jobTopics()),
                 new KafkaHealth(settings.kafka()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
                 webhooks, snapshots.ledger(projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
@@ -191,6 +194,7 @@ public final class Gateway implements AutoCloseable {
         services.projectionConsumer().close();
         services.ledger().close();
         services.publisher().close();
+        services.placement().close();
         services.kafkaHealth().close();
         services.store().close();
     }

@@ -13,13 +13,15 @@ import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.status.OpenStreams;
 import org.ltxfleet.gateway.storage.OutputLinks;
 import org.ltxfleet.gateway.storage.StorageSettings;
+import org.ltxfleet.gateway.submit.JobPlacement;
 import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookSettings;
 
 /** What the HTTP handlers share; one per gateway process, every part thread-safe. */
 public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProjection projection,
-                              ProjectionConsumer projectionConsumer, JobPublisher publisher, KafkaHealth kafkaHealth,
+                              ProjectionConsumer projectionConsumer, JobPublisher publisher, JobPlacement placement,
+                              KafkaHealth kafkaHealth,
                               InputValidator validator, PrometheusMeterRegistry metrics, SigningKeys signingKeys,
                               WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits,
                               Loops loops, OpenStreams streams, StorageSettings storage, ObjectStore store,

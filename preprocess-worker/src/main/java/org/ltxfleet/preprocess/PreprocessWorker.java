@@ -23,7 +23,7 @@ import org.ltxfleet.preprocess.download.Downloader;
 public final class PreprocessWorker {
 
     /** The consumer group every preprocess worker joins, sharing the jobs between them. */
-    public static final String GROUP = "ltx-preprocess";
+    public static final String GROUP = Topics.PREPROCESS_GROUP;
 
     private PreprocessWorker() {
     }

@@ -23,11 +23,16 @@ final class FairShare {
     }
 
     Lane laneFor(JobMessage job) {
-        if ("low".equals(job.priority())) {
+        return laneFor(job.keyId(), job.priority());
+    }
+
+    /** The lane of a new job of {@code keyId} with this priority ({@code low} or anything else). */
+    Lane laneFor(String keyId, String priority) {
+        if ("low".equals(priority)) {
             return Lane.LOW;
         }
-        boolean overShare = share > 0 && (projection.queuedCount(job.keyId(), Lane.NORMAL) >= share
-                || projection.queuedCount(job.keyId(), Lane.OVERFLOW) > 0);
+        boolean overShare = share > 0 && (projection.queuedCount(keyId, Lane.NORMAL) >= share
+                || projection.queuedCount(keyId, Lane.OVERFLOW) > 0);
         return overShare ? Lane.OVERFLOW : Lane.NORMAL;
     }
 }

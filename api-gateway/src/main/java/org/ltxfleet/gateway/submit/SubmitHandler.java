@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -114,7 +113,9 @@ public final class SubmitHandler {
         if (idempotencyKey != null) {
             submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
         } else {
-            publish(ctx, newJob(ctx, UUID.randomUUID().toString(), keyId, null, bodySha, input, deadlines));
+            Lane lane = lanes.laneFor(keyId, priority(ctx));
+            publish(ctx, newJob(ctx, services.placement().newRequestId(lane.topic()), keyId, null, bodySha, input,
+                    deadlines), lane);
         }
     }
 
@@ -165,16 +166,14 @@ public final class SubmitHandler {
 
     private JobMessage newJob(RoutingContext ctx, String requestId, String keyId, String idempotencyKey,
                               String bodySha, JsonNode body, Deadlines deadlines) {
-        // fal's clients send x-fal-queue-priority: normal unless asked for low.
-        String priority = "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
         return new JobMessage(JobMessage.SCHEMA_VERSION, requestId, keyId,
                 GatewaySettings.ENDPOINT_ID, deadlines.submittedAt(), ctx.queryParams().get("fal_webhook"),
-                priority, idempotencyKey, bodySha, body, deadlines.startBy(), deadlines.outputExpirationSeconds());
+                priority(ctx), idempotencyKey, bodySha, body, deadlines.startBy(), deadlines.outputExpirationSeconds());
     }
 
-    private void publish(RoutingContext ctx, JobMessage job) {
+    /** Publishes a job whose fresh request id places it on its lane's least-loaded partition ({@link JobPlacement}). */
+    private void publish(RoutingContext ctx, JobMessage job, Lane lane) {
         Context context = ctx.vertx().getOrCreateContext();
-        Lane lane = lanes.laneFor(job);
         services.publisher().send(Records.job(job, lane.topic())).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
                 notStored(ctx, error, job.requestId());
@@ -201,6 +200,11 @@ public final class SubmitHandler {
         }
         LOG.warn("{} not stored in Kafka: {}", what, error.toString());
         Replies.error(ctx, 503, "The job queue is unavailable; the job was not accepted, retry later");
+    }
+
+    /** fal's clients send {@code x-fal-queue-priority: normal} unless asked for low. */
+    private static String priority(RoutingContext ctx) {
+        return "low".equalsIgnoreCase(ctx.request().getHeader("x-fal-queue-priority")) ? "low" : "normal";
     }
 
     private void accepted(RoutingContext ctx, String requestId, int position) {

@@ -6,13 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.ConsumerLoop;
 import org.ltxfleet.common.kafka.Records;
@@ -27,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns each job's end into one webhook delivery on {@code ltx.webhooks}. A consumer group on
  * {@code ltx.events} shares the work between gateways, so each end is dispatched by one of them;
- * the deliveries of a batch and the batch's offsets commit in one Kafka transaction, so a gateway
+ * the deliveries of a batch and the offsets read so far commit in one Kafka transaction, so a gateway
  * that dies or loses its partitions mid-batch leaves nothing behind and the batch is dispatched
  * once, by whoever owns it next (the delivery worker reads committed records only). The delivery
  * id is derived from the request id: the same for every attempt.
@@ -36,6 +42,8 @@ public final class WebhookDispatcher extends ConsumerLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final String GROUP = "ltx-webhook-dispatch";
+    /** How long offsets of events that end no job with a webhook may wait for a transaction to carry them. */
+    private static final Duration OFFSETS_AT_MOST_EVERY = Duration.ofSeconds(5);
 
     private final JobProjection projection;
     private final OutputLinks links;
@@ -65,7 +73,8 @@ public final class WebhookDispatcher extends ConsumerLoop {
 
     @Override
     protected void loop() throws Exception {
-        consumer.subscribe(List.of(Topics.EVENTS));
+        var pending = new PendingOffsets();
+        consumer.subscribe(List.of(Topics.EVENTS), pending);
         // A producer per run of the loop: after a failure the supervisor resumes from the committed
         // offsets with a new consumer, and a fenced or failed transactional producer is not reusable.
         try (var producer = new KafkaProducer<String, byte[]>(
@@ -73,25 +82,25 @@ public final class WebhookDispatcher extends ConsumerLoop {
             producer.initTransactions();
             while (running()) {
                 ConsumerRecords<String, byte[]> records = poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
                 var deliveries = new ArrayList<WebhookDelivery>();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     dispatch(record).ifPresent(deliveries::add);
                 }
-                commit(producer, deliveries, records);
+                pending.add(records.nextOffsets());
+                if (!deliveries.isEmpty() || pending.olderThan(OFFSETS_AT_MOST_EVERY)) {
+                    commit(producer, deliveries, pending.take());
+                }
             }
         }
     }
 
-    /** Writes the deliveries and moves the offsets past the batch, atomically. */
+    /** Writes the deliveries and moves the offsets past them, atomically. */
     private void commit(KafkaProducer<String, byte[]> producer, List<WebhookDelivery> deliveries,
-                        ConsumerRecords<String, byte[]> records) {
+                        Map<TopicPartition, OffsetAndMetadata> offsets) {
         producer.beginTransaction();
         try {
             deliveries.forEach(d -> producer.send(Records.webhook(Topics.WEBHOOKS, d)));
-            producer.sendOffsetsToTransaction(records.nextOffsets(), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (RuntimeException e) {
             try {
@@ -100,6 +109,50 @@ public final class WebhookDispatcher extends ConsumerLoop {
                 LOG.debug("aborting the dispatch transaction: {}", aborting.toString());
             }
             throw e; // the supervisor resumes from the committed offsets
+        }
+    }
+
+    /**
+     * Offsets read past but not committed yet. Most events end no job, and a transaction per poll
+     * for them cost the broker more than the jobs' own records (commits, markers, coordinator
+     * work); they ride along with the next delivery's transaction instead, or go on their own once
+     * they are this old. Events read again after a crash produce nothing, so this loses nothing.
+     * A revoked partition's offsets are dropped: its next owner reads those events again.
+     */
+    private static final class PendingOffsets implements ConsumerRebalanceListener {
+
+        private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        private long oldestNanos;
+
+        void add(Map<TopicPartition, OffsetAndMetadata> next) {
+            if (offsets.isEmpty() && !next.isEmpty()) {
+                oldestNanos = System.nanoTime();
+            }
+            offsets.putAll(next);
+        }
+
+        boolean olderThan(Duration age) {
+            return !offsets.isEmpty() && System.nanoTime() - oldestNanos > age.toNanos();
+        }
+
+        Map<TopicPartition, OffsetAndMetadata> take() {
+            var taken = Map.copyOf(offsets);
+            offsets.clear();
+            return taken;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(offsets::remove);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(offsets::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         }
     }
 

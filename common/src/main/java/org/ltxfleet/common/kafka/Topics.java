@@ -8,6 +8,8 @@ public final class Topics {
 
     /** Submitted jobs ({@link JobMessage}); public: users may produce to it directly. */
     public static final String JOBS = "ltx.jobs";
+    /** The consumer group of the preprocess workers on the job topics (the gateway reads its lag to place jobs). */
+    public static final String PREPROCESS_GROUP = "ltx-preprocess";
     /**
      * Jobs of a key past its fair share of the normal queue (the gateway's
      * {@code gateway.fair.share.per.key}); started only when {@link #JOBS} is empty, so one key's

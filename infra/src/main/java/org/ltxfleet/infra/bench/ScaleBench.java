@@ -27,13 +27,20 @@ import org.ltxfleet.infra.stack.FleetStack;
  * How the preprocess stage scales with worker processes: a stack without workers, then rounds of
  * 1, 2, … preprocess worker processes (up to the cores), each seeing one processor (as a container
  * limited to one CPU does: its decoding, model and JVM threads size from that) so that k of them
- * use k cores, on a batch of distinct archives (no
- * cache hits). A round runs from its first submit to the last of its jobs' ready messages on
- * {@code ltx.ready}. Efficiency at k is (jobs/s at k) / (k × jobs/s at 1): 1.0 is linear. Jobs
- * spread over the topic's partitions by request id, so a round's skew between workers is part of
- * what it measures.
+ * use k cores, on a batch of distinct archives (no cache hits), after a warm-up batch. A round runs
+ * from its first submit to the last of its jobs' ready messages on {@code ltx.ready}. Efficiency
+ * at k is (jobs/s at k) / (k × jobs/s at 1): 1.0 is linear. Two things bound it besides the
+ * workers, and each round prints them: the split of jobs between workers (the gateway places jobs
+ * on the least-loaded partitions, but a user's own producer may not), and the cores the stack in
+ * this JVM (broker, store, gateway, their JIT and collector) leaves the workers on this machine.
  */
 public final class ScaleBench {
+
+    /**
+     * Jobs each worker runs before a round is measured: a fresh JVM (the stack's in the first round,
+     * each worker's in every round) spends its first jobs compiling, which a long-running fleet does not.
+     */
+    private static final int WARM_UP_JOBS_PER_WORKER = 3;
 
     private final FleetStack stack;
     private final Path dataDir;
@@ -54,27 +61,35 @@ public final class ScaleBench {
     public Map<String, Object> run() throws Exception {
         SampleClipGenerator.quietFfmpegLogs();
         var result = new LinkedHashMap<String, Object>();
-        result.put("cores", Runtime.getRuntime().availableProcessors());
+        int cores = Runtime.getRuntime().availableProcessors();
+        result.put("cores", cores);
         result.put("jobs_per_round", jobs);
         double single = 0;
         for (int workers = 1; workers <= maxWorkers; workers++) {
-            List<String> urls = datasets(workers);
+            List<String> warmUp = datasets(workers, WARM_UP_JOBS_PER_WORKER * workers, 500);
+            List<String> urls = datasets(workers, jobs, 0);
             List<Process> processes = startWorkers(workers);
             try {
+                round(warmUp);
                 Round round = round(urls);
                 double perSecond = round.jobsPerSecond();
                 single = workers == 1 ? perSecond : single;
                 double efficiency = perSecond / (workers * single);
                 int busiest = round.jobsPerWorker().values().stream().mapToInt(Integer::intValue).max().orElse(jobs);
                 double partitionBound = (double) jobs / (workers * busiest);
+                // The workers can have at most the cores the stack leaves them: the most this round could reach.
+                double cpuBound = Math.min(1, (cores - round.stackCores()) / workers);
                 progress.accept(String.format("%d worker process(es): %.3f jobs/s, efficiency %.2f; jobs per worker %s "
-                                + "(the partitions allowed at most %.2f); the stack (broker, store, gateway) used %.2f cores",
-                        workers, perSecond, efficiency, round.jobsPerWorker().values(), partitionBound, round.stackCores()));
+                                + "(the partitions allowed at most %.2f); the stack used %.2f cores %s, which leaves "
+                                + "the workers at most %.2f", workers, perSecond, efficiency, round.jobsPerWorker().values(),
+                        partitionBound, round.stackCores(), round.stackCoresByPart(), cpuBound));
                 result.put("jobs_per_s_" + workers, Math.round(perSecond * 1000) / 1000.0);
                 result.put("efficiency_" + workers, Math.round(efficiency * 100) / 100.0);
                 result.put("jobs_per_worker_" + workers, List.copyOf(round.jobsPerWorker().values()));
                 result.put("partition_bound_" + workers, Math.round(partitionBound * 100) / 100.0);
                 result.put("stack_cores_" + workers, Math.round(round.stackCores() * 100) / 100.0);
+                result.put("cpu_bound_" + workers, Math.round(cpuBound * 100) / 100.0);
+                result.put("efficiency_of_cpu_bound_" + workers, Math.round(efficiency / cpuBound * 100) / 100.0);
             } finally {
                 for (Process process : processes) {
                     process.destroy();
@@ -89,13 +104,13 @@ public final class ScaleBench {
     }
 
     /** Distinct archives for one round (a seed of their own each, so no job hits the dataset cache). */
-    private List<String> datasets(int round) throws IOException {
+    private List<String> datasets(int round, int count, int firstSeed) throws IOException {
         var urls = new ArrayList<String>();
         Path dir = Files.createTempDirectory("fleet-scale");
-        for (int i = 0; i < jobs; i++) {
+        for (int i = 0; i < count; i++) {
             Path zip = SampleClipGenerator.writeDatasetZip(dir.resolve(i + ".zip"), 1, 256, 256, 24, 33,
-                    1000L * round + i);
-            urls.add(stack.publish("bench/scale-" + round + "-" + i + "-" + System.nanoTime() + ".zip", zip));
+                    1000L * round + firstSeed + i);
+            urls.add(stack.publish("bench/scale-" + round + "-" + (firstSeed + i) + "-" + System.nanoTime() + ".zip", zip));
             Files.delete(zip);
         }
         return urls;
@@ -129,14 +144,16 @@ public final class ScaleBench {
      * One round: jobs per second until the last ready message, the jobs each worker started (the
      * partitions decide), and the cores this JVM (broker, store, gateway) used meanwhile.
      */
-    private record Round(double jobsPerSecond, Map<String, Integer> jobsPerWorker, double stackCores) {
+    private record Round(double jobsPerSecond, Map<String, Integer> jobsPerWorker, Map<String, Double> stackCoresByPart) {
+
+        double stackCores() {
+            return stackCoresByPart.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
 
     /** Submits the round's jobs and follows ltx.ready and ltx.events until each is preprocessed. */
     private Round round(List<String> urls) throws Exception {
         var client = new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
         try (var ready = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(), null,
                 "scale-bench"))) {
             var partitions = new ArrayList<TopicPartition>();
@@ -148,7 +165,7 @@ public final class ScaleBench {
             partitions.forEach(ready::position);
             Set<String> waiting = new HashSet<>();
             var perWorker = new java.util.TreeMap<String, Integer>();
-            long cpuBefore = os.getProcessCpuTime();
+            var cpuBefore = ThreadCpu.read();
             long started = System.currentTimeMillis();
             for (String url : urls) {
                 var input = Json.object();
@@ -177,9 +194,28 @@ public final class ScaleBench {
                         + dataDir.resolve("scale-logs"));
             }
             double seconds = (last - started) / 1000.0;
-            double stackCores = (os.getProcessCpuTime() - cpuBefore) / 1e9 / ((System.currentTimeMillis() - started) / 1000.0);
-            return new Round(urls.size() / seconds, perWorker, stackCores);
+            double elapsed = (System.currentTimeMillis() - started) / 1000.0;
+            var cores = new java.util.TreeMap<String, Double>();
+            ThreadCpu.between(cpuBefore, ThreadCpu.read(), ScaleBench::part)
+                    .forEach((part, cpu) -> cores.put(part, Math.round(cpu / elapsed * 100) / 100.0));
+            return new Round(urls.size() / seconds, perWorker, cores);
         }
+    }
+
+    /** Which part of the stack's JVM a thread belongs to, by its name. */
+    private static String part(Map.Entry<Long, String> thread) {
+        String name = thread.getValue();
+        if (name.startsWith("S3Proxy")) {
+            return "store";
+        }
+        if (name.startsWith("vert.x-") || name.startsWith("gateway-") || name.startsWith("webhook-")
+                || name.contains("| api-gateway") || name.contains("| webhook-") || name.contains("| ltx-webhook")) {
+            return "gateway";
+        }
+        if (name.equals("main") || name.startsWith("HttpClient") || name.contains("| scale-bench")) {
+            return "bench";
+        }
+        return "broker";
     }
 
     /** Counts a preprocess worker's start of a job (the event names the worker). */

@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Option(names = "--jobs", description = "jobs per round of the scale benchmark (default: ${DEFAULT-VALUE})")
-    int jobs = 12;
+    int jobs = 24;
 
     @Option(names = "--workers", description = "most preprocess worker processes of the scale benchmark (default: the "
             + "cores)")

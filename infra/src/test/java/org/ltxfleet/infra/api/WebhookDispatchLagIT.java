@@ -60,6 +60,40 @@ class WebhookDispatchLagIT {
         }
     }
 
+    @Test
+    void eventsThatEndNoJobAreCommittedTogetherNotOneTransactionPerPoll(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
+            var events = new TopicPartition(Topics.EVENTS, 0);
+            try (var dispatcher = new WebhookDispatcher(kafka.connection(), new JobProjection(),
+                    new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(), Duration.ofDays(1)));
+                 var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"));
+                 var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers",
+                         kafka.bootstrapServers()))) {
+                Thread.sleep(3000); // the dispatcher joins its group
+                var commits = new java.util.LinkedHashSet<Long>();
+                long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                int sent = 0;
+                while (System.nanoTime() < until && !commits.contains(40L)) {
+                    if (sent < 40) { // a job's log lines, one every 100 ms: most polls read one or two
+                        producer.send(Records.event(JobEvent.of("busy-job", "key-1", EventType.LOG, "it",
+                                new Payloads.Log("info", "line " + sent, "train")))).get();
+                        sent++;
+                    }
+                    var committed = admin.listConsumerGroupOffsets("ltx-webhook-dispatch").partitionsToOffsetAndMetadata()
+                            .get().get(events);
+                    if (committed != null) {
+                        commits.add(committed.offset());
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(commits).as("the offsets the group went through").contains(40L);
+                // One transaction per poll moved the offset a step at a time, 20 or more of them.
+                assertThat(commits).as("offset commits for 40 events over 4 s").hasSizeLessThanOrEqualTo(3);
+            }
+        }
+    }
+
     private static List<WebhookDelivery> deliveries(EmbeddedKafka kafka, Duration within, int expected) {
         var found = new ArrayList<WebhookDelivery>();
         try (var consumer = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(kafka.bootstrapServers(), null, "it"))) {
