@@ -11,9 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,14 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request ids that put a new job on the partition of its topic with the least work. A preprocess
- * worker takes one job at a time from the partitions it owns, so a job hashed onto a partition
- * whose worker is busy waits even while another worker idles; with random ids a batch of 12 jobs
- * split 3 and 9 between two workers. The partition's load is the preprocess group's lag there (jobs
- * waiting or running: a worker commits a job when it ends), read from the cluster every second,
- * plus the jobs this gateway placed since. The id is a random UUID drawn until Kafka's
- * key hash maps it to that partition, so the record stays keyed by its request id and lands where
- * every producer of that id would put it. Until the cluster has answered, ids are plain random ones.
+ * Request ids that put a new job where a preprocess worker will get to it soonest. A worker takes
+ * one job at a time from the partitions it owns, so a job hashed onto a busy worker's partition
+ * waits even while another worker idles; with random ids a batch of 12 jobs split 3 and 9 between
+ * two workers. The work waiting at a partition is the preprocess group's lag there (jobs waiting or
+ * running: a worker commits a job when it ends), read from the cluster every second with the
+ * group's assignment, plus the jobs this gateway placed since. A job goes to a partition of the
+ * member with the least work over all the partitions it owns (a pool of 4 on 6 partitions owns 2,
+ * 2, 1 and 1), then to that member's partition with the least. The id is a random UUID drawn until
+ * Kafka's key hash maps it there, so the record stays keyed by its request id and lands where every
+ * producer of that id would put it. Until the cluster has answered, ids are plain random ones.
  */
 public final class JobPlacement implements AutoCloseable {
 
@@ -45,12 +48,16 @@ public final class JobPlacement implements AutoCloseable {
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("gateway-job-placement").daemon().factory());
     private final AtomicInteger rotation = new AtomicInteger();
-    /** Jobs this gateway placed per partition, ever; a view subtracts the count it started from. */
-    private final Map<String, AtomicLongArray> placed = new ConcurrentHashMap<>();
-    private volatile Map<String, Loads> loads = Map.of();
+    /** Jobs this gateway placed per partition, ever; a view subtracts the counts it started from. */
+    private final Map<TopicPartition, AtomicLong> placed = new ConcurrentHashMap<>();
+    private volatile View view = new View(Map.of(), Map.of(), Map.of(), Map.of());
 
-    /** What the cluster said about one topic: the group's lag per partition, and the placements it already saw. */
-    private record Loads(long[] lag, long[] placedBefore) {
+    /**
+     * What the cluster said: each job topic's partition count, the group's lag per partition, who
+     * owns each (absent: nobody, as while a pool is scaled to zero), and the placements it already saw.
+     */
+    private record View(Map<String, Integer> partitions, Map<TopicPartition, Long> lag,
+                        Map<TopicPartition, String> owner, Map<TopicPartition, Long> placedBefore) {
     }
 
     public JobPlacement(KafkaConnection kafka, List<String> topics) {
@@ -62,27 +69,44 @@ public final class JobPlacement implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new request id for a job on {@code topic}, on its least-loaded partition when the loads are known. */
+    /** A new request id for a job on {@code topic}, on the partition with the least work ahead of it when that is known. */
     public String newRequestId(String topic) {
-        Loads known = loads.get(topic);
-        AtomicLongArray mine = placed.get(topic);
-        if (known == null || mine == null) {
+        View known = view;
+        Integer partitions = known.partitions().get(topic);
+        if (partitions == null) {
             return UUID.randomUUID().toString();
         }
-        int partitions = known.lag().length;
+        var work = new HashMap<TopicPartition, Long>();
+        var memberWork = new HashMap<String, Long>();
+        known.lag().forEach((tp, lag) -> {
+            long load = lag + placed(tp).get() - known.placedBefore().getOrDefault(tp, 0L);
+            work.put(tp, load);
+            String owner = known.owner().get(tp);
+            if (owner != null) {
+                memberWork.merge(owner, load, Long::sum);
+            }
+        });
         int start = Math.floorMod(rotation.getAndIncrement(), partitions); // equal loads take turns
         int best = start;
-        long bestLoad = Long.MAX_VALUE;
+        long bestMember = Long.MAX_VALUE;
+        long bestPartition = Long.MAX_VALUE;
         for (int i = 0; i < partitions; i++) {
-            int p = (start + i) % partitions;
-            long load = known.lag()[p] + mine.get(p) - known.placedBefore()[p];
-            if (load < bestLoad) {
-                best = p;
-                bestLoad = load;
+            var tp = new TopicPartition(topic, (start + i) % partitions);
+            long partitionWork = work.getOrDefault(tp, 0L);
+            String owner = known.owner().get(tp);
+            long ownerWork = owner == null ? partitionWork : memberWork.getOrDefault(owner, partitionWork);
+            if (ownerWork < bestMember || ownerWork == bestMember && partitionWork < bestPartition) {
+                best = tp.partition();
+                bestMember = ownerWork;
+                bestPartition = partitionWork;
             }
         }
-        mine.incrementAndGet(best);
+        placed(new TopicPartition(topic, best)).incrementAndGet();
         return idOnPartition(best, partitions);
+    }
+
+    private AtomicLong placed(TopicPartition partition) {
+        return placed.computeIfAbsent(partition, p -> new AtomicLong());
     }
 
     /** A random UUID whose key hash (Kafka's default partitioner) is {@code partition}: about {@code partitions} draws. */
@@ -100,68 +124,59 @@ public final class JobPlacement implements AutoCloseable {
         return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** Asks the cluster for the loads, unless the last answer is still outstanding (a slow or unreachable cluster). */
+    /** Asks the cluster for a new view, unless the last question is still open (a slow or unreachable cluster). */
     private void refresh() {
         if (!refreshing.compareAndSet(false, true)) {
             return;
         }
-        Map<String, long[]> placedAtStart = new HashMap<>();
-        placed.forEach((topic, counts) -> placedAtStart.put(topic, snapshot(counts)));
+        var placedAtStart = new HashMap<TopicPartition, Long>();
+        placed.forEach((tp, count) -> placedAtStart.put(tp, count.get()));
+        String group = Topics.PREPROCESS_GROUP;
         admin.describeTopics(topics).allTopicNames().toCompletionStage()
                 .thenCompose(described -> {
-                    var partitions = new HashMap<TopicPartition, OffsetSpec>();
-                    described.forEach((topic, description) -> description.partitions()
-                            .forEach(p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-                    return admin.listOffsets(partitions).all().toCompletionStage()
-                            .thenCombine(admin.listConsumerGroupOffsets(Topics.PREPROCESS_GROUP).partitionsToOffsetAndMetadata()
-                                    .toCompletionStage(), (ends, committed) -> lags(described.keySet(), ends, committed));
+                    var partitions = new HashMap<String, Integer>();
+                    var latest = new HashMap<TopicPartition, OffsetSpec>();
+                    described.forEach((topic, description) -> {
+                        partitions.put(topic, description.partitions().size());
+                        description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                                OffsetSpec.latest()));
+                    });
+                    var ends = admin.listOffsets(latest).all().toCompletionStage();
+                    var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                            .toCompletionStage();
+                    // A group that does not exist yet (no worker ever joined) has no owners.
+                    var members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                            .toCompletionStage().thenApply(JobPlacement::owners).exceptionally(error -> Map.of());
+                    return ends.thenCombine(committed, JobPlacement::lags)
+                            .thenCombine(members, (lag, owners) -> new View(Map.copyOf(partitions), lag, owners,
+                                    Map.copyOf(placedAtStart)));
                 })
-                .whenComplete((lags, error) -> {
+                .whenComplete((next, error) -> {
                     if (error != null) {
-                        LOG.debug("partition loads not refreshed: {}", error.toString());
+                        LOG.debug("job placement not refreshed: {}", error.toString());
                     } else {
-                        var next = new HashMap<String, Loads>();
-                        lags.forEach((topic, lag) -> {
-                            placed.computeIfAbsent(topic, t -> new AtomicLongArray(lag.length));
-                            long[] before = placedAtStart.getOrDefault(topic, new long[lag.length]);
-                            if (placed.get(topic).length() == lag.length && before.length == lag.length) {
-                                next.put(topic, new Loads(lag, before));
-                            } else { // the topic gained partitions: count afresh
-                                placed.put(topic, new AtomicLongArray(lag.length));
-                                next.put(topic, new Loads(lag, new long[lag.length]));
-                            }
-                        });
-                        loads = Map.copyOf(next);
+                        view = next;
                     }
                     refreshing.set(false);
                 });
     }
 
-    /** Per topic, end offset minus the group's committed offset of each partition (all of it when none is committed). */
-    private static Map<String, long[]> lags(Iterable<String> topics,
-                                            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
-                                            Map<TopicPartition, OffsetAndMetadata> committed) {
-        var lags = new HashMap<String, long[]>();
-        for (String topic : topics) {
-            int partitions = (int) ends.keySet().stream().filter(tp -> tp.topic().equals(topic)).count();
-            long[] lag = new long[partitions];
-            ends.forEach((tp, end) -> {
-                if (tp.topic().equals(topic)) {
-                    OffsetAndMetadata done = committed.get(tp);
-                    lag[tp.partition()] = Math.max(0, end.offset() - (done == null ? 0 : done.offset()));
-                }
-            });
-            lags.put(topic, lag);
-        }
-        return lags;
+    /** End offset minus the group's committed offset of each partition (all of it when none is committed). */
+    private static Map<TopicPartition, Long> lags(Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
+                                                  Map<TopicPartition, OffsetAndMetadata> committed) {
+        var lags = new HashMap<TopicPartition, Long>();
+        ends.forEach((tp, end) -> {
+            OffsetAndMetadata done = committed.get(tp);
+            lags.put(tp, Math.max(0, end.offset() - (done == null ? 0 : done.offset())));
+        });
+        return Map.copyOf(lags);
     }
 
-    private static long[] snapshot(AtomicLongArray counts) {
-        long[] copy = new long[counts.length()];
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = counts.get(i);
-        }
-        return copy;
+    private static Map<TopicPartition, String> owners(ConsumerGroupDescription group) {
+        var owners = new HashMap<TopicPartition, String>();
+        group.members().forEach(member -> member.assignment().topicPartitions()
+                .forEach(tp -> owners.put(tp, member.consumerId())));
+        return Map.copyOf(owners);
     }
 
     @Override

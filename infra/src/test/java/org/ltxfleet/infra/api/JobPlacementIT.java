@@ -61,6 +61,45 @@ class JobPlacementIT {
         }
     }
 
+    @Test
+    void aMemberWithMorePartitionsGetsNoMoreJobs(@TempDir Path dir) throws Exception {
+        Files.writeString(Files.createDirectories(dir).resolve("fleet.properties"), "gateway.fair.share.per.key=0\n");
+        try (FleetStack stack = FleetStack.start(StackOptions.forTests(dir).withWorkers(false))) {
+            // Four members of the preprocess group on ltx.jobs's six partitions own 2, 2, 1 and 1 of them;
+            // they join and hold their partitions, taking and committing nothing.
+            var members = new ArrayList<KafkaConsumer<String, byte[]>>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    var member = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(),
+                            Topics.PREPROCESS_GROUP, "it-member-" + i));
+                    member.subscribe(List.of(Topics.JOBS));
+                    members.add(member);
+                }
+                long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (members.stream().mapToInt(m -> m.assignment().size()).sum() != 6
+                        || members.stream().anyMatch(m -> m.assignment().isEmpty())) {
+                    assertThat(System.nanoTime()).as("the group settles").isLessThan(until);
+                    members.forEach(m -> m.poll(Duration.ofMillis(100)));
+                }
+                Thread.sleep(2500); // the gateway reads the group every second
+
+                List<String> ids = submit(TestStacks.client(stack), 8);
+                var perPartition = partitionsOf(stack, ids);
+                var perMember = new ArrayList<Integer>();
+                var owned = new ArrayList<Integer>();
+                for (var member : members) {
+                    perMember.add(member.assignment().stream().mapToInt(tp -> perPartition.getOrDefault(tp.partition(), 0)).sum());
+                    owned.add(member.assignment().size());
+                }
+                assertThat(owned).as("partitions per member").containsExactlyInAnyOrder(2, 2, 1, 1);
+                // Balancing partitions instead would give the members with two partitions 3 of the 8 jobs.
+                assertThat(perMember).as("jobs per member (owning %s partitions)", owned).containsOnly(2);
+            } finally {
+                members.forEach(KafkaConsumer::close);
+            }
+        }
+    }
+
     private static List<String> submit(FleetClient client, int count) throws Exception {
         var ids = new ArrayList<String>();
         for (int i = 0; i < count; i++) {
