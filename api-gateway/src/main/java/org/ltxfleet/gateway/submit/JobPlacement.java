@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * waits even while another worker idles; with random ids a batch of 12 jobs split 3 and 9 between
  * two workers. The work waiting at a partition is the preprocess group's lag there (jobs waiting or
  * running: a worker commits a job when it ends), read from the cluster every second with the
- * group's assignment, plus the jobs this gateway placed since. A job goes to a partition of the
+ * group's assignment, plus this gateway's jobs that view does not hold yet (in flight, or
+ * acknowledged at or past the end offsets it read). A job goes to a partition of the
  * member with the least work over all the partitions it owns (a pool of 4 on 6 partitions owns 2,
  * 2, 1 and 1), then to that member's partition with the least. The id is a random UUID drawn until
  * Kafka's key hash maps it there, so the record stays keyed by its request id and lands where every
@@ -48,16 +50,27 @@ public final class JobPlacement implements AutoCloseable {
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("gateway-job-placement").daemon().factory());
     private final AtomicInteger rotation = new AtomicInteger();
-    /** Jobs this gateway placed per partition, ever; a view subtracts the counts it started from. */
-    private final Map<TopicPartition, AtomicLong> placed = new ConcurrentHashMap<>();
+    /** Jobs this gateway placed whose record Kafka has not acknowledged yet, per partition. */
+    private final Map<TopicPartition, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    /** Offsets of this gateway's acknowledged jobs that the last view may not hold yet, per partition. */
+    private final Map<TopicPartition, ConcurrentSkipListSet<Long>> stored = new ConcurrentHashMap<>();
     private volatile View view = new View(Map.of(), Map.of(), Map.of(), Map.of());
 
     /**
-     * What the cluster said: each job topic's partition count, the group's lag per partition, who
-     * owns each (absent: nobody, as while a pool is scaled to zero), and the placements it already saw.
+     * What the cluster said: each job topic's partition count, each partition's end offset and the
+     * group's lag there, and who owns it (absent: nobody, as while a pool is scaled to zero). A job
+     * of this gateway is in the lag when its offset is below the end the view read.
      */
-    private record View(Map<String, Integer> partitions, Map<TopicPartition, Long> lag,
-                        Map<TopicPartition, String> owner, Map<TopicPartition, Long> placedBefore) {
+    private record View(Map<String, Integer> partitions, Map<TopicPartition, Long> ends, Map<TopicPartition, Long> lag,
+                        Map<TopicPartition, String> owner) {
+
+        View withOwners(Map<TopicPartition, String> owners) {
+            return new View(partitions, ends, lag, owners);
+        }
+    }
+
+    /** A new job's request id and the partition it was drawn for (null: placed at random, nothing known yet). */
+    public record Placed(String requestId, TopicPartition partition) {
     }
 
     public JobPlacement(KafkaConnection kafka, List<String> topics) {
@@ -69,17 +82,20 @@ public final class JobPlacement implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new request id for a job on {@code topic}, on the partition with the least work ahead of it when that is known. */
-    public String newRequestId(String topic) {
+    /**
+     * A new request id for a job on {@code topic}, on the partition with the least work ahead of it
+     * when that is known; tell {@link #stored} or {@link #notStored} how its record fared.
+     */
+    public Placed place(String topic) {
         View known = view;
         Integer partitions = known.partitions().get(topic);
         if (partitions == null) {
-            return UUID.randomUUID().toString();
+            return new Placed(UUID.randomUUID().toString(), null);
         }
         var work = new HashMap<TopicPartition, Long>();
         var memberWork = new HashMap<String, Long>();
         known.lag().forEach((tp, lag) -> {
-            long load = lag + placed(tp).get() - known.placedBefore().getOrDefault(tp, 0L);
+            long load = lag + counter(tp).get() + newer(tp, known.ends().getOrDefault(tp, 0L));
             work.put(tp, load);
             String owner = known.owner().get(tp);
             if (owner != null) {
@@ -101,12 +117,34 @@ public final class JobPlacement implements AutoCloseable {
                 bestPartition = partitionWork;
             }
         }
-        placed(new TopicPartition(topic, best)).incrementAndGet();
-        return idOnPartition(best, partitions);
+        var chosen = new TopicPartition(topic, best);
+        counter(chosen).incrementAndGet();
+        return new Placed(idOnPartition(best, partitions), chosen);
     }
 
-    private AtomicLong placed(TopicPartition partition) {
-        return placed.computeIfAbsent(partition, p -> new AtomicLong());
+    /** Kafka acknowledged the placed job's record at {@code offset}. */
+    public void stored(Placed job, long offset) {
+        if (job.partition() != null) {
+            stored.computeIfAbsent(job.partition(), p -> new ConcurrentSkipListSet<>()).add(offset);
+            counter(job.partition()).decrementAndGet();
+        }
+    }
+
+    /** The placed job's record was not written: it is no work of that partition. */
+    public void notStored(Placed job) {
+        if (job.partition() != null) {
+            counter(job.partition()).decrementAndGet();
+        }
+    }
+
+    private AtomicLong counter(TopicPartition partition) {
+        return inFlight.computeIfAbsent(partition, p -> new AtomicLong());
+    }
+
+    /** This gateway's acknowledged jobs at or past {@code end}: the view's lag does not hold them yet. */
+    private int newer(TopicPartition partition, long end) {
+        var offsets = stored.get(partition);
+        return offsets == null ? 0 : offsets.tailSet(end).size();
     }
 
     /** A random UUID whose key hash (Kafka's default partitioner) is {@code partition}: about {@code partitions} draws. */
@@ -129,8 +167,6 @@ public final class JobPlacement implements AutoCloseable {
         if (!refreshing.compareAndSet(false, true)) {
             return;
         }
-        var placedAtStart = new HashMap<TopicPartition, Long>();
-        placed.forEach((tp, count) -> placedAtStart.put(tp, count.get()));
         String group = Topics.PREPROCESS_GROUP;
         admin.describeTopics(topics).allTopicNames().toCompletionStage()
                 .thenCompose(described -> {
@@ -147,15 +183,17 @@ public final class JobPlacement implements AutoCloseable {
                     // A group that does not exist yet (no worker ever joined) has no owners.
                     var members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
                             .toCompletionStage().thenApply(JobPlacement::owners).exceptionally(error -> Map.of());
-                    return ends.thenCombine(committed, JobPlacement::lags)
-                            .thenCombine(members, (lag, owners) -> new View(Map.copyOf(partitions), lag, owners,
-                                    Map.copyOf(placedAtStart)));
+                    return ends.thenCombine(committed, (end, done) -> new View(Map.copyOf(partitions), offsets(end),
+                                    lags(end, done), Map.of()))
+                            .thenCombine(members, View::withOwners);
                 })
                 .whenComplete((next, error) -> {
                     if (error != null) {
                         LOG.debug("job placement not refreshed: {}", error.toString());
                     } else {
                         view = next;
+                        // What the new view holds need not be remembered.
+                        stored.forEach((tp, offsets) -> offsets.headSet(next.ends().getOrDefault(tp, 0L)).clear());
                     }
                     refreshing.set(false);
                 });
@@ -170,6 +208,12 @@ public final class JobPlacement implements AutoCloseable {
             lags.put(tp, Math.max(0, end.offset() - (done == null ? 0 : done.offset())));
         });
         return Map.copyOf(lags);
+    }
+
+    private static Map<TopicPartition, Long> offsets(Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) {
+        var offsets = new HashMap<TopicPartition, Long>();
+        ends.forEach((tp, end) -> offsets.put(tp, end.offset()));
+        return Map.copyOf(offsets);
     }
 
     private static Map<TopicPartition, String> owners(ConsumerGroupDescription group) {

@@ -114,8 +114,8 @@ public final class SubmitHandler {
             submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
         } else {
             Lane lane = lanes.laneFor(keyId, priority(ctx));
-            publish(ctx, newJob(ctx, services.placement().newRequestId(lane.topic()), keyId, null, bodySha, input,
-                    deadlines), lane);
+            JobPlacement.Placed placed = services.placement().place(lane.topic());
+            publish(ctx, newJob(ctx, placed.requestId(), keyId, null, bodySha, input, deadlines), lane, placed);
         }
     }
 
@@ -172,13 +172,15 @@ public final class SubmitHandler {
     }
 
     /** Publishes a job whose fresh request id places it on its lane's least-loaded partition ({@link JobPlacement}). */
-    private void publish(RoutingContext ctx, JobMessage job, Lane lane) {
+    private void publish(RoutingContext ctx, JobMessage job, Lane lane, JobPlacement.Placed placed) {
         Context context = ctx.vertx().getOrCreateContext();
         services.publisher().send(Records.job(job, lane.topic())).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
+                services.placement().notStored(placed);
                 notStored(ctx, error, job.requestId());
                 return;
             }
+            services.placement().stored(placed, metadata.offset());
             // A random id is this job's alone: record it now rather than wait for the read-back.
             services.projection().submitted(job, lane);
             // A fresh job is last in line of its lane; counting is O(1) where a lookup is O(backlog).

@@ -1,8 +1,6 @@
 package org.ltxfleet.common.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,6 +39,9 @@ public final class ModelFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFiles.class);
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final String MANIFEST_SUFFIX = ".fetched";
+    private static final long MIN_PART_BYTES = 8L << 20;
+    private static final int PARALLEL_RANGES = 8;
+    private static final long LOG_PROGRESS_ABOVE = 1L << 30;
     /** Threads of one JVM cannot share an OS file lock, so they queue on this first. */
     private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
@@ -135,23 +137,26 @@ public final class ModelFiles implements AutoCloseable {
     private void download(String setting, String bucket, Entry entry, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path partial = file.resolveSibling(file.getFileName() + ".part");
-        LOG.info("fetching s3://{}/{} ({} MiB) for {}", bucket, entry.key(), entry.size() >> 20, setting);
+        String location = "s3://" + bucket + "/" + entry.key();
+        LOG.info("fetching {} ({} MiB) for {}", location, entry.size() >> 20, setting);
         long started = System.nanoTime();
-        // If-Match: an object replaced mid-download fails the read instead of mixing two versions.
-        try (InputStream in = client().getObject(b -> b.bucket(bucket).key(entry.key()).ifMatch(entry.etag()));
-             OutputStream out = Files.newOutputStream(partial)) {
-            long copied = in.transferTo(out);
-            if (copied != entry.size()) {
-                throw new IOException("got " + copied + " of " + entry.size() + " bytes");
-            }
+        var reported = new AtomicInteger();
+        try {
+            // Parts of at least 8 MiB, 64 of them for a large file: 8 streams at a time keep the link busy.
+            new RangedDownload(client(), Math.max(MIN_PART_BYTES, entry.size() / 64), PARALLEL_RANGES).fetch(bucket,
+                    entry.key(), entry.etag(), entry.size(), partial, done -> {
+                        int tenths = (int) (done * 10 / Math.max(1, entry.size()));
+                        if (entry.size() > LOG_PROGRESS_ABOVE && tenths > reported.getAndAccumulate(tenths, Math::max)) {
+                            LOG.info("{}: {}0% ({} of {} MiB)", location, tenths, done >> 20, entry.size() >> 20);
+                        }
+                    });
         } catch (IOException | SdkException e) {
             Files.deleteIfExists(partial);
-            throw new IOException(setting + ": fetching s3://" + bucket + "/" + entry.key() + " failed: "
-                    + e.getMessage(), e);
+            throw new IOException(setting + ": fetching " + location + " failed: " + e.getMessage(), e);
         }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         double seconds = (System.nanoTime() - started) / 1e9;
-        LOG.info("fetched s3://{}/{} in {} s ({} MiB/s)", bucket, entry.key(), Math.round(seconds),
+        LOG.info("fetched {} in {} s ({} MiB/s)", location, Math.round(seconds),
                 Math.round(entry.size() / 1048576.0 / Math.max(seconds, 1e-3)));
     }
 

@@ -35,7 +35,8 @@ class ModelFilesIT {
     void processesStartingTogetherOnOneHostFetchOnceAndShareTheCopy(@TempDir Path dir) throws Exception {
         try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "ak", "sk-secret")) {
             S3Settings settings = settings(s3.endpoint());
-            byte[] shard = new byte[24 << 20]; // big enough that the fetches would overlap if they were not serialised
+            // Big enough that unserialised fetches would overlap, and fetched as three ranges of 8 MiB.
+            byte[] shard = new byte[24 << 20];
             new java.util.Random(7).nextBytes(shard);
             put(settings, "ltx/model.safetensors", shard);
             Path cache = dir.resolve("cache");
