@@ -24,7 +24,7 @@ import org.ltxfleet.infra.demo.SampleClipGenerator;
 import org.ltxfleet.infra.stack.FleetStack;
 
 /**
- * How the preprocess stage scales with worker processes: a stack without workers, then rounds of
+ * How the preprocess stage scales with worker processes: a stack without workers, then passes of
  * 1, 2, … preprocess worker processes (up to the cores), each seeing one processor (as a container
  * limited to one CPU does: its decoding, model and JVM threads size from that) so that k of them
  * use k cores, on a batch of distinct archives (no cache hits), after a warm-up batch. A round runs
@@ -46,73 +46,107 @@ public final class ScaleBench {
     private final Path dataDir;
     private final int jobs;
     private final int maxWorkers;
+    private final int passes;
     private final Consumer<String> progress;
 
-    /** A benchmark on {@code stack} in {@code dataDir} (which must run no workers) of {@code jobs} jobs per round. */
-    public ScaleBench(FleetStack stack, Path dataDir, int jobs, int maxWorkers, Consumer<String> progress) {
+    /**
+     * A benchmark on {@code stack} in {@code dataDir} (which must run no workers) of {@code jobs} jobs per round,
+     * {@code passes} passes over 1…{@code maxWorkers} workers.
+     */
+    public ScaleBench(FleetStack stack, Path dataDir, int jobs, int maxWorkers, int passes, Consumer<String> progress) {
         this.stack = stack;
         this.dataDir = dataDir.toAbsolutePath();
         this.jobs = jobs;
         this.maxWorkers = maxWorkers;
+        this.passes = passes;
         this.progress = progress;
     }
 
-    /** Runs every round; the figures in the order they were measured. */
+    /**
+     * Runs {@code passes} passes of 1…N workers; each figure is the median over the passes, and an
+     * efficiency compares counts within one pass (a noisy neighbour spoils a pass, not the result).
+     */
     public Map<String, Object> run() throws Exception {
         SampleClipGenerator.quietFfmpegLogs();
-        var result = new LinkedHashMap<String, Object>();
         int cores = Runtime.getRuntime().availableProcessors();
-        result.put("cores", cores);
-        result.put("jobs_per_round", jobs);
-        double single = 0;
-        for (int workers = 1; workers <= maxWorkers; workers++) {
-            List<String> warmUp = datasets(workers, WARM_UP_JOBS_PER_WORKER * workers, 500);
-            List<String> urls = datasets(workers, jobs, 0);
-            List<Process> processes = startWorkers(workers);
-            try {
-                round(warmUp);
-                Round round = round(urls);
-                double perSecond = round.jobsPerSecond();
-                single = workers == 1 ? perSecond : single;
-                double efficiency = perSecond / (workers * single);
-                int busiest = round.jobsPerWorker().values().stream().mapToInt(Integer::intValue).max().orElse(jobs);
-                double partitionBound = (double) jobs / (workers * busiest);
-                // The workers can have at most the cores the stack leaves them: the most this round could reach.
-                double cpuBound = Math.min(1, (cores - round.stackCores()) / workers);
-                progress.accept(String.format("%d worker process(es): %.3f jobs/s, efficiency %.2f; jobs per worker %s "
-                                + "(the partitions allowed at most %.2f); the stack used %.2f cores %s, which leaves "
-                                + "the workers at most %.2f", workers, perSecond, efficiency, round.jobsPerWorker().values(),
-                        partitionBound, round.stackCores(), round.stackCoresByPart(), cpuBound));
-                result.put("jobs_per_s_" + workers, Math.round(perSecond * 1000) / 1000.0);
-                result.put("efficiency_" + workers, Math.round(efficiency * 100) / 100.0);
-                result.put("jobs_per_worker_" + workers, List.copyOf(round.jobsPerWorker().values()));
-                result.put("partition_bound_" + workers, Math.round(partitionBound * 100) / 100.0);
-                result.put("stack_cores_" + workers, Math.round(round.stackCores() * 100) / 100.0);
-                result.put("cpu_bound_" + workers, Math.round(cpuBound * 100) / 100.0);
-                result.put("efficiency_of_cpu_bound_" + workers, Math.round(efficiency / cpuBound * 100) / 100.0);
-            } finally {
-                for (Process process : processes) {
-                    process.destroy();
-                }
-                for (Process process : processes) {
-                    process.waitFor(60, TimeUnit.SECONDS);
-                }
+        var byWorkers = new java.util.TreeMap<Integer, List<Round>>();
+        for (int pass = 1; pass <= passes; pass++) {
+            for (int workers = 1; workers <= maxWorkers; workers++) {
+                Round round = measure(pass, workers);
+                byWorkers.computeIfAbsent(workers, k -> new ArrayList<>()).add(round);
+                double efficiency = round.jobsPerSecond() / (workers * byWorkers.get(1).getLast().jobsPerSecond());
+                progress.accept(String.format("pass %d/%d, %d worker process(es): %.3f jobs/s, efficiency %.2f; jobs "
+                                + "per worker %s (the partitions allowed at most %.2f); the stack used %.2f cores %s, "
+                                + "which leaves the workers at most %.2f", pass, passes, workers, round.jobsPerSecond(),
+                        efficiency, round.jobsPerWorker().values(), round.partitionBound(jobs), round.stackCores(),
+                        round.stackCoresByPart(), round.cpuBound(cores)));
             }
         }
+        var result = new LinkedHashMap<String, Object>();
+        result.put("cores", cores);
+        result.put("jobs_per_round", jobs);
+        result.put("passes", passes);
+        List<Round> single = byWorkers.get(1);
+        byWorkers.forEach((workers, passes) -> {
+            var efficiencies = new ArrayList<Double>();
+            var ofCpuBound = new ArrayList<Double>();
+            for (int i = 0; i < passes.size(); i++) {
+                double efficiency = passes.get(i).jobsPerSecond() / (workers * single.get(i).jobsPerSecond());
+                efficiencies.add(efficiency);
+                ofCpuBound.add(efficiency / passes.get(i).cpuBound(cores));
+            }
+            result.put("jobs_per_s_" + workers, round(median(passes.stream().map(Round::jobsPerSecond).toList()), 1000));
+            result.put("efficiency_" + workers, round(median(efficiencies), 100));
+            result.put("efficiency_by_pass_" + workers, efficiencies.stream().map(e -> round(e, 100)).toList());
+            result.put("jobs_per_worker_" + workers, List.copyOf(passes.getLast().jobsPerWorker().values()));
+            result.put("partition_bound_" + workers, round(median(passes.stream().map(r -> r.partitionBound(jobs)).toList()), 100));
+            result.put("stack_cores_" + workers, round(median(passes.stream().map(Round::stackCores).toList()), 100));
+            result.put("cpu_bound_" + workers, round(median(passes.stream().map(r -> r.cpuBound(cores)).toList()), 100));
+            result.put("efficiency_of_cpu_bound_" + workers, round(median(ofCpuBound), 100));
+        });
         result.put("efficiency_per_core", result.get("efficiency_" + maxWorkers));
         return result;
     }
 
-    /** Distinct archives for one round (a seed of their own each, so no job hits the dataset cache). */
-    private List<String> datasets(int round, int count, int firstSeed) throws IOException {
+    /** One measured round of {@code workers} fresh worker processes, after their warm-up. */
+    private Round measure(int pass, int workers) throws Exception {
+        int seeds = 10_000 * pass + 1000 * workers;
+        List<String> warmUp = datasets(seeds + 500, WARM_UP_JOBS_PER_WORKER * workers);
+        List<String> urls = datasets(seeds, jobs);
+        List<Process> processes = startWorkers(workers);
+        try {
+            round(warmUp);
+            return round(urls);
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+            }
+            for (Process process : processes) {
+                process.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double round(double value, int scale) {
+        return (double) Math.round(value * scale) / scale;
+    }
+
+    /** Distinct archives (a seed of their own each, from {@code firstSeed}, so no job hits the dataset cache). */
+    private List<String> datasets(int firstSeed, int count) throws IOException {
         var urls = new ArrayList<String>();
         Path dir = Files.createTempDirectory("fleet-scale");
         for (int i = 0; i < count; i++) {
-            Path zip = SampleClipGenerator.writeDatasetZip(dir.resolve(i + ".zip"), 1, 256, 256, 24, 33,
-                    1000L * round + firstSeed + i);
-            urls.add(stack.publish("bench/scale-" + round + "-" + (firstSeed + i) + "-" + System.nanoTime() + ".zip", zip));
+            Path zip = SampleClipGenerator.writeDatasetZip(dir.resolve(i + ".zip"), 1, 256, 256, 24, 33, firstSeed + i);
+            urls.add(stack.publish("bench/scale-" + (firstSeed + i) + "-" + System.nanoTime() + ".zip", zip));
             Files.delete(zip);
         }
+        Files.delete(dir);
         return urls;
     }
 
@@ -148,6 +182,17 @@ public final class ScaleBench {
 
         double stackCores() {
             return stackCoresByPart.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** The most the split of {@code jobs} between the workers allowed: 1 when even. */
+        double partitionBound(int jobs) {
+            int busiest = jobsPerWorker.values().stream().mapToInt(Integer::intValue).max().orElse(jobs);
+            return (double) jobs / (jobsPerWorker.size() * busiest);
+        }
+
+        /** The workers can have at most the cores the stack leaves them: the most this round could reach. */
+        double cpuBound(int cores) {
+            return Math.min(1, (cores - stackCores()) / Math.max(1, jobsPerWorker.size()));
         }
     }
 

@@ -104,6 +104,10 @@ final class BenchCommand implements Callable<Integer> {
             + "cores)")
     Integer workers;
 
+    @Option(names = "--passes", description = "scale benchmark: passes over 1…N workers; figures are medians "
+            + "(default: ${DEFAULT-VALUE})")
+    int passes = 1;
+
     private Integer scale() throws Exception {
         var dataDir = Files.createTempDirectory("fleet-bench");
         int most = workers != null ? workers : Runtime.getRuntime().availableProcessors();
@@ -111,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
             Console.step(jobs + " distinct archives per round through 1 to " + most + " preprocess worker processes of "
                     + "one processor each (-XX:ActiveProcessorCount=1); a round ends at its last ready message");
-            print(new org.ltxfleet.infra.bench.ScaleBench(fleet, dataDir, jobs, most, Console::step).run());
+            print(new org.ltxfleet.infra.bench.ScaleBench(fleet, dataDir, jobs, most, passes, Console::step).run());
         }
         return 0;
     }
