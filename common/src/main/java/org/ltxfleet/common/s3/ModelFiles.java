@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -89,7 +90,9 @@ public final class ModelFiles implements AutoCloseable {
                 LOG.warn("{} cannot be checked ({}): using the copy fetched before, {}", remote, e.getMessage(), target);
                 return target;
             }
-            throw new IOException(setting + ": cannot reach " + remote + ": " + e.getMessage(), e);
+            String why = e instanceof S3Exception refused ? "the store refused " + remote + " (HTTP "
+                    + refused.statusCode() + ")" : "cannot reach " + remote;
+            throw new IOException(setting + ": " + why + ": " + e.getMessage(), e);
         }
         if (wanted.isEmpty()) {
             throw new IOException(setting + ": " + remote + " names no object" + (remote.isFolder() ? "s" : "")

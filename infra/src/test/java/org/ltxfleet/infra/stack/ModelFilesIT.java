@@ -112,6 +112,8 @@ class ModelFilesIT {
                 assertThatThrownBy(() -> files.local(SETTING, bad)).as(bad).isInstanceOf(IOException.class)
                         .hasMessageStartingWith("model.weights: '" + bad + "' is not an object or folder in a bucket");
             }
+            assertThatThrownBy(() -> files.local(SETTING, "s3://no-such-bucket/ltx.safetensors"))
+                    .hasMessageStartingWith("model.weights: the store refused s3://no-such-bucket/ltx.safetensors (HTTP 404)");
             assertThatThrownBy(() -> files.local(SETTING, "s3://" + BUCKET + "/ltx/../../etc/passwd"))
                     .hasMessageContaining("has a segment that cannot be a file name ('..')");
             assertThat(files.local(SETTING, "s3://" + BUCKET + "/ltx/model.safetensors")).hasContent("weights");
