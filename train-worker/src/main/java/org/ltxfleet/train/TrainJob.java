@@ -83,17 +83,21 @@ final class TrainJob {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = new VideoTransformer(config, loraSpec(input));
             long seed = seed(id);
-            Weights.initialize(model, manager, seed);
-            Weights.load(model, base, manager);
+            Weights.initializeAdapters(model, manager, seed);
+            var upload = Weights.upload(model, manager, settings.preset().baseStorage());
+            Weights.load(model, base, upload);
             model.freezeBase();
+
             var optimizer = AdamW.defaults(manager);
             var trainer = new LoraTrainer(model, examples, optimizer, new LearningRateSchedule(input.learningRate(), steps),
-                    seed, settings.firstInPlaceShare(), manager);
+                    seed, settings.firstInPlaceShare(), settings.trainingMemory(), manager);
             int done = checkpoints.restore(trainer.trainable(), optimizer, workDir);
             log(ready, done > 0 ? "resuming from the checkpoint at step " + done + " of " + steps
                     : "training " + config.name() + " with rank-" + input.rank() + " adapters on "
                             + String.join(", ", model.lora().targetModules()) + " over " + examples.size()
                             + " sample(s) for " + steps + " steps");
+            log(ready, "base weights in " + upload.storage().label() + " (" + upload.report().summary() + "); "
+                    + settings.trainingMemory().describe());
             var clock = new StepClock(done, steps);
             while (done < steps) {
                 if (cancellations.isCanceled(id)) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.model.preset.Preset;
+import org.ltxfleet.model.training.TrainingMemory;
 
 /**
  * How the train worker trains (README "Configuration").
@@ -18,10 +19,11 @@ import org.ltxfleet.model.preset.Preset;
  *                        attention; the preset's default unless set
  * @param firstInPlaceShare share of steps trained with the first keyframe in place, the rest appended
  * @param lease           heartbeat and stale time of the job lease (the same on every train worker)
+ * @param trainingMemory  block checkpointing and recomputed attention ({@code train.*}; the preset's default unless set)
  */
 public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery,
                             int progressEvery, boolean feedForwardLora, double firstInPlaceShare,
-                            JobLease.Timing lease) {
+                            JobLease.Timing lease, TrainingMemory trainingMemory) {
 
     public static TrainSettings from(FleetConfig config) {
         Preset preset;
@@ -35,9 +37,16 @@ public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery
                 Settings.TRAIN_PREVIEW_EVERY.read(config),
                 Settings.TRAIN_PROGRESS_EVERY.read(config),
                 Settings.TRAIN_LORA_FEED_FORWARD.read(config, preset.feedForwardLoraByDefault()),
-
                 Settings.TRAIN_FIRST_IN_PLACE_SHARE.read(config),
                 JobLease.Timing.ofSeconds(Settings.TRAIN_LEASE_HEARTBEAT.read(config),
-                        Settings.TRAIN_LEASE_STALE.read(config)));
+                        Settings.TRAIN_LEASE_STALE.read(config)),
+                trainingMemory(config, preset.trainingMemoryByDefault()));
+    }
+
+    private static TrainingMemory trainingMemory(FleetConfig config, TrainingMemory preset) {
+        return new TrainingMemory(
+                Settings.TRAIN_BLOCK_CHECKPOINTING.read(config, preset.blockCheckpointing()),
+                Settings.TRAIN_ATTENTION_RECOMPUTE.read(config, preset.attentionRecompute()),
+                Settings.TRAIN_ATTENTION_CHUNK_SCORES.read(config, preset.attentionScoreBudget()));
     }
 }

@@ -168,6 +168,12 @@ public final class Settings {
     public static final Setting<String> MODEL_TEXT_ENCODER = Setting.text("model.text.encoder", null,
             "ltx-2.3's Gemma-3 text model directory: config.json, its safetensors shards and tokenizer.json "
                     + "(preprocess workers only); a path or an `s3://bucket/prefix/` folder");
+    public static final Setting<String> MODEL_BASE_PRECISION = Setting.text("model.base.precision", "float32",
+            "how a worker keeps the frozen base's matrices (the transformer's linear weights; Gemma-3's on preprocess "
+                    + "workers): `float16` stores each row as fp16 with a power-of-two scale (2 bytes a value, exact for "
+                    + "bf16 checkpoints; the worker logs the values it is not exact for), cast to float32 where used; "
+                    + "`float32` takes 4 bytes a value")
+            .defaultShownAs("`float16` for `ltx-2.3`, `float32` for `tiny`");
     public static final Setting<Integer> MODEL_CPU_THREADS = Setting.integer("model.cpu.threads", 1, 1, 4096,
             "PyTorch threads of a worker process without a GPU. Several worker processes on one host must share "
                     + "its cores: threads beyond the cores spin against each other (two training processes with 2 "
@@ -195,6 +201,20 @@ public final class Settings {
                     + "regular pipelines); the other steps append it, as the keyframe-interpolation pipeline does, so "
                     + "one LoRA serves both layouts (default chosen by an ablation on tiny, README \"Models\")");
 
+    public static final Setting<Boolean> TRAIN_BLOCK_CHECKPOINTING = Setting.flag("train.block.checkpointing", false,
+            "keep only each transformer block's input through the forward pass and run each block again for its "
+                    + "backward pass: one more forward per step, the activations of one block instead of all (same "
+                    + "gradients)")
+            .defaultShownAs("true for `ltx-2.3`, false for `tiny`");
+    public static final Setting<Boolean> TRAIN_ATTENTION_RECOMPUTE = Setting.flag("train.attention.recompute", false,
+            "differentiate attention by recomputing its probabilities one query chunk at a time instead of keeping "
+                    + "every chunk's tokens × keys probabilities for the backward pass (same gradients to float32 "
+                    + "rounding)")
+            .defaultShownAs("true for `ltx-2.3`, false for `tiny`");
+    public static final Setting<Long> TRAIN_ATTENTION_CHUNK_SCORES = Setting.longValue("train.attention.chunk.scores",
+            4L << 20, 1, 1L << 40, "most attention scores (heads × query rows × keys) one chunk holds at once; "
+                    + "a few such float32 tensors are alive in a chunk's backward pass");
+
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TOPICS_REPLICATION, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
             S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_BODY_LIMIT,
@@ -209,9 +229,10 @@ public final class Settings {
             PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
             PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
             PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
-            MODEL_CPU_THREADS,
+            MODEL_BASE_PRECISION, MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
-            TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE);
+            TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE, TRAIN_BLOCK_CHECKPOINTING, TRAIN_ATTENTION_RECOMPUTE,
+            TRAIN_ATTENTION_CHUNK_SCORES);
 
     private Settings() {
     }

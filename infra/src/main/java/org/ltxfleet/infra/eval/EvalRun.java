@@ -82,8 +82,8 @@ public final class EvalRun {
         result.put("windows", examples.size());
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = new VideoTransformer(config, LoraLoader.spec(lora));
-            Weights.initialize(model, manager, 1);
-            Weights.load(model, preset.baseWeights().local(log), manager);
+            Weights.initializeAdapters(model, manager, 1);
+            Weights.load(model, preset.baseWeights().local(log), Weights.upload(model, manager, preset.baseStorage()));
             log.accept("base model: held-out loss and interpolation");
             double baseLoss = Evaluation.heldOutLoss(model, examples, KeyframeLayout.APPENDED, manager);
             double baseFirstInPlace = Evaluation.heldOutLoss(model, examples, KeyframeLayout.FIRST_IN_PLACE, manager);

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
+import org.ltxfleet.model.nn.GradMode;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.sampling.KeyframeSampler;
@@ -41,7 +42,7 @@ public final class Evaluation {
             TrainingExample example = examples.get(e);
             for (int s = 0; s < SIGMAS.length; s++) {
                 float[] noise = Noise.gaussian(NOISE_SEED + 1000L * e + s, example.video().tokens() * example.video().channels());
-                try (NDManager step = manager.newSubManager()) {
+                try (NDManager step = manager.newSubManager(); GradMode off = GradMode.off()) {
                     var prepared = KeyframeObjective.prepare(model, example, layout, SIGMAS[s], noise, step);
                     total += KeyframeObjective.loss(model, prepared).getFloat();
                     count++;

@@ -1,10 +1,8 @@
 package org.ltxfleet.model.nn;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,21 +16,28 @@ import org.ltxfleet.model.safetensors.TensorInfo;
 /**
  * Fills parameters from (sharded) safetensors by checkpoint name. LTX's single-file checkpoint
  * holds every component under its own prefix ({@code model.diffusion_model.}, {@code vae.}); split
- * files hold them bare. Each tensor streams straight into the parameter's native memory, converted
- * to float32; keys no parameter asks for are skipped.
+ * files hold them bare. Each tensor is read a chunk at a time, converted to float32 and created on
+ * the device by a {@link ParameterUpload} (float32, or 16-bit for the matrices it may hold so);
+ * keys no parameter asks for are skipped.
  */
 public final class CheckpointLoader {
 
     private CheckpointLoader() {
     }
 
+    /** {@link #load(Map, List, List, String, ParameterUpload)} with every value float32. */
+    public static int load(Map<String, Parameter> parameters, List<Path> shards, List<String> prefixes, String what,
+                           NDManager manager) throws IOException {
+        return load(parameters, shards, prefixes, what, ParameterUpload.float32(manager));
+    }
+
     /**
      * Loads every parameter of {@code parameters} from {@code shards}, where a tensor is stored bare
      * or under one of {@code prefixes}; checks shapes. {@code what} names the model in errors.
-     * Returns the number of tensors loaded.
+     * Returns the number of tensors loaded; {@code upload.report()} says what 16-bit storage changed.
      */
     public static int load(Map<String, Parameter> parameters, List<Path> shards, List<String> prefixes, String what,
-                           NDManager manager) throws IOException {
+                           ParameterUpload upload) throws IOException {
         var readers = new ArrayList<SafetensorsReader>();
         try {
             Map<String, SafetensorsReader> owner = new HashMap<>();
@@ -47,14 +52,19 @@ public final class CheckpointLoader {
                 }
             }
             var missing = new ArrayList<String>();
+            for (String name : parameters.keySet()) {
+                if (!owner.containsKey(name)) {
+                    missing.add(name);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IOException("the checkpoint lacks " + missing.size() + " tensor(s) of the " + what
+                        + ", e.g. " + missing.subList(0, Math.min(5, missing.size())));
+            }
             int loaded = 0;
             for (var entry : parameters.entrySet()) {
                 String name = entry.getKey();
                 SafetensorsReader reader = owner.get(name);
-                if (reader == null) {
-                    missing.add(name);
-                    continue;
-                }
                 String key = stored.get(name);
                 TensorInfo info = reader.info(key);
                 long[] expected = entry.getValue().getShape().getShape();
@@ -62,12 +72,8 @@ public final class CheckpointLoader {
                     throw new IOException("checkpoint tensor " + key + " has shape " + Arrays.toString(info.shape())
                             + ", the " + what + " expects " + entry.getValue().getShape());
                 }
-                reader.readInto(key, nativeView(entry.getValue(), manager));
+                upload.upload(name, entry.getValue(), stream(reader, key));
                 loaded++;
-            }
-            if (!missing.isEmpty()) {
-                throw new IOException("the checkpoint lacks " + missing.size() + " tensor(s) of the " + what
-                        + ", e.g. " + missing.subList(0, Math.min(5, missing.size())));
             }
             return loaded;
         } finally {
@@ -77,16 +83,13 @@ public final class CheckpointLoader {
         }
     }
 
-    /**
-     * A writable float view of the parameter's (contiguous, engine-allocated) tensor, allocating it
-     * first if needed; shaped parameters take their first array from an initializer, not setArray.
-     */
-    public static FloatBuffer nativeView(Parameter parameter, NDManager manager) {
-        if (!parameter.isInitialized()) {
-            parameter.setInitializer((m, shape, type) -> m.zeros(shape, type));
-            parameter.initialize(manager, DataType.FLOAT32);
-        }
-        return parameter.getArray().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    /** The tensor's values in file order, a chunk per call. */
+    private static ValueStream stream(SafetensorsReader reader, String key) {
+        long[] position = {0};
+        return (target, count) -> {
+            reader.readRange(key, position[0], count, FloatBuffer.wrap(target, 0, count));
+            position[0] += count;
+        };
     }
 
     private static String strip(String key, List<String> prefixes) {

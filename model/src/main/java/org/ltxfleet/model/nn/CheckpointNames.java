@@ -24,6 +24,23 @@ public final class CheckpointNames {
         return names;
     }
 
+    /** Every matrix under {@code root} that 16-bit storage may hold ({@link RowScaledWeight}), by parameter name. */
+    public static Map<String, RowScaledWeight> rowScaled(Block root) {
+        var found = new LinkedHashMap<String, RowScaledWeight>();
+        collectRowScaled(root, "", found);
+        return found;
+    }
+
+    private static void collectRowScaled(Block block, String prefix, Map<String, RowScaledWeight> found) {
+        if (block instanceof RowScaledWeight matrix) {
+            found.put(prefix + matrix.weight().getName(), matrix);
+        }
+        var children = block.getChildren();
+        for (int i = 0; i < children.size(); i++) {
+            collectRowScaled(children.valueAt(i), prefix + stripPosition(children.keyAt(i), i) + ".", found);
+        }
+    }
+
     private static void collect(Block block, String prefix, Map<String, Parameter> names) {
         for (var entry : block.getDirectParameters()) {
             names.put(prefix + entry.getKey(), entry.getValue());

@@ -52,29 +52,35 @@ public final class Functional {
     /** RMS normalisation over the last axis, without weights. */
     public static NDArray rmsNorm(NDArray x, float eps) {
         int last = x.getShape().dimension() - 1;
-        return x.div(x.square().mean(new int[] {last}, true).add(eps).sqrt());
+        return Scopes.scoped(() -> x.div(x.square().mean(new int[] {last}, true).add(eps).sqrt()));
     }
 
     /** Layer normalisation over the last axis, without affine parameters. */
     public static NDArray layerNorm(NDArray x, float eps) {
         int last = x.getShape().dimension() - 1;
-        NDArray centered = x.sub(x.mean(new int[] {last}, true));
-        return centered.div(centered.square().mean(new int[] {last}, true).add(eps).sqrt());
+        return Scopes.scoped(() -> {
+            NDArray centered = x.sub(x.mean(new int[] {last}, true));
+            return centered.div(centered.square().mean(new int[] {last}, true).add(eps).sqrt());
+        });
     }
 
     /** {@code x·(1 + scale) + shift}: AdaLN modulation. */
     public static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
-        return x.add(x.mul(scale)).add(shift);
+        return Scopes.scoped(() -> x.add(x.mul(scale)).add(shift));
     }
 
     /** SiLU, {@code x·sigmoid(x)}. */
     public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return Scopes.scoped(() -> x.mul(Activation.sigmoid(x)));
     }
 
-    /** GELU with the tanh approximation, as LTX's feed-forward uses it. */
+    /** GELU with the tanh approximation, as LTX's feed-forward uses it; at most four tensors of x's size at once. */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = times(x.add(times(power(x, 3), 0.044715f)), SQRT_2_OVER_PI);
-        return times(x.mul(inner.tanh().add(1)), 0.5f);
+        return Scopes.scoped(() -> {
+            NDArray inner = Scopes.scoped(() -> times(x.add(times(power(x, 3), 0.044715f)), SQRT_2_OVER_PI));
+            NDArray onePlusTanh = Scopes.scoped(() -> inner.tanh().add(1));
+            inner.close();
+            return times(x.mul(onePlusTanh), 0.5f);
+        });
     }
 }

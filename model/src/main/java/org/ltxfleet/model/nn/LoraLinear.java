@@ -19,8 +19,12 @@ import ai.djl.util.PairList;
  * The adapter's scale is 1 (alpha = rank): ltx-core fuses {@code W + B·A} and ignores alpha, so a
  * layer with another scale would behave differently once exported. B starts at zero, so an adapted
  * model equals its base until the first update.
+ *
+ * <p>A frozen weight may be stored as FLOAT16 rows with a power-of-two scale each
+ * ({@link WeightStorage#FLOAT16}); it is cast to float32 for each use and the cast is released at
+ * once (autograd keeps it only while a backward pass needs it).
  */
-public final class LoraLinear extends AbstractBlock {
+public final class LoraLinear extends AbstractBlock implements RowScaledWeight {
 
     private static final byte VERSION = 1;
 
@@ -31,6 +35,8 @@ public final class LoraLinear extends AbstractBlock {
     private final Parameter bias;
     private final Parameter loraA;
     private final Parameter loraB;
+    /** {@code [out, 1]} powers of two when the weight is stored as FLOAT16, else null. */
+    private NDArray rowScale;
 
     private LoraLinear(long in, long out, boolean withBias, int rank) {
         super(VERSION);
@@ -86,14 +92,47 @@ public final class LoraLinear extends AbstractBlock {
         return rank;
     }
 
-    /** The layer applied to {@code x [..., in]}, adapter included. */
-    public NDArray apply(NDArray x) {
-        NDArray y = Functional.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
-        if (rank > 0) {
-            NDArray down = Functional.linear(x, loraA.getArray(), null);
-            y = y.add(Functional.linear(down, loraB.getArray(), null));
+    @Override
+    public Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    public void storeRowScaled(NDArray half, NDArray scale) {
+        ParameterUpload.install(weight, half);
+        weight.freeze(true);
+        if (rowScale != null) {
+            rowScale.close();
         }
-        return y;
+        rowScale = scale;
+    }
+
+    /** The weight as float32 {@code [out, in]}: the parameter itself, or a cast of its 16-bit rows the caller closes. */
+    public NDArray weightFloat32() {
+        NDArray stored = weight.getArray();
+        if (rowScale == null) {
+            return stored;
+        }
+        NDArray cast = stored.toType(DataType.FLOAT32, true);
+        return cast.muli(rowScale);
+    }
+
+    /** Whether the weight is kept in 16 bits. */
+    public boolean rowScaled() {
+        return rowScale != null;
+    }
+
+    /** The layer applied to {@code x [..., in]}, adapter included; its temporaries are freed on return. */
+    public NDArray apply(NDArray x) {
+        return Scopes.scoped(() -> {
+            NDArray w = weightFloat32();
+            NDArray y = Functional.linear(x, w, bias == null ? null : bias.getArray());
+            if (rank > 0) {
+                NDArray down = Functional.linear(x, loraA.getArray(), null);
+                y = y.add(Functional.linear(down, loraB.getArray(), null));
+            }
+            return y;
+        });
     }
 
     @Override

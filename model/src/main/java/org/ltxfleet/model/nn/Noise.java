@@ -32,4 +32,34 @@ public final class Noise {
             }
         }
     }
+
+    /**
+     * The values {@link #fill} gives for one {@code target} of the whole tensor, handed out a chunk at
+     * a time: a pair's second value carries over to the next chunk, so chunking never changes them.
+     */
+    public static ValueStream stream(long seed, double std) {
+        var random = new SplittableRandom(seed);
+        float[] pending = {0};
+        boolean[] hasPending = {false};
+        return (target, count) -> {
+            int i = 0;
+            if (hasPending[0] && count > 0) {
+                target[i++] = pending[0];
+                hasPending[0] = false;
+            }
+            while (i < count) {
+                double u1 = 1 - random.nextDouble();
+                double u2 = random.nextDouble();
+                double radius = Math.sqrt(-2 * StrictMath.log(u1)) * std;
+                target[i++] = (float) (radius * StrictMath.cos(2 * Math.PI * u2));
+                float second = (float) (radius * StrictMath.sin(2 * Math.PI * u2));
+                if (i < count) {
+                    target[i++] = second;
+                } else {
+                    pending[0] = second;
+                    hasPending[0] = true;
+                }
+            }
+        };
+    }
 }

@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ltxfleet.model.nn.WeightStorage;
 import org.ltxfleet.model.safetensors.CheckpointConfig;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.text.Ltx23TextEncoder;
 import org.ltxfleet.model.text.TextEncoder;
 import org.ltxfleet.model.text.ltx.TextEmbeddings;
+import org.ltxfleet.model.training.TrainingMemory;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
@@ -28,13 +30,15 @@ public final class Ltx23Preset implements Preset {
 
     private final List<Path> weights;
     private final Path textEncoder;
+    private final WeightStorage baseStorage;
     private TransformerConfig transformer;
     private LtxVae vae;
     private Encoders encoders;
 
-    Ltx23Preset(List<Path> weights, Path textEncoder) {
+    Ltx23Preset(List<Path> weights, Path textEncoder, WeightStorage baseStorage) {
         this.weights = List.copyOf(weights);
         this.textEncoder = textEncoder;
+        this.baseStorage = baseStorage;
     }
 
     @Override
@@ -85,12 +89,24 @@ public final class Ltx23Preset implements Preset {
         return false;
     }
 
+    /** 16-bit by default: the release is bf16, which row-scaled fp16 holds exactly (docs/GPU.md). */
+    @Override
+    public WeightStorage baseStorage() {
+        return baseStorage;
+    }
+
+    /** Block checkpointing and recomputed attention: without them a step does not fit one card (docs/GPU.md). */
+    @Override
+    public TrainingMemory trainingMemoryByDefault() {
+        return TrainingMemory.lowest();
+    }
+
     private TextEncoder text() throws IOException {
         if (textEncoder == null) {
             throw new IOException("the " + NAME + " preset encodes captions with Gemma 3: set model.text.encoder to its "
                     + "directory (config.json, the safetensors shards and tokenizer.json)");
         }
-        return Ltx23TextEncoder.load(textEncoder, shardHolding(TextEmbeddings.FEATURE_EXTRACTOR_PREFIX));
+        return Ltx23TextEncoder.load(textEncoder, shardHolding(TextEmbeddings.FEATURE_EXTRACTOR_PREFIX), baseStorage);
     }
 
     /** The shard that holds tensors named {@code prefix…} (the text tensors sit in one of the release's files). */

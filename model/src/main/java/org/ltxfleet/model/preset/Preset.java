@@ -9,6 +9,8 @@ import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.s3.ModelFiles;
 import org.ltxfleet.common.s3.S3Settings;
+import org.ltxfleet.model.nn.WeightStorage;
+import org.ltxfleet.model.training.TrainingMemory;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.VideoVae;
@@ -38,6 +40,12 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
     /** Adapters on the feed-forward layers too, unless a job's settings say otherwise. */
     boolean feedForwardLoraByDefault();
 
+    /** How the frozen base's matrices are kept ({@code model.base.precision}, else this preset's choice). */
+    WeightStorage baseStorage();
+
+    /** How a training step keeps its tensors unless the {@code train.*} settings say otherwise. */
+    TrainingMemory trainingMemoryByDefault();
+
     /**
      * The preset a train worker needs ({@code model.preset}, {@code model.dir}, {@code model.weights}): the
      * text encoder is left out, so a checkpoint in an object store is fetched ({@link ModelFiles}) but Gemma is not.
@@ -53,27 +61,41 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
 
     static Preset named(String name, Sources sources) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case TinyPreset.NAME -> new TinyPreset(sources.modelDir());
-            case Ltx23Preset.NAME -> new Ltx23Preset(sources.weights(), sources.textEncoder());
+            case TinyPreset.NAME -> new TinyPreset(sources.modelDir(), sources.storageOr(WeightStorage.FLOAT32));
+            case Ltx23Preset.NAME -> new Ltx23Preset(sources.weights(), sources.textEncoder(),
+                    sources.storageOr(WeightStorage.FLOAT16));
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (known: "
                     + TinyPreset.NAME + ", " + Ltx23Preset.NAME + ")");
         };
     }
 
     /**
-     * Where a preset's files are.
+     * Where a preset's files are, and how its base is kept.
      *
      * @param modelDir where weights made on first use are kept (tiny's)
      * @param weights checkpoint shards (ltx-2.3's single-file release: transformer, VAE, text connectors)
      * @param textEncoder the Gemma-3 model directory (config.json, safetensors, tokenizer.json), or null
+     * @param storage how the frozen base's matrices are kept, or null for the preset's choice
      */
-    record Sources(Path modelDir, List<Path> weights, Path textEncoder) {
+    record Sources(Path modelDir, List<Path> weights, Path textEncoder, WeightStorage storage) {
         public Sources {
             weights = List.copyOf(weights);
         }
 
+        public Sources(Path modelDir, List<Path> weights, Path textEncoder) {
+            this(modelDir, weights, textEncoder, null);
+        }
+
         public static Sources of(Path modelDir) {
             return new Sources(modelDir, List.of(), null);
+        }
+
+        public Sources withStorage(WeightStorage value) {
+            return new Sources(modelDir, weights, textEncoder, value);
+        }
+
+        WeightStorage storageOr(WeightStorage fallback) {
+            return storage == null ? fallback : storage;
         }
 
         /** The files the settings name, those in an object store fetched into {@code model.dir/s3/}. */
@@ -81,6 +103,9 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
             Path modelDir = Path.of(Settings.MODEL_DIR.read(config));
             String weights = Settings.MODEL_WEIGHTS.read(config, "");
             String text = Settings.MODEL_TEXT_ENCODER.read(config, "");
+            String precision = Settings.MODEL_BASE_PRECISION.read(config, "");
+            WeightStorage storage = precision.isBlank() ? null
+                    : WeightStorage.parse(precision, Settings.MODEL_BASE_PRECISION.key());
             try (var files = new ModelFiles(S3Settings.from(config), modelDir.resolve("s3"))) {
                 var shards = new ArrayList<Path>();
                 for (String shard : weights.split(",")) {
@@ -89,7 +114,8 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
                     }
                 }
                 return new Sources(modelDir, shards,
-                        text.isBlank() || !withTextEncoder ? null : files.local(Settings.MODEL_TEXT_ENCODER.key(), text.trim()));
+                        text.isBlank() || !withTextEncoder ? null : files.local(Settings.MODEL_TEXT_ENCODER.key(), text.trim()),
+                        storage);
             }
         }
     }

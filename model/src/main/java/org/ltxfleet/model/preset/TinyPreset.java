@@ -2,8 +2,10 @@ package org.ltxfleet.model.preset;
 
 import java.nio.file.Path;
 import org.ltxfleet.model.base.TinyBase;
+import org.ltxfleet.model.nn.WeightStorage;
 import org.ltxfleet.model.text.HashedWordEncoder;
 import org.ltxfleet.model.transformer.KeyframeLayout;
+import org.ltxfleet.model.training.TrainingMemory;
 import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.vae.TinyVae;
 import org.ltxfleet.model.vae.VideoVae;
@@ -12,9 +14,10 @@ import org.ltxfleet.model.vae.VideoVae;
  * The CPU preset of tests, the demo and the embedded stack: LTX-2.3's transformer at two narrow
  * blocks ({@link TransformerConfig#tiny()}), a fixed patch VAE, hashed-word text features and base
  * weights pre-trained here on generated clips. Its two blocks adapt too little through attention
- * alone, so its adapters cover the feed-forward layers too.
+ * alone, so its adapters cover the feed-forward layers too. Its base is float32 unless
+ * {@code model.base.precision} says otherwise (the pre-trained weights are float32, not bf16).
  */
-public record TinyPreset(Path modelDir) implements Preset {
+public record TinyPreset(Path modelDir, WeightStorage baseStorage) implements Preset {
 
     public static final String NAME = "tiny";
 
@@ -55,5 +58,11 @@ public record TinyPreset(Path modelDir) implements Preset {
     @Override
     public boolean feedForwardLoraByDefault() {
         return true;
+    }
+
+    /** One graph a step: a tiny step's activations are small, and recomputing them would cost a third more. */
+    @Override
+    public TrainingMemory trainingMemoryByDefault() {
+        return TrainingMemory.plain();
     }
 }

@@ -131,14 +131,26 @@ public final class SafetensorsReader implements AutoCloseable {
      * native tensor), a chunk at a time: no whole-tensor copy on the Java heap.
      */
     public void readInto(String name, FloatBuffer target) throws IOException {
-        TensorInfo info = info(name);
-        long count = info.elements();
+        long count = info(name).elements();
         if (target.remaining() < count) {
             throw new IOException("tensor " + name + " has " + count + " elements, the target holds " + target.remaining());
         }
+        readRange(name, 0, count, target);
+    }
+
+    /**
+     * Streams {@code count} elements of the tensor from element {@code first} on as float32 into
+     * {@code target}: a tensor larger than a Java array is read a chunk of rows at a time.
+     */
+    public void readRange(String name, long first, long count, FloatBuffer target) throws IOException {
+        TensorInfo info = info(name);
+        if (first < 0 || count < 0 || first + count > info.elements()) {
+            throw new IllegalArgumentException("elements [" + first + ", " + (first + count) + ") lie outside tensor "
+                    + name + " of " + info.elements());
+        }
         int bytesPerElement = info.dtype().bytes();
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK * bytesPerElement).order(ByteOrder.LITTLE_ENDIAN);
-        long position = dataStart + info.begin();
+        long position = dataStart + info.begin() + first * bytesPerElement;
         for (long done = 0; done < count; ) {
             int n = (int) Math.min(CHUNK, count - done);
             buffer.clear().limit(n * bytesPerElement);

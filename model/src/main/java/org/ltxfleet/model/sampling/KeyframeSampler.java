@@ -7,6 +7,7 @@ import java.util.List;
 import org.ltxfleet.model.latent.Keyframe;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TextFeatures;
+import org.ltxfleet.model.nn.GradMode;
 import org.ltxfleet.model.nn.Noise;
 import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.training.KeyframeObjective;
@@ -38,7 +39,7 @@ public final class KeyframeSampler {
         double[] sigmas = SigmaSchedule.of(settings.steps());
         for (int i = 0; i < settings.steps(); i++) {
             double sigma = sigmas[i];
-            try (NDManager step = manager.newSubManager()) {
+            try (NDManager step = manager.newSubManager(); GradMode off = GradMode.off()) {
                 NDArray current = sequence.pin(Tensors.create(step, x, new Shape(1, videoTokens, channels)), step);
                 var conditional = sequence.input(current, sigma, KeyframeObjective.context(prompt, step), table, step);
                 // Guided over every token, keyframes included (as the official guider's spread is), then

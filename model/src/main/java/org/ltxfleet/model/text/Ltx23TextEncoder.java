@@ -13,6 +13,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.ltxfleet.model.latent.TextFeatures;
+import org.ltxfleet.model.nn.CheckpointNames;
+import org.ltxfleet.model.nn.GradMode;
+import org.ltxfleet.model.nn.ParameterUpload;
+import org.ltxfleet.model.nn.StorageReport;
+import org.ltxfleet.model.nn.WeightStorage;
 import org.ltxfleet.model.safetensors.TensorFingerprint;
 import org.ltxfleet.model.text.gemma.Gemma3Config;
 import org.ltxfleet.model.text.gemma.Gemma3TextModel;
@@ -32,8 +37,10 @@ import org.ltxfleet.model.text.ltx.TextEmbeddings;
  * the weights are only read. One call at a time because a call already spreads over the engine's
  * intra-op threads and a real-width call holds several GB of activations.
  *
- * <p>Memory: everything is float32 (bf16 crashes DJL). The real Gemma-3 12B is ≈ 11.8 G parameters,
- * ≈ 47 GB; LTX-2.3's feature extractor and two connectors add ≈ 3.2 G, ≈ 13 GB. Per call, the 49
+ * <p>Memory: activations are float32 (bf16 crashes DJL); the matrices are float32 or, on preprocess
+ * workers of {@code ltx-2.3}, fp16 rows with a power-of-two scale ({@link WeightStorage#FLOAT16}),
+ * exact for the bf16 release. The real Gemma-3 12B is ≈ 11.8 G parameters, ≈ 47 GB in float32 and
+ * ≈ 24 GB in 16 bits; LTX-2.3's feature extractor and two connectors add ≈ 3.2 G. Per call, the 49
  * hidden states at 1024 × 3840 take 0.77 GB and the feature extractor holds two or three copies of
  * them; attention builds full T × T scores, 64 MiB per layer at T = 1024. So ≈ 64 GB of RAM for the
  * real model; tests use {@code SyntheticTextModel}'s tiny one instead.
@@ -45,9 +52,11 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
     private final TextEmbeddings embeddings;
     private final NDManager manager;
     private final String id;
+    private final StorageReport storage;
 
     private Ltx23TextEncoder(GemmaTokenizer tokenizer, Gemma3TextModel gemma, TextEmbeddings embeddings,
-                             NDManager manager, String id) {
+                             NDManager manager, String id, StorageReport storage) {
+        this.storage = storage;
         this.tokenizer = tokenizer;
         this.gemma = gemma;
         this.embeddings = embeddings;
@@ -55,9 +64,19 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
         this.id = id;
     }
 
-    /** The encoder of a Gemma-3 folder and an LTX-2.3 checkpoint at LTX's length, 1024 tokens. */
+    /** The encoder of a Gemma-3 folder and an LTX-2.3 checkpoint at LTX's length, 1024 tokens, float32. */
     public static Ltx23TextEncoder load(Path gemmaFolder, Path ltxCheckpoint) throws IOException {
-        return load(gemmaFolder, ltxCheckpoint, GemmaTokenizer.LTX_MAX_LENGTH);
+        return load(gemmaFolder, ltxCheckpoint, GemmaTokenizer.LTX_MAX_LENGTH, WeightStorage.FLOAT32);
+    }
+
+    /** The encoder at LTX's length with its matrices kept as {@code storage} says. */
+    public static Ltx23TextEncoder load(Path gemmaFolder, Path ltxCheckpoint, WeightStorage storage) throws IOException {
+        return load(gemmaFolder, ltxCheckpoint, GemmaTokenizer.LTX_MAX_LENGTH, storage);
+    }
+
+    /** The encoder at {@code maxLength} tokens, float32. */
+    public static Ltx23TextEncoder load(Path gemmaFolder, Path ltxCheckpoint, int maxLength) throws IOException {
+        return load(gemmaFolder, ltxCheckpoint, maxLength, WeightStorage.FLOAT32);
     }
 
     /**
@@ -65,8 +84,10 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
      * @param ltxCheckpoint the LTX-2.3 single-file checkpoint (or a file with just its text tensors and
      *     {@code config} metadata) holding {@code text_embedding_projection.*} and the connectors
      * @param maxLength tokens per prompt; LTX-2.3 uses 1024, and the connector needs a multiple of its registers
+     * @param storage how Gemma's and the feature extractor's matrices are kept (16 bits on preprocess workers)
      */
-    public static Ltx23TextEncoder load(Path gemmaFolder, Path ltxCheckpoint, int maxLength) throws IOException {
+    public static Ltx23TextEncoder load(Path gemmaFolder, Path ltxCheckpoint, int maxLength, WeightStorage storage)
+            throws IOException {
         GemmaFolder folder = GemmaFolder.of(gemmaFolder);
         Gemma3Config config = folder.readConfig();
         NDManager manager = NDManager.newBaseManager();
@@ -74,16 +95,20 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
         try {
             tokenizer = GemmaTokenizer.open(folder.tokenizer(), maxLength);
             var gemma = new Gemma3TextModel(config);
-            GemmaWeights.load(gemma, folder.shards(), manager);
-            var embeddings = TextEmbeddings.load(ltxCheckpoint, config.hidden(), config.layers() + 1, manager);
+            var gemmaUpload = new ParameterUpload(manager, storage, CheckpointNames.rowScaled(gemma));
+            GemmaWeights.load(gemma, folder.shards(), gemmaUpload);
+            var embeddings = TextEmbeddings.load(ltxCheckpoint, config.hidden(), config.layers() + 1, manager, storage);
+            gemma.parametersByName().values().forEach(p -> p.freeze(true));
+            embeddings.parametersByName().values().forEach(p -> p.freeze(true));
+
             int registers = embeddings.config().video().registers();
             if (maxLength % registers != 0) {
                 // The connector tiles its registers over the sequence (ltx-core asserts the same).
                 throw new IllegalArgumentException("the token length " + maxLength + " is not a multiple of the"
                         + " connector's " + registers + " registers");
             }
-            String id = id(folder, config, ltxCheckpoint, embeddings, maxLength);
-            return new Ltx23TextEncoder(tokenizer, gemma, embeddings, manager, id);
+            String id = id(folder, config, ltxCheckpoint, embeddings, maxLength, gemmaUpload.report());
+            return new Ltx23TextEncoder(tokenizer, gemma, embeddings, manager, id, gemmaUpload.report());
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -99,8 +124,12 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
      * another length give another dataset cache key, and a moved copy of the same files does not.
      */
     private static String id(GemmaFolder folder, Gemma3Config config, Path ltxCheckpoint, TextEmbeddings embeddings,
-                             int maxLength) throws IOException {
+                             int maxLength, StorageReport storage) throws IOException {
         MessageDigest digest = sha256();
+        if (storage.inexact() > 0) {
+            // Rounded weights give other features: their datasets must not share a cache entry.
+            digest.update(("16-bit storage changed " + storage.inexact() + " values\n").getBytes(StandardCharsets.UTF_8));
+        }
         digest.update(Files.readAllBytes(folder.tokenizer()));
         digest.update((config + "\n" + embeddings.config() + "\n").getBytes(StandardCharsets.UTF_8));
         TensorFingerprint.update(digest, folder.shards(), name -> true);
@@ -126,12 +155,17 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
     @Override
     public synchronized TextFeatures encode(String prompt) {
         GemmaInput input = tokenizer.encode(prompt);
-        try (NDManager call = manager.newSubManager()) {
+        try (NDManager call = manager.newSubManager(); GradMode off = GradMode.off()) {
             List<NDArray> states = gemma.hiddenStates(input, call, GemmaProbe.NONE);
             NDArray stacked = NDArrays.stack(new NDList(states), 0);
             NDArray video = embeddings.process(stacked, input.attentionMask()).videoEncoding();
             return new TextFeatures(input.tokens(), width(), video.toFloatArray());
         }
+    }
+
+    /** What keeping Gemma's matrices in {@code model.base.precision} changed (nothing for a bf16 checkpoint in float16). */
+    public StorageReport storageReport() {
+        return storage;
     }
 
     /** Width of a feature row: the video transformer's hidden width. */

@@ -2,6 +2,7 @@ package org.ltxfleet.model.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ltxfleet.model.nn.Tensors;
@@ -51,21 +52,19 @@ public final class AdamW {
      * in-place writes to a leaf that requires a gradient.
      */
     public void update(String name, NDArray weight, NDArray gradient, float lr) {
-        NDArray m = firstMoments.computeIfAbsent(name, k -> manager.zeros(weight.getShape()));
-        NDArray v = secondMoments.computeIfAbsent(name, k -> manager.zeros(weight.getShape()));
-        m.muli(beta1).addi(gradient.mul(1 - beta1));
-        v.muli(beta2).addi(gradient.square().mul(1 - beta2));
+        NDArray m = firstMoments.computeIfAbsent(name, k -> Tensors.keep(manager.zeros(weight.getShape())));
+        NDArray v = secondMoments.computeIfAbsent(name, k -> Tensors.keep(manager.zeros(weight.getShape())));
         double correction1 = 1 - StrictMath.pow(beta1, step);
         double correction2 = 1 - StrictMath.pow(beta2, step);
-        // Results of ops on the moments land in the optimiser's manager: move them to the step's.
-        NDArray mHat = m.div(correction1);
-        mHat.attach(gradient.getManager());
-        NDArray vHat = v.div(correction2);
-        vHat.attach(gradient.getManager());
-        NDArray update = mHat.div(vHat.sqrt().add(eps));
-        weight.setRequiresGradient(false);
-        weight.muli(1 - lr * weightDecay).subi(update.mul(lr));
-        weight.setRequiresGradient(true);
+        // Every temporary (scaled gradient, square, moment ratios, update) is freed before the next parameter.
+        try (NDScope scope = new NDScope()) {
+            m.muli(beta1).addi(gradient.mul(1 - beta1));
+            v.muli(beta2).addi(gradient.square().mul(1 - beta2));
+            NDArray update = m.div(correction1).div(v.div(correction2).sqrt().add(eps));
+            weight.setRequiresGradient(false);
+            weight.muli(1 - lr * weightDecay).subi(update.mul(lr));
+            weight.setRequiresGradient(true);
+        }
     }
 
     /** The moments by parameter name, for checkpoints: {@code name.m} and {@code name.v}. */
@@ -76,13 +75,13 @@ public final class AdamW {
         return state;
     }
 
-    /** Restores moments and the step count from a checkpoint. */
+    /** Restores moments and the step count from a checkpoint (values made on the host, created on the device). */
     public void restore(long stepsDone, Map<String, float[]> moments, Map<String, long[]> shapes) {
         step = stepsDone;
         moments.forEach((key, values) -> {
             String name = key.substring(0, key.length() - 2);
             var target = key.endsWith(".m") ? firstMoments : secondMoments;
-            NDArray array = Tensors.create(manager, values, new ai.djl.ndarray.types.Shape(shapes.get(key)));
+            NDArray array = Tensors.keep(Tensors.create(manager, values, new ai.djl.ndarray.types.Shape(shapes.get(key))));
             NDArray old = target.put(name, array);
             if (old != null) {
                 old.close();

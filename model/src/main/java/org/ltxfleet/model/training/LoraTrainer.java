@@ -1,12 +1,11 @@
 package org.ltxfleet.model.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +36,17 @@ public final class LoraTrainer {
     private final long seed;
     private final double firstInPlaceShare;
     private final NDManager manager;
+    private final StepGradients gradients;
 
     /** What one step did. */
     public record StepResult(int step, double loss, double learningRate, double gradientNorm, double sigma,
                              KeyframeLayout layout) {
     }
 
-    /** A trainer whose keyframes are always appended. */
+    /** A trainer whose keyframes are always appended, on one graph per step. */
     public LoraTrainer(VideoTransformer model, List<TrainingExample> examples, AdamW optimizer,
                        LearningRateSchedule schedule, long seed, NDManager manager) {
-        this(model, examples, optimizer, schedule, seed, 0, manager);
+        this(model, examples, optimizer, schedule, seed, 0, TrainingMemory.plain(), manager);
     }
 
     /**
@@ -54,7 +54,8 @@ public final class LoraTrainer {
      * (drawn per step) and appends them in the rest, so the adapters learn both layouts.
      */
     public LoraTrainer(VideoTransformer model, List<TrainingExample> examples, AdamW optimizer,
-                       LearningRateSchedule schedule, long seed, double firstInPlaceShare, NDManager manager) {
+                       LearningRateSchedule schedule, long seed, double firstInPlaceShare, TrainingMemory memory,
+                       NDManager manager) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -68,6 +69,7 @@ public final class LoraTrainer {
         this.seed = seed;
         this.firstInPlaceShare = firstInPlaceShare;
         this.manager = manager;
+        this.gradients = new StepGradients(memory);
         model.parametersByName().forEach((name, parameter) -> {
             if (parameter.requiresGradient()) {
                 trainable.put(name, parameter);
@@ -87,6 +89,11 @@ public final class LoraTrainer {
         return optimizer;
     }
 
+    /** How each step keeps its tensors. */
+    public TrainingMemory memory() {
+        return gradients.memory();
+    }
+
     /** Runs the next step. */
     public StepResult step() {
         optimizer.beginStep();
@@ -100,32 +107,36 @@ public final class LoraTrainer {
         KeyframeLayout layout = random.nextDouble() < firstInPlaceShare ? KeyframeLayout.FIRST_IN_PLACE
                 : KeyframeLayout.APPENDED;
         double lr = schedule.at(step);
-        try (NDManager stepManager = manager.newSubManager();
-             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (NDManager stepManager = manager.newSubManager()) {
             var prepared = KeyframeObjective.prepare(model, example, layout, sigma, noise, stepManager);
-            NDArray loss = KeyframeObjective.loss(model, prepared);
-            collector.backward(loss);
-            var gradients = new LinkedHashMap<String, NDArray>();
-            NDArray squaredNorm = stepManager.zeros(new ai.djl.ndarray.types.Shape());
+            StepGradients.Result result = gradients.compute(model, prepared);
+            if (result.firstBlockInputGradient() != null) {
+                result.firstBlockInputGradient().close();
+            }
+            var named = new LinkedHashMap<String, NDArray>();
+            NDArray squaredNorm = stepManager.zeros(new Shape());
             for (var entry : trainable.entrySet()) {
                 NDArray gradient = entry.getValue().getArray().getGradient();
                 gradient.attach(stepManager);
-                gradients.put(entry.getKey(), gradient);
-                squaredNorm = squaredNorm.add(gradient.square().sum());
+                named.put(entry.getKey(), gradient);
+                try (NDArray square = gradient.square(); NDArray sum = square.sum(); NDArray before = squaredNorm) {
+                    squaredNorm = before.add(sum);
+                }
             }
             double norm = Math.sqrt(squaredNorm.getFloat());
             // A non-finite gradient (an overflow) skips the update rather than poisoning the weights.
             boolean finite = Double.isFinite(norm);
             float clip = (float) Math.min(1, MAX_GRAD_NORM / (norm + 1e-6));
-            for (var entry : gradients.entrySet()) {
-                NDArray gradient = entry.getValue();
-                if (finite) {
-                    optimizer.update(entry.getKey(), trainable.get(entry.getKey()).getArray(), gradient.mul(clip), (float) lr);
+            if (finite) {
+                for (var entry : named.entrySet()) {
+                    try (NDArray clipped = entry.getValue().mul(clip)) {
+                        optimizer.update(entry.getKey(), trainable.get(entry.getKey()).getArray(), clipped, (float) lr);
+                    }
                 }
             }
             // Zeroed through the engine: a NaN gradient times 0 would stay NaN.
             trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
-            return new StepResult(step, loss.getFloat(), lr, norm, sigma, layout);
+            return new StepResult(step, result.loss(), lr, norm, sigma, layout);
         }
     }
 }

@@ -1,13 +1,14 @@
 package org.ltxfleet.model.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
+import org.ltxfleet.model.nn.AttentionKernel;
+import org.ltxfleet.model.nn.BackwardTape;
 import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.Scopes;
 
 /**
  * LTX attention ({@code attn1} self, {@code attn2} cross): q from the input, k and v from the
@@ -17,9 +18,6 @@ import org.ltxfleet.model.nn.Module;
  * STG's perturbed pass replaces the attention output with v (gate and output projection still apply).
  */
 public final class Attention extends Module {
-
-    /** Most score values computed at once (4 M floats, 16 MiB). */
-    private static final long SCORE_CHUNK = 256L << 10;
 
     private final int heads;
     private final int headDim;
@@ -51,55 +49,58 @@ public final class Attention extends Module {
         this.toOut = child("to_out.0", LoraLinear.withRank(width, width, rank));
     }
 
-    /**
-     * Attends from {@code x [B, T, D]} to {@code context [B, S, D]}.
-     *
-     * @param rope rotary tables for self-attention, null for cross-attention
-     * @param skip STG's perturbation: output v instead of the attention (self-attention only)
-     */
+    /** What {@link #apply(NDArray, NDArray, Rope, boolean, BackwardTape, NDArray...)} returns. */
+    public record Result(NDArray output, NDList carried) {
+    }
+
+    /** Attends from {@code x [B, T, D]} to {@code context [B, S, D]} on one graph (inference, the plain path). */
     public NDArray apply(NDArray x, NDArray context, Rope rope, boolean skip) {
-        long batch = x.getShape().get(0);
-        long tokens = x.getShape().get(1);
-        long keys = context.getShape().get(1);
-        NDArray v = toV.apply(context).reshape(batch, keys, heads, headDim);
-        NDArray out;
-        if (skip) {
-            out = v;
-        } else {
-            NDArray q = qNorm.apply(toQ.apply(x)).reshape(batch, tokens, heads, headDim);
-            NDArray k = kNorm.apply(toK.apply(context)).reshape(batch, keys, heads, headDim);
-            if (rope != null) {
-                q = rope.apply(q);
-                k = rope.apply(k);
-            }
-            out = attend(Functional.times(q, scale).transpose(0, 2, 1, 3), k.transpose(0, 2, 3, 1), v.transpose(0, 2, 1, 3))
-                    .transpose(0, 2, 1, 3);
-        }
-        if (toGateLogits != null) {
-            NDArray gate = Functional.times(Activation.sigmoid(toGateLogits.apply(x)), 2);
-            out = out.mul(gate.expandDims(3));
-        }
-        return toOut.apply(out.reshape(batch, tokens, (long) heads * headDim));
+        return apply(x, context, rope, skip, BackwardTape.none(AttentionKernel.defaults())).output();
     }
 
     /**
-     * Softmax attention {@code [B, H, T, d]} over query chunks, so that no score matrix exceeds
-     * {@link #SCORE_CHUNK} values: glibc serves such blocks from its reusable heap instead of fresh
-     * mmaps, which otherwise cost more (page faults) than the arithmetic on a CPU.
+     * Attends from {@code x [B, T, D]} to {@code context [B, S, D]}. With a recording tape the
+     * attention itself is a cut ({@link BackwardTape#attention}): the ops after it read leaves, so
+     * {@code carried} (tensors of the caller's that it reads after this attention) come back as the
+     * leaves it must use instead; without one they come back as they are.
+     *
+     * @param rope rotary tables for self-attention, null for cross-attention
+     * @param skip STG's perturbation: output v instead of the attention (self-attention, inference only)
      */
-    private static NDArray attend(NDArray q, NDArray kTransposed, NDArray v) {
-        long heads = q.getShape().get(1);
-        long queries = q.getShape().get(2);
-        long keys = kTransposed.getShape().get(3);
-        long rows = Math.max(1, SCORE_CHUNK / (heads * keys * q.getShape().get(0)));
-        if (rows >= queries) {
-            return q.matMul(kTransposed).softmax(3).matMul(v);
-        }
-        var parts = new NDList();
-        for (long from = 0; from < queries; from += rows) {
-            NDArray chunk = q.get(new NDIndex(":, :, {}:{}", from, Math.min(queries, from + rows)));
-            parts.add(chunk.matMul(kTransposed).softmax(3).matMul(v));
-        }
-        return NDArrays.concat(parts, 2);
+    public Result apply(NDArray x, NDArray context, Rope rope, boolean skip, BackwardTape tape, NDArray... carried) {
+        long batch = x.getShape().get(0);
+        long tokens = x.getShape().get(1);
+        long keys = context.getShape().get(1);
+        NDList[] leaves = new NDList[1];
+        NDArray output = Scopes.scoped(() -> {
+            NDArray v = toV.apply(context).reshape(batch, keys, heads, headDim);
+            NDArray out;
+            NDArray gateInput = x;
+            if (skip) {
+                out = v;
+                leaves[0] = new NDList(carried);
+            } else {
+                NDArray q = qNorm.apply(toQ.apply(x)).reshape(batch, tokens, heads, headDim);
+                NDArray k = kNorm.apply(toK.apply(context)).reshape(batch, keys, heads, headDim);
+                if (rope != null) {
+                    q = rope.apply(q);
+                    k = rope.apply(k);
+                }
+                NDArray[] cut = new NDArray[carried.length + 1];
+                cut[0] = x;
+                System.arraycopy(carried, 0, cut, 1, carried.length);
+                BackwardTape.Attended attended = tape.attention(Functional.times(q, scale).transpose(0, 2, 1, 3),
+                        k.transpose(0, 2, 3, 1), v.transpose(0, 2, 1, 3), cut);
+                out = attended.output().transpose(0, 2, 1, 3);
+                gateInput = attended.carried().get(0);
+                leaves[0] = attended.carried().subNDList(1);
+            }
+            if (toGateLogits != null) {
+                NDArray gate = Functional.times(Activation.sigmoid(toGateLogits.apply(gateInput)), 2);
+                out = out.mul(gate.expandDims(3));
+            }
+            return toOut.apply(out.reshape(batch, tokens, (long) heads * headDim));
+        });
+        return new Result(output, leaves[0]);
     }
 }

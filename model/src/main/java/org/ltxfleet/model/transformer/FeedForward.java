@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.Scopes;
 
 /** LTX's feed-forward: {@code ff.net.0.proj} (D → mult·D), GELU(tanh), {@code ff.net.2} (back to D). */
 public final class FeedForward extends Module {
@@ -23,6 +24,6 @@ public final class FeedForward extends Module {
     }
 
     public NDArray apply(NDArray x) {
-        return down.apply(Functional.geluTanh(up.apply(x)));
+        return Scopes.scoped(() -> down.apply(Functional.geluTanh(up.apply(x))));
     }
 }

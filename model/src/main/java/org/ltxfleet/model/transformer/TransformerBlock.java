@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import org.ltxfleet.model.nn.BackwardTape;
 import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.Scopes;
 
 /**
  * One video block (docs/ltx-2.3-architecture.md §1.3): modulated self-attention with RoPE, gated;
@@ -40,25 +42,33 @@ final class TransformerBlock extends Module {
      * @param promptModulation prompt AdaLN output {@code [B, 1, 2, D]} (2.3), else null
      * @param context text features {@code [B, S, D]}
      * @param skipSelfAttention STG's perturbed pass for this block
+     * @param tape where a training pass cuts the graph at each attention ({@link BackwardTape})
      */
     NDArray apply(NDArray x, NDArray modulation, NDArray promptModulation, NDArray context, Rope rope,
-                  boolean skipSelfAttention) {
-        NDList m = modulation.add(scaleShiftTable.getArray()).split(rows, 2);
-        NDArray attnIn = Functional.modulate(Functional.rmsNorm(x, EPS), row(m, 0), row(m, 1));
-        x = x.add(attn1.apply(attnIn, attnIn, rope, skipSelfAttention).mul(row(m, 2)));
+                  boolean skipSelfAttention, BackwardTape tape) {
+        return Scopes.scoped(() -> {
+            NDList m = modulation.add(scaleShiftTable.getArray()).split(rows, 2);
+            NDArray attnIn = Functional.modulate(Functional.rmsNorm(x, EPS), row(m, 0), row(m, 1));
+            // Each attention may cut the graph: what is read after it (the residual) is carried through.
+            var self = attn1.apply(attnIn, attnIn, rope, skipSelfAttention, tape, x);
+            NDArray afterSelf = self.carried().get(0).add(self.output().mul(row(m, 2)));
 
-        NDArray normed = Functional.rmsNorm(x, EPS);
-        if (promptScaleShiftTable != null) {
-            NDList kv = promptModulation.add(promptScaleShiftTable.getArray()).split(2, 2);
-            NDArray query = Functional.modulate(normed, row(m, 6), row(m, 7));
-            NDArray ctx = Functional.modulate(context, row(kv, 0), row(kv, 1));
-            x = x.add(attn2.apply(query, ctx, null, false).mul(row(m, 8)));
-        } else {
-            x = x.add(attn2.apply(normed, context, null, false));
-        }
+            NDArray normed = Functional.rmsNorm(afterSelf, EPS);
+            NDArray afterCross;
+            if (promptScaleShiftTable != null) {
+                NDList kv = promptModulation.add(promptScaleShiftTable.getArray()).split(2, 2);
+                NDArray query = Functional.modulate(normed, row(m, 6), row(m, 7));
+                NDArray ctx = Functional.modulate(context, row(kv, 0), row(kv, 1));
+                var cross = attn2.apply(query, ctx, null, false, tape, afterSelf);
+                afterCross = cross.carried().get(0).add(cross.output().mul(row(m, 8)));
+            } else {
+                var cross = attn2.apply(normed, context, null, false, tape, afterSelf);
+                afterCross = cross.carried().get(0).add(cross.output());
+            }
 
-        NDArray ffIn = Functional.modulate(Functional.rmsNorm(x, EPS), row(m, 3), row(m, 4));
-        return x.add(ff.apply(ffIn).mul(row(m, 5)));
+            NDArray ffIn = Functional.modulate(Functional.rmsNorm(afterCross, EPS), row(m, 3), row(m, 4));
+            return afterCross.add(ff.apply(ffIn).mul(row(m, 5)));
+        });
     }
 
     private static NDArray row(NDList rows, int index) {

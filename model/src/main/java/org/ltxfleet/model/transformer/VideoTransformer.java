@@ -7,10 +7,14 @@ import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ltxfleet.model.nn.AttentionKernel;
+import org.ltxfleet.model.nn.BackwardTape;
 import org.ltxfleet.model.nn.CheckpointNames;
 import org.ltxfleet.model.nn.Functional;
 import org.ltxfleet.model.nn.LoraLinear;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.Scopes;
+import org.ltxfleet.model.nn.Tensors;
 
 /**
  * The LTX video transformer (video stream of LTX-2.3, docs/ltx-2.3-architecture.md §1): latent
@@ -29,6 +33,7 @@ public final class VideoTransformer extends Module {
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final Parameter scaleShiftTable;
     private final LoraLinear projOut;
+    private AttentionKernel kernel = AttentionKernel.defaults();
 
     public VideoTransformer(TransformerConfig config, LoraSpec lora) {
         this.config = config;
@@ -76,24 +81,93 @@ public final class VideoTransformer extends Module {
         parametersByName().forEach((name, parameter) -> parameter.freeze(!isLora(name)));
     }
 
-    /** Velocity predictions {@code [B, T, C]} for every token. */
-    public NDArray forward(TransformerInput in) {
+    /** The attention kernel every forward pass uses (its score budget). */
+    public AttentionKernel attentionKernel() {
+        return kernel;
+    }
+
+    public void attentionKernel(AttentionKernel value) {
+        this.kernel = value;
+    }
+
+    /**
+     * What the blocks read besides the tokens: the patchified tokens, the per-token AdaLN modulation
+     * {@code [B, T, rows, D]}, the prompt AdaLN's {@code [B, 1, 2, D]} (2.3, else null) and the
+     * embedded timestep {@code [B, T, D]} the output layer reads.
+     */
+    public record Prologue(NDArray tokens, NDArray modulation, NDArray promptModulation, NDArray embedded) {
+
+        NDArray[] all() {
+            return new NDArray[] {tokens, modulation, promptModulation, embedded};
+        }
+    }
+
+    /** Everything before the first block. */
+    public Prologue prologue(TransformerInput in) {
         long batch = in.latents().getShape().get(0);
         long tokens = in.latents().getShape().get(1);
         int width = config.hidden();
         NDArray x = patchifyProj.apply(in.latents());
         NDArray embedded = adalnSingle.embed(in.timesteps());
-        NDArray modulation = adalnSingle.modulation(embedded).reshape(batch, tokens, config.adalnRows(), width);
+        NDArray modulation = Scopes.scoped(() -> adalnSingle.modulation(embedded).reshape(batch, tokens, config.adalnRows(), width));
         NDArray promptModulation = promptAdalnSingle == null ? null
-                : promptAdalnSingle.modulation(promptAdalnSingle.embed(in.sigma().reshape(batch, 1)))
-                        .reshape(batch, 1, 2, width);
+                : Scopes.scoped(() -> promptAdalnSingle.modulation(promptAdalnSingle.embed(in.sigma().reshape(batch, 1)))
+                        .reshape(batch, 1, 2, width));
+        return new Prologue(x, modulation, promptModulation, embedded);
+    }
+
+    /** Block {@code index} applied to {@code x}; a recording tape cuts its graph at each attention. */
+    public NDArray block(int index, NDArray x, Prologue prologue, TransformerInput in, BackwardTape tape) {
+        return blocks.get(index).apply(x, prologue.modulation(), prologue.promptModulation(), in.context(), in.rope(),
+                in.skipSelfAttentionIn().contains(index), tape);
+    }
+
+    /** The output layer: modulated LayerNorm and {@code proj_out}, velocities {@code [B, T, C]}. */
+    public NDArray epilogue(NDArray x, NDArray embedded) {
+        return Scopes.scoped(() -> {
+            NDList shiftScale = embedded.expandDims(2).add(scaleShiftTable.getArray()).split(2, 2);
+            NDArray normed = Functional.modulate(Functional.layerNorm(x, TransformerConfig.NORM_EPS),
+                    shiftScale.get(0).squeeze(2), shiftScale.get(1).squeeze(2));
+            return projOut.apply(normed);
+        });
+    }
+
+    /** Velocity predictions {@code [B, T, C]} for every token, on one graph when grad mode is on. */
+    public NDArray forward(TransformerInput in) {
+        return forward(in, BackwardTape.none(kernel));
+    }
+
+    /**
+     * Velocity predictions {@code [B, T, C]}; a recording tape cuts the graph after the prologue,
+     * between blocks and at each attention, for its own backward pass.
+     */
+    public NDArray forward(TransformerInput in, BackwardTape tape) {
+        Prologue prologue = prologue(in, tape);
+        return epilogue(blocks(prologue.tokens(), prologue, in, tape), prologue.embedded());
+    }
+
+    /** {@link #prologue(TransformerInput)} with its outputs cut by {@code tape}. */
+    public Prologue prologue(TransformerInput in, BackwardTape tape) {
+        NDArray[] values = prologue(in).all();
+        NDList cut = tape.cut(values);
+        return new Prologue(cut.get(0), cut.get(1), cut.get(2), cut.get(3));
+    }
+
+    /**
+     * Every block from {@code x} on, each in its own scope (its temporaries are freed when it returns)
+     * and cut from the next by {@code tape}; the inputs this creates are closed once read unless the
+     * tape keeps them.
+     */
+    public NDArray blocks(NDArray x, Prologue prologue, TransformerInput in, BackwardTape tape) {
+        NDArray current = x;
         for (int i = 0; i < blocks.size(); i++) {
-            x = blocks.get(i).apply(x, modulation, promptModulation, in.context(), in.rope(),
-                    in.skipSelfAttentionIn().contains(i));
+            NDArray input = current;
+            int index = i;
+            current = Tensors.keep(Scopes.scoped(() -> tape.cut(block(index, input, prologue, in, tape)).head()));
+            if (input != x && !tape.recording()) {
+                input.close();
+            }
         }
-        NDList shiftScale = embedded.expandDims(2).add(scaleShiftTable.getArray()).split(2, 2);
-        x = Functional.modulate(Functional.layerNorm(x, TransformerConfig.NORM_EPS),
-                shiftScale.get(0).squeeze(2), shiftScale.get(1).squeeze(2));
-        return projOut.apply(x);
+        return current;
     }
 }

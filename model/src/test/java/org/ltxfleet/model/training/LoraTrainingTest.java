@@ -93,7 +93,7 @@ class LoraTrainingTest {
                 var model = TinyFixtures.model(new LoraSpec(8, true), 1, manager);
                 model.freezeBase();
                 var trainer = new LoraTrainer(model, List.of(example), AdamW.defaults(manager),
-                        new LearningRateSchedule(1e-3, 40), 9, run.getKey(), manager);
+                        new LearningRateSchedule(1e-3, 40), 9, run.getKey(), TrainingMemory.plain(), manager);
                 for (int i = 0; i < 40; i++) {
                     run.getValue().add(trainer.step());
                 }

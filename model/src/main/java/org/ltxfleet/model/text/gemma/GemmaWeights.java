@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.ltxfleet.model.nn.CheckpointLoader;
+import org.ltxfleet.model.nn.ParameterUpload;
 
 /**
  * Loads the text decoder from (sharded) Gemma-3 safetensors. The multimodal checkpoint LTX uses stores
@@ -21,8 +22,13 @@ public final class GemmaWeights {
     private GemmaWeights() {
     }
 
-    /** Fills every parameter of {@code model}; returns the number of tensors loaded. */
+    /** Fills every parameter of {@code model} in float32; returns the number of tensors loaded. */
     public static int load(Gemma3TextModel model, List<Path> shards, NDManager manager) throws IOException {
         return CheckpointLoader.load(model.parametersByName(), shards, PREFIXES, "Gemma-3 text model", manager);
+    }
+
+    /** Fills every parameter through {@code upload} (16-bit matrices where it says so). */
+    public static int load(Gemma3TextModel model, List<Path> shards, ParameterUpload upload) throws IOException {
+        return CheckpointLoader.load(model.parametersByName(), shards, PREFIXES, "Gemma-3 text model", upload);
     }
 }

@@ -12,7 +12,9 @@ import java.util.Map;
 import org.ltxfleet.model.nn.CheckpointLoader;
 import org.ltxfleet.model.nn.CheckpointNames;
 import org.ltxfleet.model.nn.Module;
+import org.ltxfleet.model.nn.ParameterUpload;
 import org.ltxfleet.model.nn.Tensors;
+import org.ltxfleet.model.nn.WeightStorage;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 
 /**
@@ -73,13 +75,20 @@ public final class TextEmbeddings extends Module {
      */
     public static TextEmbeddings load(Path weights, int gemmaHidden, int gemmaStates, NDManager manager)
             throws IOException {
+        return load(weights, gemmaHidden, gemmaStates, manager, WeightStorage.FLOAT32);
+    }
+
+    /** {@link #load(Path, int, int, NDManager)} with the linear layers' matrices kept as {@code storage} says. */
+    public static TextEmbeddings load(Path weights, int gemmaHidden, int gemmaStates, NDManager manager,
+                                      WeightStorage storage) throws IOException {
         String json;
         try (var reader = SafetensorsReader.open(weights)) {
             json = reader.metadata().get("config");
         }
         var config = json == null ? TextEmbeddingsConfig.ltx23() : TextEmbeddingsConfig.fromCheckpointMetadata(json);
         var model = new TextEmbeddings(config, gemmaHidden, gemmaStates);
-        CheckpointLoader.load(model.parametersByName(), List.of(weights), List.of(), "LTX text embeddings", manager);
+        CheckpointLoader.load(model.parametersByName(), List.of(weights), List.of(), "LTX text embeddings",
+                new ParameterUpload(manager, storage, CheckpointNames.rowScaled(model)));
         return model;
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.nn.CheckpointLoader;
 import org.ltxfleet.model.nn.CheckpointNames;
+import org.ltxfleet.model.nn.GradMode;
 import org.ltxfleet.model.nn.Module;
 import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.safetensors.CheckpointConfig;
@@ -100,7 +101,7 @@ public final class LtxVae implements VideoVae, AutoCloseable {
             throw new IllegalArgumentException("the VAE takes sizes in multiples of " + SPATIAL_FACTOR + ", got "
                     + width + "×" + height);
         }
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager.newSubManager(); GradMode off = GradMode.off()) {
             NDArray pixels = Tensors.create(scope, planar, new Shape(1, 3, frames, height, width));
             NDArray latent = tree.statistics.normalize(tree.encoder.forward(pixels));
             return new Latent(config.latentChannels(), latentFrames, height / SPATIAL_FACTOR, width / SPATIAL_FACTOR,
@@ -127,7 +128,7 @@ public final class LtxVae implements VideoVae, AutoCloseable {
             throw new IllegalArgumentException(config.name() + " decodes " + config.latentChannels()
                     + "-channel latents, got " + latent.channels());
         }
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager.newSubManager(); GradMode off = GradMode.off()) {
             NDArray z = Tensors.create(scope, latent.data(),
                     new Shape(1, latent.channels(), latent.frames(), latent.height(), latent.width()));
             return tree.decoder.forward(tree.statistics.denormalize(z)).toFloatArray();

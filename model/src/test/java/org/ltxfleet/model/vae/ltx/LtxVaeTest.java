@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.model.latent.Latent;
-import org.ltxfleet.model.nn.CheckpointLoader;
+import org.ltxfleet.model.nn.ParameterUpload;
+import org.ltxfleet.model.nn.Tensors;
 import org.ltxfleet.model.safetensors.DType;
 import org.ltxfleet.model.safetensors.SafetensorsWriter;
 import org.ltxfleet.model.vae.PixelVideo;
@@ -165,9 +166,11 @@ class LtxVaeTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             var conv = new CausalConv3d(1, 1);
             var params = org.ltxfleet.model.nn.CheckpointNames.of(conv);
-            var weight = CheckpointLoader.nativeView(params.get("conv.weight"), manager);
-            weight.put(timeTap * 9 + 4, 1f);
-            CheckpointLoader.nativeView(params.get("conv.bias"), manager);
+            float[] weight = new float[27];
+            weight[timeTap * 9 + 4] = 1f;
+            ParameterUpload.install(params.get("conv.weight"),
+                    Tensors.create(manager, weight, params.get("conv.weight").getShape()));
+            ParameterUpload.install(params.get("conv.bias"), manager.zeros(params.get("conv.bias").getShape()));
             NDArray x = manager.create(frames).reshape(1, 1, frames.length, 1, 1);
             return conv.forward(x, causal).toFloatArray();
         }
