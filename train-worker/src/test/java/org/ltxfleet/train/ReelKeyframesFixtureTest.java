@@ -1,7 +1,7 @@
 package org.ltxfleet.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.fail;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import org.ltxfleet.model.vae.PixelVideo;
 import org.ltxfleet.model.vae.Psnr;
 
 /**
- * On the real clips of {@code ../shared/fixtures}, the tiny preset's validation reel (as the train
+ * On the real clips of {@code testdata/fixtures}, the tiny preset's validation reel (as the train
  * worker renders and encodes it) opens and closes each entry on the keyframe images it was given,
  * at 20 dB PSNR or better: tiny's reel puts them in place, so they come out through the VAE and
  * H.264 only (its VAE alone gives about 22 dB on these clips). A freshly initialised model stands
@@ -38,10 +38,12 @@ class ReelKeyframesFixtureTest {
 
     @Test
     void tinysReelStartsAndEndsOnTheKeyframesItWasGiven(@TempDir Path dir) throws Exception {
-        Path fixtures = Path.of(System.getProperty("fixtures.dir", "../../shared/fixtures")).resolve("video");
+        Path fixtures = Path.of(System.getProperty("fixtures.dir", "../testdata/fixtures")).resolve("video");
         List<Path> clips = List.of(fixtures.resolve("vtest.avi"), fixtures.resolve("Megamind.avi"));
-        assumeTrue(clips.stream().allMatch(Files::isRegularFile),
-                "fixtures " + fixtures + " are absent; skipping (see ../shared/fixtures)");
+        if (!clips.stream().allMatch(Files::isRegularFile)) {
+            fail("fixture clips " + clips + " are missing: they belong in the repository's testdata/fixtures/video "
+                    + "(testdata/README.md), or in the folder -Dfixtures.dir names");
+        }
         Preset tiny = Preset.named(TinyPreset.NAME, Preset.Sources.of(dir));
         Encoders encoders = tiny.encoders();
         var images = new ArrayList<byte[][]>();

@@ -36,12 +36,12 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    @Option(names = "--clip", description = "clip for the preprocess benchmark (default: ../shared/fixtures/video/vtest.avi, "
+    @Option(names = "--clip", description = "clip for the preprocess benchmark (default: testdata/fixtures/video/vtest.avi, "
             + "else a generated one)")
     java.nio.file.Path clip;
 
     private Integer preprocess() throws Exception {
-        java.nio.file.Path source = clip != null ? clip : java.nio.file.Path.of("..", "shared", "fixtures", "video", "vtest.avi");
+        java.nio.file.Path source = clip != null ? clip : java.nio.file.Path.of("testdata", "fixtures", "video", "vtest.avi");
         if (!Files.isRegularFile(source)) {
             Console.step("no " + source + "; generating a clip instead");
             source = org.ltxfleet.infra.demo.SampleClipGenerator.writeClips(Files.createTempDirectory("fleet-bench"),

@@ -13,17 +13,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./fleet parity DIR}: our model against reference tensors computed with the official
- * implementations, as laid out in {@code ../shared/golden} (the root, {@code ltx23} or one folder).
+ * {@code ./fleet parity [DIR]}: our model against reference tensors computed with the official
+ * implementations, as laid out in the repository's {@code testdata/golden} (the root, {@code ltx23} or
+ * one folder; that copy when no directory is given).
  */
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Compare our model with reference tensors from the official implementations (a directory laid "
-                + "out like ../shared/golden, or one of its folders): each comparison's max absolute and relative "
-                + "difference and tolerance; the last line is RESULT {json} with \"pass\": true only when every "
-                + "folder found was compared and every comparison is within its tolerance. Exit status 1 otherwise.")
+                + "out like testdata/golden, or one of its folders; default: the repository's testdata/golden): each "
+                + "comparison's max absolute and relative difference and tolerance; the last line is RESULT {json} "
+                + "with \"pass\": true only when every folder found was compared and every comparison is within its "
+                + "tolerance. Exit status 1 otherwise.")
 final class ParityCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "the reference directory")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "testdata/golden",
+            description = "the reference directory (default: ${DEFAULT-VALUE}, the repository's copy)")
     Path directory;
 
     @Override

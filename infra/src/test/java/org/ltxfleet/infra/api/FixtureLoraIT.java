@@ -1,7 +1,7 @@
 package org.ltxfleet.infra.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.model.preset.Preset;
 
 /**
- * On the real clips of {@code ../shared/fixtures}, a LoRA trained at the demo's rank and learning
+ * On the real clips of {@code testdata/fixtures}, a LoRA trained at the demo's rank and learning
  * rate ({@link DemoTraining}) on 25-frame windows for 300 steps (a third of the demo's time; about
  * 0.76× measured, 0.80× at 200 steps) lowers the held-out flow-matching loss to at most 0.8× the
  * base's; the interpolation PSNR figures are printed beside a cross-fade.
@@ -32,11 +32,13 @@ class FixtureLoraIT {
 
     @Test
     void theDemosTrainingBeatsTheBaseOnRealClips(@TempDir Path dir) throws Exception {
-        Path fixtures = Path.of(System.getProperty("fixtures.dir", "../../shared/fixtures")).resolve("video");
+        Path fixtures = Path.of(System.getProperty("fixtures.dir", "../testdata/fixtures")).resolve("video");
         Path vtest = fixtures.resolve("vtest.avi");
         Path megamind = fixtures.resolve("Megamind.avi");
-        assumeTrue(Files.isRegularFile(vtest) && Files.isRegularFile(megamind),
-                "fixtures " + fixtures + " are absent; skipping (see ../shared/fixtures)");
+        if (!Files.isRegularFile(vtest) || !Files.isRegularFile(megamind)) {
+            fail("fixture clips " + vtest + " and " + megamind + " are missing: they belong in the repository's "
+                    + "testdata/fixtures/video (testdata/README.md), or in the folder -Dfixtures.dir names");
+        }
         Path zip = SampleClipGenerator.zipFlat(dir.resolve("fixtures.zip"), List.of(vtest, megamind));
 
         FleetStack stack = TestStacks.withWorkers();

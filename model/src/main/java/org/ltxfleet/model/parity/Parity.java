@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs every comparison we have on a directory laid out like {@code ../shared/golden} (or one of
+ * Runs every comparison we have on a directory laid out like {@code testdata/golden} (or one of
  * its folders): each reference folder we know is compared, and a folder we find but cannot
  * compare yet is reported, so "passed" never means "nothing was checked".
  */

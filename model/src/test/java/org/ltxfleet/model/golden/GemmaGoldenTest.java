@@ -1,10 +1,8 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.parity.Comparison;
@@ -13,7 +11,7 @@ import org.ltxfleet.model.parity.Parity;
 
 /**
  * Our Gemma-3 text decoder against transformers' Gemma3TextModel at tiny widths
- * ({@code ../shared/golden/gemma3}; its README gives the cases and tolerances).
+ * ({@code testdata/golden/gemma3}; its README gives the cases and tolerances).
  */
 class GemmaGoldenTest {
 
@@ -21,7 +19,7 @@ class GemmaGoldenTest {
 
     @Test
     void everyCaseIsWithinTheReferencesTolerance() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var comparisons = GemmaParity.run(DIR);
         comparisons.forEach(System.out::println);
         // Per case: positions, 2 × (inv_freq, cos, sin, mask), 4 × (attn, mlp), pre-norm output, 5 hidden states.
@@ -32,7 +30,7 @@ class GemmaGoldenTest {
 
     @Test
     void parityComparesTheGemmaFolder() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var report = Parity.run(DIR);
         assertThat(report.compared()).containsOnlyKeys("gemma3");
         assertThat(report.notCompared()).isEmpty();

@@ -1,12 +1,10 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.ltxfleet.model.golden.TransformerGoldenTest.assertClose;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -27,24 +25,24 @@ import org.ltxfleet.model.transformer.Weights;
 
 /**
  * Our LoRA files and their application against the official LTX-2 trainer and loaders
- * ({@code ../shared/golden/ltx23/lora}, its README gives the conventions, cases and tolerances): a
+ * ({@code testdata/golden/ltx23/lora}, its README gives the conventions, cases and tolerances): a
  * rank-4 file as ltx-trainer saves it, applied to the tiny transformer of {@code ../transformer}.
  */
 class LoraGoldenTest {
 
-    static final Path DIR = Path.of(System.getProperty("golden.dir", "../../shared/golden"), "ltx23", "lora");
+    static final Path DIR = Golden.ROOT.resolve("ltx23").resolve("lora");
     static final Path OFFICIAL = DIR.resolve("lora_weights.safetensors");
     static final double TOLERANCE = 1e-4;
 
     @Test
     void officialFileIsReadAsRankFourAttentionAdapters() throws IOException {
-        assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
+        Golden.require(DIR, TransformerGoldenTest.DIR);
         assertThat(LoraLoader.spec(OFFICIAL)).isEqualTo(LoraSpec.attention(4));
     }
 
     @Test
     void theOfficialLoraAppliesAndFusesAsTheOfficialCodeDoes() throws IOException {
-        assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
+        Golden.require(DIR, TransformerGoldenTest.DIR);
         var comparisons = LoraParity.run(DIR);
         comparisons.forEach(System.out::println);
         assertThat(comparisons).hasSize(4).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
@@ -52,7 +50,7 @@ class LoraGoldenTest {
 
     @Test
     void exportHasTheOfficialLayoutAndReadsBack(@TempDir Path dir) throws IOException {
-        assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
+        Golden.require(DIR, TransformerGoldenTest.DIR);
         Path ours = dir.resolve("lora.safetensors");
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = model(manager);
@@ -73,7 +71,7 @@ class LoraGoldenTest {
 
     @Test
     void audioVideoTrainerFileWithBareKeysLoadsItsVideoAdapters(@TempDir Path dir) throws IOException {
-        assumeTrue(Files.isDirectory(DIR) && Files.isDirectory(TransformerGoldenTest.DIR), "no golden data at " + DIR);
+        Golden.require(DIR, TransformerGoldenTest.DIR);
         // The trainer's AV model also adapts the audio stream; ComfyUI and ltx-pipelines also take keys without the prefix.
         var writer = new SafetensorsWriter();
         var random = new SplittableRandom(5);

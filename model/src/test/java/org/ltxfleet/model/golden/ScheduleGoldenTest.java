@@ -1,10 +1,8 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.parity.Comparison;
@@ -12,15 +10,15 @@ import org.ltxfleet.model.parity.ScheduleParity;
 
 /**
  * Our σ schedule and training σ sampler against the official LTX-2 ones
- * ({@code ../shared/golden/ltx23/schedule}; its README gives the entries and tolerances).
+ * ({@code testdata/golden/ltx23/schedule}; its README gives the entries and tolerances).
  */
 class ScheduleGoldenTest {
 
-    static final Path DIR = Path.of(System.getProperty("golden.dir", "../../shared/golden"), "ltx23", "schedule");
+    static final Path DIR = Golden.ROOT.resolve("ltx23").resolve("schedule");
 
     @Test
     void everyScheduleAndSamplerEntryMatches() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var comparisons = ScheduleParity.run(DIR);
         comparisons.forEach(System.out::println);
         // 8 stretched schedules; 10 sampler entries, each its μ and its σ.

@@ -1,10 +1,8 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.parity.Comparison;
@@ -13,7 +11,7 @@ import org.ltxfleet.model.parity.TextParity;
 
 /**
  * Our LTX-2.3 feature extractor and embeddings connectors against the official ones at tiny widths
- * ({@code ../shared/golden/ltx23/text}; its README gives the computation and tolerances).
+ * ({@code testdata/golden/ltx23/text}; its README gives the computation and tolerances).
  */
 class TextGoldenTest {
 
@@ -21,7 +19,7 @@ class TextGoldenTest {
 
     @Test
     void everyQuantityIsWithinTheReferencesTolerance() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var comparisons = TextParity.run(DIR);
         comparisons.forEach(System.out::println);
         assertThat(comparisons).hasSize(17).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
@@ -31,7 +29,7 @@ class TextGoldenTest {
 
     @Test
     void parityComparesTheTextFolder() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var report = Parity.run(DIR);
         assertThat(report.compared()).containsOnlyKeys("ltx23/text");
         assertThat(report.notCompared()).isEmpty();

@@ -1,11 +1,9 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ltxfleet.model.parity.Comparison;
@@ -17,17 +15,17 @@ import org.ltxfleet.model.transformer.VideoTransformer;
 
 /**
  * Our video transformer, RoPE and guider against the official LTX-2.3 ones at tiny widths
- * ({@code ../shared/golden/ltx23/transformer}; its README gives the cases and tolerances).
+ * ({@code testdata/golden/ltx23/transformer}; its README gives the cases and tolerances).
  */
 class TransformerGoldenTest {
 
-    static final Path GOLDEN = Path.of(System.getProperty("golden.dir", "../../shared/golden"));
+    static final Path GOLDEN = Golden.ROOT;
     static final Path DIR = GOLDEN.resolve("ltx23").resolve("transformer");
     static final TransformerConfig CONFIG = TransformerParity.CONFIG;
 
     @Test
     void everyCaseIsWithinTheReferencesTolerance() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var comparisons = TransformerParity.run(DIR);
         comparisons.forEach(System.out::println);
         assertThat(comparisons).hasSize(11).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());
@@ -36,7 +34,7 @@ class TransformerGoldenTest {
 
     @Test
     void parityFindsTheFolderFromAnyLevelAndNamesWhatItCannotCompare() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         for (Path root : new Path[] {GOLDEN, GOLDEN.resolve("ltx23"), DIR}) {
             assertThat(Parity.run(root).compared()).as(root.toString()).containsKey("ltx23/transformer");
         }

@@ -1,10 +1,8 @@
 package org.ltxfleet.model.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,15 +12,15 @@ import org.ltxfleet.model.vae.ltx.VaeConfig;
 
 /**
  * Our LTX video VAE against the official LTX-2.3 one at tiny widths
- * ({@code ../shared/golden/ltx23/vae}, its README gives the cases and tolerances): the real block
+ * ({@code testdata/golden/ltx23/vae}, its README gives the cases and tolerances): the real block
  * layout with 4 latent channels, built from the config in the weights' metadata.
  */
 class VaeGoldenTest {
 
-    static final Path DIR = Path.of(System.getProperty("golden.dir", "../../shared/golden"), "ltx23", "vae");
+    static final Path DIR = Golden.ROOT.resolve("ltx23").resolve("vae");
     @Test
     void configIsTheRealLayoutAtTinyWidths() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         try (LtxVae vae = load()) {
             VaeConfig real = VaeConfig.ltx23();
             assertThat(vae.config().encoderBlocks()).isEqualTo(real.encoderBlocks());
@@ -35,7 +33,7 @@ class VaeGoldenTest {
 
     @Test
     void everyCaseIsWithinTheReferencesTolerance() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "no golden data at " + DIR);
+        Golden.require(DIR);
         var comparisons = VaeParity.run(DIR);
         comparisons.forEach(System.out::println);
         assertThat(comparisons).hasSize(5).allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue());

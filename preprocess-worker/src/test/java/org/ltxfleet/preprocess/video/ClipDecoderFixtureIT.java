@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.job.Bucket;
 import org.ltxfleet.preprocess.Fixtures;
 
-/** Decoding the real clips of ../shared/fixtures (skipped with a message where that folder is absent). */
+/** Decoding the real clips of testdata/fixtures (failing, naming the clip, where one is absent). */
 class ClipDecoderFixtureIT {
 
     @Test

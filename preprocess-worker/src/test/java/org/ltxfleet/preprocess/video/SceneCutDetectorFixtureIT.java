@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.job.Bucket;
 import org.ltxfleet.preprocess.Fixtures;
 
-/** Cut detection on the real clips of ../shared/fixtures. */
+/** Cut detection on the real clips of testdata/fixtures. */
 class SceneCutDetectorFixtureIT {
 
     private static final int FPS = 24;
