@@ -9,13 +9,18 @@ import org.ltxfleet.model.lora.LoraFusion;
 import org.ltxfleet.model.lora.LoraLoader;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
 import org.ltxfleet.model.transformer.LoraSpec;
+import org.ltxfleet.model.transformer.TransformerConfig;
 import org.ltxfleet.model.transformer.VideoTransformer;
 import org.ltxfleet.model.transformer.Weights;
 
 /**
  * An official ltx-trainer LoRA ({@code golden/ltx23/lora}: rank 4 on the attention projections of
  * the {@code ../transformer} reference model) loaded with our loader and applied at two strengths,
- * and fused into the base weights as ltx-core does, against the official results.
+ * and fused into the base weights as ltx-core does, against the official results. The LoRA file
+ * carries no config (ltx-trainer saves none for text-to-video); the base model's depth and widths
+ * come from where its README says the base comes from, the sibling {@code transformer} folder's
+ * {@code weights.safetensors} metadata ({@link TransformerParity#config}), and the adapters' rank
+ * from the LoRA file itself.
  */
 public final class LoraParity {
 
@@ -30,18 +35,20 @@ public final class LoraParity {
     public static List<Comparison> run(Path folder) throws IOException {
         Path transformer = folder.resolveSibling("transformer");
         Path lora = folder.resolve("lora_weights.safetensors");
+        TransformerConfig config = TransformerParity.config(transformer);
+        LoraSpec spec = LoraLoader.spec(lora);
         var results = new ArrayList<Comparison>();
         try (var golden = SafetensorsReader.open(folder.resolve("golden.safetensors"));
              var base = SafetensorsReader.open(transformer.resolve("golden.safetensors"));
              NDManager manager = NDManager.newBaseManager()) {
             for (float strength : new float[] {1f, 0.5f}) {
-                var model = model(transformer, manager);
+                var model = model(transformer, config, spec, manager);
                 LoraLoader.load(model.parametersByName(), lora, strength);
                 String key = "caseA.out.velocity_lora_strength" + (strength == 1f ? "1p0" : "0p5");
                 results.add(Comparison.of("caseA velocity, LoRA at strength " + strength,
                         TransformerParity.maskedVelocity(model, base, manager), golden.readFloats(key), OUTPUT));
             }
-            var model = model(transformer, manager);
+            var model = model(transformer, config, spec, manager);
             LoraLoader.load(model.parametersByName(), lora);
             LoraFusion.fuse(model.parametersByName());
             results.add(Comparison.of(FUSED_LAYER + ".weight fused",
@@ -53,11 +60,12 @@ public final class LoraParity {
         return results;
     }
 
-    /** The reference transformer with rank-4 attention adapters at their initial values (B = 0). */
-    private static VideoTransformer model(Path transformer, NDManager manager) throws IOException {
-        var model = new VideoTransformer(TransformerParity.CONFIG, LoraSpec.attention(4));
+    /** The reference transformer with the file's adapters at their initial values (B = 0). */
+    private static VideoTransformer model(Path transformer, TransformerConfig config, LoraSpec spec, NDManager manager)
+            throws IOException {
+        var model = new VideoTransformer(config, spec);
         Weights.initialize(model, manager, 1);
-        Weights.load(model, List.of(transformer.resolve("weights.safetensors")), manager);
+        Weights.load(model, List.of(transformer.resolve(TransformerParity.WEIGHTS)), manager);
         return model;
     }
 }

@@ -110,9 +110,9 @@ class LoraGoldenTest {
         }
     }
 
-    /** The golden transformer with rank-4 attention adapters at their initial values (B = 0). */
+    /** The golden transformer (its config from its weights' metadata) with the official file's adapters at their initial values (B = 0). */
     private static VideoTransformer model(NDManager manager) throws IOException {
-        var model = new VideoTransformer(TransformerGoldenTest.CONFIG, LoraSpec.attention(4));
+        var model = new VideoTransformer(TransformerGoldenTest.config(), LoraLoader.spec(OFFICIAL));
         Weights.initialize(model, manager, 1);
         assertThat(Weights.load(model, List.of(TransformerGoldenTest.DIR.resolve("weights.safetensors")), manager))
                 .isEqualTo(77);

@@ -21,7 +21,6 @@ class TransformerGoldenTest {
 
     static final Path GOLDEN = Golden.ROOT;
     static final Path DIR = GOLDEN.resolve("ltx23").resolve("transformer");
-    static final TransformerConfig CONFIG = TransformerParity.CONFIG;
 
     @Test
     void everyCaseIsWithinTheReferencesTolerance() throws IOException {
@@ -51,6 +50,11 @@ class TransformerGoldenTest {
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.0002f}, 1e-4).passed()).isFalse();
         assertThat(Comparison.of("x", new float[] {1, 2}, new float[] {1, 2.00005f}, 1e-4).passed()).isTrue();
         assertThat(Comparison.of("x", new float[] {Float.NaN, 2}, new float[] {1, 2}, 1e-4).passed()).isFalse();
+    }
+
+    /** The golden model's config, as its weights' metadata gives it. */
+    static TransformerConfig config() throws IOException {
+        return TransformerParity.config(DIR);
     }
 
     /** Prints the comparison and fails it beyond the tolerance. */
