@@ -23,12 +23,13 @@ import java.util.Map;
 public final class ParameterUpload {
 
     /** Values staged at once: 64 MiB of float32. A tensor over it is created in parts and joined on the device. */
-    private static final int CHUNK_VALUES = 16 << 20;
+    static final int CHUNK_VALUES = 16 << 20;
 
     private final NDManager manager;
     private final WeightStorage storage;
     private final Map<String, ? extends RowScaledWeight> rowScaled;
     private final StorageReport report = new StorageReport();
+    private final int chunkValues;
     private float[] values = new float[0];
     private ByteBuffer staging;
 
@@ -37,9 +38,16 @@ public final class ParameterUpload {
      *        ({@link CheckpointNames#rowScaled})
      */
     public ParameterUpload(NDManager manager, WeightStorage storage, Map<String, ? extends RowScaledWeight> rowScaled) {
+        this(manager, storage, rowScaled, CHUNK_VALUES);
+    }
+
+    /** With chunks of {@code chunkValues} values (tests use small ones to cover tensors made in parts). */
+    ParameterUpload(NDManager manager, WeightStorage storage, Map<String, ? extends RowScaledWeight> rowScaled,
+                    int chunkValues) {
         this.manager = manager;
         this.storage = storage;
         this.rowScaled = Map.copyOf(rowScaled);
+        this.chunkValues = chunkValues;
     }
 
     /** Everything float32. */
@@ -81,7 +89,7 @@ public final class ParameterUpload {
     private NDArray float32(Shape shape, ValueStream source) throws IOException {
         long rows = rows(shape);
         long rowLength = shape.size() / rows;
-        long rowsPerChunk = Math.max(1, CHUNK_VALUES / Math.max(1, rowLength));
+        long rowsPerChunk = Math.max(1, chunkValues / Math.max(1, rowLength));
         var parts = new NDList();
         for (long row = 0; row < rows; row += rowsPerChunk) {
             long chunkRows = Math.min(rowsPerChunk, rows - row);
@@ -98,7 +106,7 @@ public final class ParameterUpload {
     private void uploadHalf(String name, Shape shape, ValueStream source, RowScaledWeight target) throws IOException {
         long rows = shape.get(0);
         long rowLength = shape.size() / rows;
-        int rowsPerChunk = (int) Math.max(1, CHUNK_VALUES / Math.max(1, rowLength));
+        int rowsPerChunk = (int) Math.max(1, chunkValues / Math.max(1, rowLength));
         float[] scales = new float[Math.toIntExact(rows)];
         var parts = new NDList();
         for (long row = 0; row < rows; row += rowsPerChunk) {
@@ -136,7 +144,7 @@ public final class ParameterUpload {
     /** A direct buffer of exactly {@code bytes}, reused between chunks (the device copy is made before the next one). */
     private ByteBuffer staging(long bytes) {
         if (staging == null || staging.capacity() < bytes) {
-            long grown = Math.min(staging == null ? 1 << 20 : 2L * staging.capacity(), CHUNK_VALUES * 4L);
+            long grown = Math.min(staging == null ? 1 << 20 : 2L * staging.capacity(), chunkValues * 4L);
             staging = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, grown))).order(ByteOrder.nativeOrder());
         }
         return staging.clear().limit((int) bytes).slice().order(ByteOrder.nativeOrder());

@@ -64,7 +64,7 @@ public final class LoraParity {
     private static VideoTransformer model(Path transformer, TransformerConfig config, LoraSpec spec, NDManager manager)
             throws IOException {
         var model = new VideoTransformer(config, spec);
-        Weights.initialize(model, manager, 1);
+        Weights.initializeAdapters(model, manager, 1);
         Weights.load(model, List.of(transformer.resolve(TransformerParity.WEIGHTS)), manager);
         return model;
     }

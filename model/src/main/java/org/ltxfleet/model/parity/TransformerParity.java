@@ -80,7 +80,6 @@ public final class TransformerParity {
                         golden.readFloats(c + ".out.rope_sin"), ROPE));
             }
             var model = new VideoTransformer(config, LoraSpec.none());
-            Weights.initialize(model, manager, 1);
             Weights.load(model, List.of(folder.resolve(WEIGHTS)), manager);
             results.add(Comparison.of("caseA velocity (no text mask)", model.forward(input(model, golden, "caseA", manager))
                     .toFloatArray(), golden.readFloats("caseA.out.velocity_no_context_mask"), OUTPUT));

@@ -48,6 +48,29 @@ class VideoTransformerTest {
         assertThat(names.keySet()).noneMatch(n -> n.startsWith("0") || n.contains("_0"));
     }
 
+    /** Each block frees its temporaries when it returns: what a pass leaves does not grow with the depth. */
+    @Test
+    void aForwardPassLeavesTheSameTensorsWhateverTheDepth() {
+        TrainingExample example = TinyFixtures.example(0, false);
+        int[] left = new int[2];
+        int[] depths = {1, 6};
+        for (int d = 0; d < depths.length; d++) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                var model = new VideoTransformer(TinyFixtures.CONFIG.withBlocks(depths[d]), LoraSpec.attention(4));
+                Weights.initialize(model, manager, 1);
+                try (NDManager step = manager.newSubManager(); var off = org.ltxfleet.model.nn.GradMode.off()) {
+                    var prepared = prepare(model, example, 0.5, step);
+                    int before = ((ai.djl.ndarray.BaseNDManager) step).getManagedArrays().size();
+                    model.forward(prepared.input());
+                    left[d] = ((ai.djl.ndarray.BaseNDManager) step).getManagedArrays().size() - before;
+                }
+            }
+        }
+        System.out.printf("tensors a forward pass leaves: %d at 1 block, %d at 6%n", left[0], left[1]);
+        assertThat(left[1]).isEqualTo(left[0]);
+        assertThat(left[0]).isLessThan(40);
+    }
+
     @Test
     void forwardGivesOneVelocityPerToken() {
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -112,8 +135,12 @@ class VideoTransformerTest {
     }
 
     static KeyframeObjective.Prepared prepare(VideoTransformer model, TrainingExample example, double sigma) {
+        return prepare(model, example, sigma, model.parametersByName().values().iterator().next().getArray().getManager());
+    }
+
+    static KeyframeObjective.Prepared prepare(VideoTransformer model, TrainingExample example, double sigma,
+                                              NDManager manager) {
         float[] noise = Noise.gaussian(11, example.video().tokens() * example.video().channels());
-        return KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigma, noise,
-                model.parametersByName().values().iterator().next().getArray().getManager());
+        return KeyframeObjective.prepare(model, example, KeyframeLayout.APPENDED, sigma, noise, manager);
     }
 }
