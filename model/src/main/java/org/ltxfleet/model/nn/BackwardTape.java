@@ -26,6 +26,10 @@ import java.util.List;
  *       runs twice.</li>
  * </ul>
  *
+ * <p>No backward call keeps its graph: each frees what it saved as it goes. Pieces share only ops that
+ * save no tensors (a block's AdaLN rows: {@code add}, {@code split}, {@code squeeze}), which PyTorch
+ * runs again after their graph was released.
+ *
  * <p>Gradients equal autograd's through the whole graph (tests compare them). {@link #NONE} records
  * nothing: cuts return their inputs and attention runs inline, the plain single-graph path. The
  * tape owns the tensors it records and closes them with itself.
@@ -104,7 +108,7 @@ public final class BackwardTape implements AutoCloseable {
      * cut, last first; gradients accumulate in the parameters and in the leaves the caller made.
      */
     public void backward(NDArray root, NDArray gradient) {
-        JniUtils.backward((PtNDArray) root, (PtNDArray) gradient, recording, false);
+        JniUtils.backward((PtNDArray) root, (PtNDArray) gradient, false, false);
         for (int i = cuts.size() - 1; i >= 0; i--) {
             try (NDScope scope = new NDScope()) {
                 cuts.get(i).backward(kernel);
@@ -183,7 +187,7 @@ public final class BackwardTape implements AutoCloseable {
                 }
             }
             if (roots.size() == 1) {
-                JniUtils.backward((PtNDArray) roots.head(), (PtNDArray) gradients.head(), true, false);
+                JniUtils.backward((PtNDArray) roots.head(), (PtNDArray) gradients.head(), false, false);
             } else if (!roots.isEmpty()) {
                 NDArray total = null;
                 try (GradMode on = GradMode.on()) {
@@ -192,7 +196,7 @@ public final class BackwardTape implements AutoCloseable {
                         total = total == null ? term : total.add(term);
                     }
                 }
-                JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), true, false);
+                JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
             }
         }
     }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
-import org.ltxfleet.model.safetensors.TensorInfo;
 
 /**
  * Fills parameters from (sharded) safetensors by checkpoint name. LTX's single-file checkpoint
@@ -52,9 +51,17 @@ public final class CheckpointLoader {
                 }
             }
             var missing = new ArrayList<String>();
-            for (String name : parameters.keySet()) {
+            for (var entry : parameters.entrySet()) {
+                String name = entry.getKey();
                 if (!owner.containsKey(name)) {
                     missing.add(name);
+                    continue;
+                }
+                String key = stored.get(name);
+                long[] shape = owner.get(name).info(key).shape();
+                if (!Arrays.equals(shape, entry.getValue().getShape().getShape())) {
+                    throw new IOException("checkpoint tensor " + key + " has shape " + Arrays.toString(shape)
+                            + ", the " + what + " expects " + entry.getValue().getShape());
                 }
             }
             if (!missing.isEmpty()) {
@@ -64,15 +71,7 @@ public final class CheckpointLoader {
             int loaded = 0;
             for (var entry : parameters.entrySet()) {
                 String name = entry.getKey();
-                SafetensorsReader reader = owner.get(name);
-                String key = stored.get(name);
-                TensorInfo info = reader.info(key);
-                long[] expected = entry.getValue().getShape().getShape();
-                if (!Arrays.equals(info.shape(), expected)) {
-                    throw new IOException("checkpoint tensor " + key + " has shape " + Arrays.toString(info.shape())
-                            + ", the " + what + " expects " + entry.getValue().getShape());
-                }
-                upload.upload(name, entry.getValue(), stream(reader, key));
+                upload.upload(name, entry.getValue(), stream(owner.get(name), stored.get(name)));
                 loaded++;
             }
             return loaded;
