@@ -113,7 +113,27 @@ public final class BackwardTape implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 cuts.get(i).backward(kernel);
             }
+            cuts.get(i).release();
         }
+    }
+
+    /**
+     * {@code Σ sum(root ⊙ gradient)} with a graph to the roots: its backward pass sends each gradient
+     * into its root. Each product is freed at once (the sum does not save it; the product saves the
+     * gradient, which the caller holds anyway).
+     */
+    public static NDArray weightedSum(NDList roots, NDList gradients) {
+        NDArray total = null;
+        try (GradMode on = GradMode.on()) {
+            for (int i = 0; i < roots.size(); i++) {
+                NDArray term;
+                try (NDArray product = roots.get(i).mul(gradients.get(i))) {
+                    term = product.sum();
+                }
+                total = total == null ? term : total.add(term);
+            }
+        }
+        return total;
     }
 
     private NDArray own(NDArray array) {
@@ -189,14 +209,24 @@ public final class BackwardTape implements AutoCloseable {
             if (roots.size() == 1) {
                 JniUtils.backward((PtNDArray) roots.head(), (PtNDArray) gradients.head(), false, false);
             } else if (!roots.isEmpty()) {
-                NDArray total = null;
-                try (GradMode on = GradMode.on()) {
-                    for (int i = 0; i < roots.size(); i++) {
-                        NDArray term = roots.get(i).mul(gradients.get(i)).sum();
-                        total = total == null ? term : total.add(term);
-                    }
-                }
+                NDArray total = weightedSum(roots, gradients);
                 JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
+            }
+        }
+
+        /**
+         * Frees what the cut holds once its gradients went into the graph before it: the attention's
+         * inputs and output, and the leaves with the gradients gathered in them.
+         */
+        private void release() {
+            for (NDArray array : new NDArray[] {scaledQueries, keysTransposed, values, output, outputLeaf}) {
+                if (array != null) {
+                    array.close();
+                }
+            }
+            for (NDArray[] link : links) {
+                link[0].close();
+                link[1].close();
             }
         }
     }

@@ -142,14 +142,8 @@ public final class StepGradients {
         if (roots.isEmpty()) {
             return;
         }
-        try (GradMode on = GradMode.on()) {
-            NDArray total = null;
-            for (int i = 0; i < roots.size(); i++) {
-                NDArray term = roots.get(i).mul(gradients.get(i)).sum();
-                total = total == null ? term : total.add(term);
-            }
-            JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
-        }
+        NDArray total = BackwardTape.weightedSum(roots, gradients);
+        JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
     }
 
     private static NDArray loss(NDArray prediction, KeyframeObjective.Prepared prepared) {
