@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, DemoCommand.class, KafkaCommand.class, S3Command.class, GatewayCommand.class,
             WorkerCommand.class, BenchCommand.class, KeysCommand.class,
             WebhooksCommand.class, TopicsCommand.class, BaseCommand.class, EvalCommand.class, VaeCommand.class,
-            ParityCommand.class})
+            ParityCommand.class, WeightsCommand.class})
 public final class FleetCli {
 
     /** Entry point of {@code ./fleet}. */
