@@ -18,9 +18,13 @@ import org.ltxfleet.preprocess.archive.ArchiveLimits;
 import org.ltxfleet.preprocess.dataset.PreprocessSettings;
 import org.ltxfleet.preprocess.download.DownloadSettings;
 import org.ltxfleet.preprocess.download.Downloader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The preprocess worker: a member of the {@value #GROUP} consumer group on the job topics (normal, then low priority). */
 public final class PreprocessWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreprocessWorker.class);
 
     /** The consumer group every preprocess worker joins, sharing the jobs between them. */
     public static final String GROUP = Topics.PREPROCESS_GROUP;
@@ -45,7 +49,9 @@ public final class PreprocessWorker {
     /** The preset's encoders, loaded before the worker takes jobs: a missing file stops it at start, by name. */
     private static Encoders encoders(FleetConfig config) {
         try {
-            return Preset.forEncoding(config).encoders();
+            Encoders encoders = Preset.forEncoding(config).encoders();
+            LOG.info("text encoder {}: {}", encoders.text().id(), encoders.text().storageSummary());
+            return encoders;
         } catch (IOException e) {
             throw new UncheckedIOException("the preprocess worker cannot load its encoders: " + e.getMessage(), e);
         }

@@ -164,6 +164,11 @@ public final class Ltx23TextEncoder implements TextEncoder, AutoCloseable {
     }
 
     /** What keeping Gemma's matrices in {@code model.base.precision} changed (nothing for a bf16 checkpoint in float16). */
+    @Override
+    public String storageSummary() {
+        return storage.summary();
+    }
+
     public StorageReport storageReport() {
         return storage;
     }

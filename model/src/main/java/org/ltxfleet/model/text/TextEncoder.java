@@ -12,4 +12,9 @@ public interface TextEncoder {
     int width();
 
     TextFeatures encode(String prompt);
+
+    /** How the weights are held, for the worker's start-up log: what 16-bit storage changed, if used. */
+    default String storageSummary() {
+        return "float32";
+    }
 }
