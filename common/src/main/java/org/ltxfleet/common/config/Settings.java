@@ -213,7 +213,8 @@ public final class Settings {
             .defaultShownAs("true for `ltx-2.3`, false for `tiny`");
     public static final Setting<Long> TRAIN_ATTENTION_CHUNK_SCORES = Setting.longValue("train.attention.chunk.scores",
             4L << 20, 1, 1L << 40, "most attention scores (heads × query rows × keys) one chunk holds at once; "
-                    + "a few such float32 tensors are alive in a chunk's backward pass");
+                    + "a few such float32 tensors are alive in a chunk's backward pass")
+            .defaultShownAs("134217728 (128 M) for `ltx-2.3`, 4194304 (4 M) for `tiny`");
 
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TOPICS_REPLICATION, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,

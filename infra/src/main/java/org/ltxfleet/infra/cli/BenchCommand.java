@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train, scale.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train, scale, memory, block.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale, memory, block")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -31,8 +31,10 @@ final class BenchCommand implements Callable<Integer> {
             case "model" -> model();
             case "train" -> train();
             case "scale" -> scale();
+            case "memory" -> memory();
+            case "block" -> block();
             default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; available: gateway, preprocess, model, train, scale");
+                    + "'; available: gateway, preprocess, model, train, scale, memory, block");
         };
     }
 
@@ -94,6 +96,22 @@ final class BenchCommand implements Callable<Integer> {
                     + " video frames/s");
         }
         print(result);
+        return 0;
+    }
+
+    private Integer memory() throws Exception {
+        Console.step("ltx-2.3 at width 4096, 32 heads, 2 blocks, rank 32, 1024 text tokens, synthetic 16-bit weights, "
+                + "checkpointing and recomputed attention: a warm-up step, then one step each at 512, 1024 and 2048 "
+                + "tokens in a child JVM, its peak resident memory against docs/GPU.md's plan (about 6 minutes on 2 cores)");
+        print(new org.ltxfleet.model.bench.MemoryBench(org.ltxfleet.model.bench.StepRecipe.ltx23Default()).run(Console::step));
+        return 0;
+    }
+
+    private Integer block() {
+        Console.step("one ltx-2.3 block at width 4096 (32 heads, rank 32, 1024 text tokens, 16-bit synthetic weights) over "
+                + "2048 tokens, as a checkpointed step runs it: forward without a graph, again with one, backward with "
+                + "recomputed attention; executed FLOPs counted, against DJL's 4096² matmul in the same process");
+        print(new org.ltxfleet.model.bench.BlockSpeed(2048, 3).run(Console::step));
         return 0;
     }
 

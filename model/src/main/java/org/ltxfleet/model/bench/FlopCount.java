@@ -31,4 +31,41 @@ public final class FlopCount {
                 + config.blocks() * (tokens * perBlockTokenLinear + contextLinear + 2 * attention);
         return forward + backward;
     }
+
+    /**
+     * FLOPs one block executes in a step with block checkpointing and recomputed attention: its
+     * forward pass twice (without a graph, then with one) and its backward pass. Backward: frozen
+     * projections of the video tokens give their input's gradient only (2·in·out a token); adapters
+     * their input's and both weights' gradients; the text context needs no gradient, so its frozen k
+     * and v projections run forward only and their adapters give weight gradients; attention
+     * recomputes QKᵀ and runs four more products (dV, dP, dQ, dKᵀ): 2.5 × its forward.
+     */
+    public static double checkpointedBlock(TransformerConfig config, long tokens, long textTokens, int rank) {
+        double d = config.hidden();
+        double heads = config.heads();
+        double ff = d * config.ffMultiplier();
+        double frozenTokenLinear = 2 * (4 * d * d + d * heads) // attn1 q, k, v, out + gate
+                + 2 * (2 * d * d + d * heads) // attn2 q, out + gate
+                + 2 * (2 * d * ff); // feed-forward
+        double adapter = 2 * 2 * rank * d; // down and up
+        double contextLinear = 2 * 2 * d * d + 2 * adapter; // attn2 k, v with their adapters
+        double attention = 4.0 * tokens * tokens * d + 4.0 * tokens * textTokens * d;
+        double forward = tokens * (frozenTokenLinear + 6 * adapter) + textTokens * contextLinear + attention;
+        double backward = tokens * (frozenTokenLinear + 6 * 2 * adapter) // input gradients; adapters: + weight gradients
+                + textTokens * 2 * adapter * 3 / 2 // context adapters: dA, dB and the down output's gradient
+                + 2.5 * attention;
+        return 2 * forward + backward;
+    }
+
+    /**
+     * FLOPs a whole checkpointed step executes: every block ({@link #checkpointedBlock}), plus the
+     * prologue and output layer run once forward (nothing before the blocks trains; the output
+     * layer's input gradient is 2·D·C a token).
+     */
+    public static double checkpointedStep(TransformerConfig config, long tokens, long textTokens, int rank) {
+        double d = config.hidden();
+        double c = config.latentChannels();
+        double outside = tokens * (2 * c * d + 2 * config.adalnRows() * d * d + 2 * 2 * d * c);
+        return config.blocks() * checkpointedBlock(config, tokens, textTokens, rank) + outside;
+    }
 }

@@ -25,10 +25,11 @@ public final class MemoryPlan {
     public static final int KEYFRAMES = 3;
 
     private static final List<Card> CARDS = List.of(Card.H100_80GB, Card.H200_141GB);
-    private static final List<StepRecipe> HALF_PRECISION = List.of(StepRecipe.halfPrecision(true),
-            StepRecipe.halfPrecision(false));
-    private static final List<StepRecipe> RECIPES = List.of(StepRecipe.halfPrecision(true),
-            StepRecipe.halfPrecision(false), StepRecipe.asWritten());
+    /** Headroom every job shape must leave on a card: allocator fragmentation the plan does not model. */
+    public static final double HEADROOM = 0.10;
+    private static final List<StepRecipe> DEFAULT = List.of(StepRecipe.ltx23Default());
+    private static final List<StepRecipe> RECIPES = List.of(StepRecipe.ltx23Default(), StepRecipe.halfBaseOneGraph(),
+            StepRecipe.plain());
 
     private final TransformerConfig config;
     private final LoraSpec lora;
@@ -43,9 +44,33 @@ public final class MemoryPlan {
         return new MemoryPlan(TransformerConfig.ltx23(), LoraSpec.attention(RANK));
     }
 
-    /** Peak memory of one step over a window. */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    public LoraSpec lora() {
+        return lora;
+    }
+
+    /** Peak GPU memory of one step over a window. */
     public StepMemory step(StepRecipe recipe, TrainingShape shape) {
-        return StepMemory.of(config, lora, recipe, shape.tokens());
+        return StepMemory.onGpu(config, lora, recipe, shape.tokens());
+    }
+
+    /** Every window the API accepts: each bucket, each frame count (1 + 8k), three keyframes. */
+    public static List<TrainingShape> jobShapes() {
+        var shapes = new ArrayList<TrainingShape>();
+        for (Bucket bucket : buckets()) {
+            for (int frames = TrainingInput.MIN_FRAMES; frames <= TrainingInput.MAX_FRAMES; frames += 8) {
+                shapes.add(new TrainingShape(bucket, frames, KEYFRAMES));
+            }
+        }
+        return shapes;
+    }
+
+    /** Whether every job shape's peak leaves {@link #HEADROOM} of the card free. */
+    public boolean fitsEveryJob(Card card, StepRecipe recipe) {
+        return jobShapes().stream().allMatch(shape -> step(recipe, shape).total() <= (1 - HEADROOM) * card.bytes());
     }
 
     /** The most frames (1 + 8k, within the API's limits) of {@code bucket} that fit, if even the fewest do. */
@@ -73,7 +98,7 @@ public final class MemoryPlan {
         long high = 1L << 22;
         while (low < high) {
             long mid = (low + high + 1) / 2;
-            if (StepMemory.of(config, lora, recipe, mid).total() <= card.bytes()) {
+            if (StepMemory.onGpu(config, lora, recipe, mid).total() <= card.bytes()) {
                 low = mid;
             } else {
                 high = mid - 1;
@@ -95,7 +120,7 @@ public final class MemoryPlan {
 
     /** The doc's tables. */
     public String markdown() {
-        return new MemoryPlanTables(this, CARDS, HALF_PRECISION, RECIPES).markdown();
+        return new MemoryPlanTables(this, CARDS, DEFAULT, RECIPES).markdown();
     }
 
     static String gib(long bytes) {

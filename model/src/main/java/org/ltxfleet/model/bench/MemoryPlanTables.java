@@ -81,17 +81,18 @@ final class MemoryPlanTables {
     /** The peak's parts in GiB at the reference windows. */
     private String breakdown() {
         var table = new StringBuilder("| window | tokens | recipe | frozen base | adapters + AdamW | checkpoints "
-                + "| block tensors | attention | global + backward | margin | total |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| step tensors | block tensors | weight casts | attention | backward | margin | total |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (TrainingShape shape : REFERENCES) {
             for (StepRecipe recipe : all) {
                 StepMemory m = plan.step(recipe, shape);
                 table.append("| ").append(label(shape)).append(" | ").append(thousands(shape.tokens())).append(" | ")
-                        .append(recipe.name()).append(" | ").append(gib(m.frozenBase())).append(" | ")
-                        .append(gib(m.adapters())).append(" | ").append(gib(m.checkpoints())).append(" | ")
-                        .append(gib(m.blocks())).append(" | ").append(gib(m.attention())).append(" | ")
-                        .append(gib(m.global() + m.backward())).append(" | ").append(gib(m.margin())).append(" | ")
-                        .append("**").append(gib(m.total())).append("** |\n");
+                        .append(recipe.name());
+                for (long part : new long[] {m.frozenBase(), m.adapters(), m.checkpoints(), m.step(), m.blocks(),
+                        m.weightCasts(), m.attention(), m.backward(), m.margin()}) {
+                    table.append(" | ").append(gib(part));
+                }
+                table.append(" | **").append(gib(m.total())).append("** |\n");
             }
         }
         return table.toString();

@@ -1,8 +1,6 @@
 package org.ltxfleet.model.bench;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -94,25 +92,11 @@ public final class ModelBench {
         return result;
     }
 
-    /** Best of several 1024² float matmuls: what the engine reaches on dense work here. */
+    /** Best of ten 1024² float matmuls: what the engine reaches on dense work here. */
     private static double matmulPeak(NDManager manager, Consumer<String> log) {
-        int n = 1024;
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray a = scope.randomNormal(new Shape(n, n));
-            NDArray b = scope.randomNormal(new Shape(n, n));
-            a.matMul(b).close();
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 10; i++) {
-                long start = System.nanoTime();
-                NDArray product = a.matMul(b);
-                product.toFloatArray();
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-                product.close();
-            }
-            double flops = 2.0 * n * n * n / best;
-            log.accept(String.format("DJL matmul %d² peak: %.1f GFLOP/s", n, flops / 1e9));
-            return flops;
-        }
+        double flops = MatmulPeak.measure(manager, 1024, 10);
+        log.accept(String.format("DJL matmul 1024² peak: %.1f GFLOP/s", flops / 1e9));
+        return flops;
     }
 
     private static double median(List<Double> values) {

@@ -35,7 +35,8 @@ public final class ParameterCount {
         return config.blocks() * perBlock;
     }
 
-    private static long block(TransformerConfig config) {
+    /** One block's parameters. */
+    static long block(TransformerConfig config) {
         long width = config.hidden();
         long inner = width * config.ffMultiplier();
         long attention = 4 * linear(width, width)

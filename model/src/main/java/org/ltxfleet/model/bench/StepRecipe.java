@@ -1,37 +1,36 @@
 package org.ltxfleet.model.bench;
 
+import org.ltxfleet.model.nn.WeightStorage;
+import org.ltxfleet.model.training.TrainingMemory;
+
 /**
- * How a training step holds its tensors on the device: the precision of the frozen base and of the
- * activations, whether blocks are recomputed in the backward pass, and whether attention keeps its
- * score matrices. Adapters and their AdamW moments are float32 in every recipe (fp16 moments give
- * NaN in DJL, shared/STACK.md).
+ * How a training step holds its tensors, as the trainer is built: the frozen base in 16 or 32 bits
+ * ({@link WeightStorage}); float32 activations, adapters and AdamW moments (fp16 moments give NaN
+ * in DJL, docs/djl-notes.md); one graph, or block checkpointing and recomputed attention
+ * ({@link TrainingMemory}).
  *
  * @param name how the plan's tables name it
- * @param baseBytes bytes per frozen base parameter
- * @param activationBytes bytes per activation value
- * @param blockCheckpointing only block inputs are kept; each block is recomputed for its backward
- * @param memoryEfficientAttention attention never materialises the {@code heads × T × T} scores
- * @param optimizerTemporaryBytes bytes per adapter weight that the optimizer step leaves alive
- *        until the step ends
+ * @param storage the frozen base's storage
+ * @param memory what the step keeps for its backward pass
  */
-public record StepRecipe(String name, int baseBytes, int activationBytes, boolean blockCheckpointing,
-                         boolean memoryEfficientAttention, int optimizerTemporaryBytes) {
+public record StepRecipe(String name, WeightStorage storage, TrainingMemory memory) {
 
-    /**
-     * The trainer as written today on CUDA natives: float32 everywhere, every op result of the
-     * forward held by the step's NDManager until the step ends, and LoraTrainer/AdamW's eleven
-     * float32 temporaries per adapter weight (clipped gradient, squares, moment ratios, update).
-     */
-    public static StepRecipe asWritten() {
-        return new StepRecipe("as written: float32, no checkpointing", 4, 4, false, false, 11 * 4);
+    /** Activations are float32 in every recipe: the base is cast to float32 where it is used. */
+    public static final int ACTIVATION_BYTES = 4;
+
+    /** The ltx-2.3 preset's defaults: a 16-bit base, block checkpointing, recomputed attention. */
+    public static StepRecipe ltx23Default() {
+        return new StepRecipe("16-bit base, checkpointing, recomputed attention", WeightStorage.FLOAT16,
+                TrainingMemory.ltx23());
     }
 
-    /**
-     * The GPU plan: a bf16 or fp16 frozen base (2 bytes either way) and activations, per-block
-     * recomputation in its own NDManager, optimizer temporaries closed per parameter.
-     */
-    public static StepRecipe halfPrecision(boolean memoryEfficientAttention) {
-        return new StepRecipe(memoryEfficientAttention ? "16-bit base, memory-efficient attention"
-                : "16-bit base, attention matrices kept", 2, 2, true, memoryEfficientAttention, 0);
+    /** The 16-bit base on one graph: every block's tensors and float32 weight casts kept. */
+    public static StepRecipe halfBaseOneGraph() {
+        return new StepRecipe("16-bit base, one graph", WeightStorage.FLOAT16, TrainingMemory.plain());
+    }
+
+    /** The tiny preset's recipe at ltx-2.3's width: a float32 base on one graph (the trainer before #24). */
+    public static StepRecipe plain() {
+        return new StepRecipe("float32 base, one graph", WeightStorage.FLOAT32, TrainingMemory.plain());
     }
 }

@@ -98,7 +98,7 @@ public final class Ltx23Preset implements Preset {
     /** Block checkpointing and recomputed attention: without them a step does not fit one card (docs/GPU.md). */
     @Override
     public TrainingMemory trainingMemoryByDefault() {
-        return TrainingMemory.lowest();
+        return TrainingMemory.ltx23();
     }
 
     private TextEncoder text() throws IOException {

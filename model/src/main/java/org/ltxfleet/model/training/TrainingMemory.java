@@ -17,6 +17,9 @@ import org.ltxfleet.model.nn.BackwardTape;
  */
 public record TrainingMemory(boolean blockCheckpointing, boolean attentionRecompute, long attentionScoreBudget) {
 
+    /** The ltx-2.3 preset's attention chunk: 2^27 scores. */
+    public static final long LTX23_SCORE_BUDGET = 1L << 27;
+
     public TrainingMemory {
         if (attentionScoreBudget < 1) {
             throw new IllegalArgumentException("the attention score budget must be positive, got " + attentionScoreBudget);
@@ -31,6 +34,15 @@ public record TrainingMemory(boolean blockCheckpointing, boolean attentionRecomp
     /** Block checkpointing and recomputed attention: what ltx-2.3 needs to fit one card. */
     public static TrainingMemory lowest() {
         return new TrainingMemory(true, true, AttentionKernel.DEFAULT_SCORE_BUDGET);
+    }
+
+    /**
+     * {@link #lowest()} with chunks of 128 M scores (512 MiB of float32): about 245 query rows of a
+     * 17,100-token window, so a GPU runs tens of large chunks per attention instead of thousands of
+     * launch-bound ones, for ~2 GiB of chunk buffers (docs/GPU.md).
+     */
+    public static TrainingMemory ltx23() {
+        return lowest().withAttentionScoreBudget(LTX23_SCORE_BUDGET);
     }
 
     public TrainingMemory withBlockCheckpointing(boolean on) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.job.AspectRatio;
 import org.ltxfleet.common.job.Bucket;
 import org.ltxfleet.common.job.Resolution;
+import org.ltxfleet.model.training.TrainingMemory;
 import org.ltxfleet.model.transformer.LoraSpec;
 import org.ltxfleet.model.transformer.TransformerConfig;
 
@@ -32,40 +33,50 @@ class MemoryPlanTest {
     }
 
     @Test
-    void anLtx23BlockCreates112TokenRowsOfTensors() {
+    void anLtx23BlockKeeps37TokenRowsForItsBackwardPass() {
         // docs/GPU.md itemises these; a change to the block's ops should change the doc too.
-        assertThat(ForwardTensors.blockTokenUnits(LTX23, RANK_32)).isEqualTo(112);
-        assertThat(ForwardTensors.blockTokenUnits(LTX23, new LoraSpec(32, true))).isEqualTo(112 + 2 * 4 + 2);
+        assertThat(SavedTensors.blockTokenUnits(LTX23, RANK_32)).isEqualTo(37);
+        assertThat(SavedTensors.blockTokenUnits(LTX23, new LoraSpec(32, true))).isEqualTo(37 + 1 + 4);
+        assertThat(SavedTensors.blockContextUnits(LTX23, RANK_32)).isEqualTo(4);
+        assertThatThrownBy(() -> SavedTensors.blockTokenUnits(LTX23, LoraSpec.none()))
+                .hasMessageContaining("rank > 0");
     }
 
     @Test
-    void checkpointingHoldsOneBlockWhereTheTrainerAsWrittenHoldsAll() {
+    void checkpointingHoldsOneBlockWhereOneGraphHoldsAll() {
         long tokens = 8640;
-        var written = StepMemory.of(LTX23, RANK_32, StepRecipe.asWritten(), tokens);
-        var planned = StepMemory.of(LTX23, RANK_32, StepRecipe.halfPrecision(false), tokens);
-        // 48 blocks instead of 1, at 4 bytes instead of 2.
-        assertThat((double) written.blocks()).isCloseTo(96.0 * planned.blocks(), org.assertj.core.data.Offset.offset(96.0));
-        assertThat(written.checkpoints()).isZero();
-        assertThat(planned.checkpoints()).isEqualTo(48L * tokens * 4096 * 2);
-        assertThat(planned.frozenBase()).isEqualTo(2 * 13_124_316_288L);
-        assertThat(planned.adapters()).isEqualTo(16 * 100_663_296L);
+        var oneGraph = StepMemory.onGpu(LTX23, RANK_32, StepRecipe.halfBaseOneGraph(), tokens);
+        var checkpointed = StepMemory.onGpu(LTX23, RANK_32, StepRecipe.ltx23Default(), tokens);
+        assertThat(oneGraph.blocks()).isEqualTo(48 * checkpointed.blocks());
+        assertThat(oneGraph.weightCasts()).isEqualTo(48 * checkpointed.weightCasts());
+        assertThat(oneGraph.checkpoints()).isZero();
+        assertThat(checkpointed.checkpoints()).isEqualTo(48L * tokens * 4096 * 4);
+        assertThat(checkpointed.frozenBase()).isEqualTo(2 * 13_124_316_288L);
+        assertThat(StepMemory.onGpu(LTX23, RANK_32, StepRecipe.plain(), tokens).frozenBase()).isEqualTo(4 * 13_124_316_288L);
+        assertThat(StepMemory.onGpu(LTX23, RANK_32, StepRecipe.plain(), tokens).weightCasts()).isZero();
+        assertThat(checkpointed.adapters()).isEqualTo(16 * 100_663_296L);
     }
 
     @Test
-    void attentionMatricesGrowWithTheSquareOfTheTokensAndAKernelsStatisticsLinearly() {
-        var unfused = StepRecipe.halfPrecision(false);
-        var fused = StepRecipe.halfPrecision(true);
-        long small = StepMemory.of(LTX23, RANK_32, unfused, 10_000).attention();
-        long large = StepMemory.of(LTX23, RANK_32, unfused, 20_000).attention();
-        assertThat(large / (double) small).isBetween(3.8, 4.0);
-        assertThat(StepMemory.of(LTX23, RANK_32, fused, 20_000).attention())
-                .isEqualTo(2 * StepMemory.of(LTX23, RANK_32, fused, 10_000).attention());
+    void keptProbabilitiesGrowWithTheSquareOfTheTokensAndChunkBuffersStayWithinTheirBudget() {
+        var kept = StepRecipe.plain();
+        long small = StepMemory.onGpu(LTX23, RANK_32, kept, 10_000).attention();
+        long large = StepMemory.onGpu(LTX23, RANK_32, kept, 20_000).attention();
+        assertThat(large / (double) small).isBetween(3.5, 4.0);
+        long budgetBytes = SavedTensors.CHUNK_BUFFERS * TrainingMemory.LTX23_SCORE_BUDGET * 4;
+        for (long tokens : new long[] {1_000, 17_100, 100_000}) {
+            assertThat(StepMemory.onGpu(LTX23, RANK_32, StepRecipe.ltx23Default(), tokens).attention())
+                    .isLessThanOrEqualTo(budgetBytes);
+        }
+        // A whole attention below the budget is one chunk: 3 buffers of heads × T × max(T, S) float32.
+        assertThat(StepMemory.onGpu(LTX23, RANK_32, StepRecipe.ltx23Default(), 1_000).attention())
+                .isEqualTo(3L * 32 * 1_000 * 1_024 * 4);
     }
 
     @Test
     void aLargerCardNeverFitsFewerFrames() {
         var plan = MemoryPlan.ltx23();
-        var recipe = StepRecipe.halfPrecision(false);
+        var recipe = StepRecipe.ltx23Default();
         for (Bucket bucket : MemoryPlan.buckets()) {
             int h100 = plan.longestWindow(Card.H100_80GB, recipe, bucket).map(TrainingShape::frames).orElse(0);
             int h200 = plan.longestWindow(Card.H200_141GB, recipe, bucket).map(TrainingShape::frames).orElse(0);
@@ -77,10 +88,28 @@ class MemoryPlanTest {
     @Test
     void theTokenLimitIsTheLastCountThatFits() {
         var plan = MemoryPlan.ltx23();
-        var recipe = StepRecipe.halfPrecision(true);
+        var recipe = StepRecipe.ltx23Default();
         long limit = plan.tokenLimit(Card.H100_80GB, recipe);
-        assertThat(StepMemory.of(LTX23, RANK_32, recipe, limit).total()).isLessThanOrEqualTo(Card.H100_80GB.bytes());
-        assertThat(StepMemory.of(LTX23, RANK_32, recipe, limit + 1).total()).isGreaterThan(Card.H100_80GB.bytes());
+        assertThat(StepMemory.onGpu(LTX23, RANK_32, recipe, limit).total()).isLessThanOrEqualTo(Card.H100_80GB.bytes());
+        assertThat(StepMemory.onGpu(LTX23, RANK_32, recipe, limit + 1).total()).isGreaterThan(Card.H100_80GB.bytes());
+    }
+
+    @Test
+    void everyJobTheApiAcceptsFitsAn80GbCardWithTheDefaultRecipeAndNoneWithoutIt() {
+        var plan = MemoryPlan.ltx23();
+        assertThat(MemoryPlan.jobShapes()).hasSize(9 * 15);
+        assertThat(plan.fitsEveryJob(Card.H100_80GB, StepRecipe.ltx23Default())).isTrue();
+        assertThat(plan.fitsEveryJob(Card.H200_141GB, StepRecipe.halfBaseOneGraph())).isFalse();
+        assertThat(plan.fitsEveryJob(Card.H100_80GB, StepRecipe.plain())).isFalse();
+    }
+
+    @Test
+    void aQuadraticThroughThreePointsIsExact() {
+        double[] fit = MemoryBench.quadraticThrough(new double[] {1, 2, 4}, new double[] {6, 15, 45});
+        // 1 + 3x + 2x²
+        assertThat(fit[0]).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(fit[1]).isCloseTo(3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(fit[2]).isCloseTo(2, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
