@@ -33,6 +33,7 @@ final class DemoRun {
 
     /** Runs the job; true when it completed and its outputs were saved. */
     boolean run() throws Exception {
+        long start = System.nanoTime();
         ObjectNode input = prepareInput();
         var client = new FleetClient(fleet.gatewayUrl(), fleet.apiKey(), GatewaySettings.ENDPOINT_ID);
         Console.step("submitting the job to " + fleet.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID);
@@ -53,6 +54,9 @@ final class DemoRun {
             return false;
         }
         saveOutputs(client, result.body());
+        var summary = Json.object().put("request_id", requestId).put("status", status.path("status").asText())
+                .put("steps", steps).put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        System.out.println("RESULT " + Json.toString(summary));
         return true;
     }
 
