@@ -16,6 +16,7 @@ import org.ltxfleet.gateway.health.KafkaHealth;
 import org.ltxfleet.gateway.health.Loops;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
+import org.ltxfleet.gateway.projection.ProjectionConsumer;
 import org.ltxfleet.gateway.snapshot.GatewaySnapshots;
 import org.ltxfleet.gateway.projection.LogSweeper;
 import org.ltxfleet.gateway.status.OpenStreams;
@@ -111,6 +112,11 @@ public final class Gateway implements AutoCloseable {
                     JobProjection::queuedCount).register(services.metrics());
             countReplayed(services, "projection", services.projectionConsumer()::recordsRead);
             countReplayed(services, "ledger", services.ledger()::recordsRead);
+            io.micrometer.core.instrument.FunctionCounter.builder("fleet_gateway_skipped_records",
+                            services.projectionConsumer(), ProjectionConsumer::recordsSkipped)
+                    .description("records of the job topics and events the projection could not apply and skipped "
+                            + "(a direct producer's unreadable or anonymous message; see the gateway's log)")
+                    .tag("reader", "projection").register(services.metrics());
             // The ledger's total, the same on every gateway (read it with max, not sum, across them).
             io.micrometer.core.instrument.Gauge.builder("fleet_gateway_billed_units", services.ledger(),
                     BillingLedger::billedUnits).description("units billed, every key and day").register(services.metrics());

@@ -3,7 +3,6 @@ package org.ltxfleet.preprocess;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.s3.ObjectStore;
 
 /**
@@ -23,10 +22,10 @@ final class JobClaims {
     }
 
     /** Whether this record is its request id's job (claims it when it is the first). */
-    boolean claim(JobMessage job, ConsumerRecord<String, byte[]> record) {
-        var mine = Json.object().put("key_id", job.keyId()).put("topic", record.topic())
+    boolean claim(String requestId, String keyId, ConsumerRecord<String, byte[]> record) {
+        var mine = Json.object().put("key_id", keyId).put("topic", record.topic())
                 .put("partition", record.partition()).put("offset", record.offset());
-        String key = key(job.requestId());
+        String key = key(requestId);
         if (store.createIfAbsent(key, Json.toBytes(mine), "application/json")) {
             return true;
         }

@@ -1,6 +1,5 @@
 package org.ltxfleet.preprocess;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +14,7 @@ import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
 import org.ltxfleet.common.kafka.EventWriter;
 import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.JobMessageCheck;
 import org.ltxfleet.common.kafka.ReadyMessage;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.StageConsumer;
@@ -55,25 +55,31 @@ final class JobIntake implements StageConsumer.Handler {
 
     @Override
     public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
-        JobMessage job;
-        try {
-            job = Json.fromBytes(record.value(), JobMessage.class);
-        } catch (UncheckedIOException | NullPointerException e) {
-            // Without a request id and key id nobody could ever see a failure event for it.
-            LOG.warn("skipping unreadable job at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+        JobMessageCheck.Checked checked = JobMessageCheck.read(record.value());
+        if (checked.skip() != null) {
+            // Without a sound request id and key id nobody could ever see a failure event for it.
+            LOG.warn("skipping a record at {}-{}@{} that is no job: {}", record.topic(), record.partition(),
+                    record.offset(), checked.skip());
             return;
         }
-        if (!claims.claim(job, record)) {
+        String requestId = checked.requestId();
+        String keyId = checked.keyId();
+        if (!claims.claim(requestId, keyId, record)) {
             // Another record of this request id is the job; any event from this one would mix into it.
-            LOG.warn("skipping a later record of request {} by key {} at {}-{}@{}: the job is {}", job.requestId(),
-                    job.keyId(), record.topic(), record.partition(), record.offset(), claims.holder(job.requestId()));
+            LOG.warn("skipping a later record of request {} by key {} at {}-{}@{}: the job is {}", requestId,
+                    keyId, record.topic(), record.partition(), record.offset(), claims.holder(requestId));
             return;
         }
-        if (cancellations.isCanceled(job.requestId())) {
-            canceled(job);
+        if (cancellations.isCanceled(requestId)) {
+            canceled(requestId, keyId);
             return;
         }
+        if (!checked.problems().isEmpty()) {
+            events.emit(requestId, keyId, EventType.FAILED, new Payloads.Failed(422, "validation_error",
+                    Json.toTree(checked.problems()), Payloads.STAGE_PREPROCESS));
+            return;
+        }
+        JobMessage job = checked.job();
         if (job.startDeadlinePassed(Instant.now())) {
             events.emit(job.requestId(), job.keyId(), EventType.FAILED, Payloads.Failed.startTimeout(Payloads.STAGE_QUEUE));
             return;
@@ -103,7 +109,7 @@ final class JobIntake implements StageConsumer.Handler {
                 result = dataset.run(job, input, work);
             }
             if (cancellations.isCanceled(job.requestId())) {
-                canceled(job);
+                canceled(job.requestId(), job.keyId());
                 JobObjects.deleteValidationObjects(store, job.requestId());
                 return;
             }
@@ -124,7 +130,7 @@ final class JobIntake implements StageConsumer.Handler {
                 throw e;
             }
             LOG.info("job {} canceled during preprocessing ({})", job.requestId(), e.toString());
-            canceled(job);
+            canceled(job.requestId(), job.keyId());
             JobObjects.deleteValidationObjects(store, job.requestId());
         } finally {
             WorkDirs.deleteQuietly(work);
@@ -132,30 +138,30 @@ final class JobIntake implements StageConsumer.Handler {
     }
 
     /** Ends a job canceled mid-way; the interrupt that stopped it is cleared so the event can be written. */
-    private void canceled(JobMessage job) {
+    private void canceled(String requestId, String keyId) {
         Thread.interrupted();
-        events.emit(job.requestId(), job.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
+        events.emit(requestId, keyId, EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
     }
 
     /** Fails the job visibly (500, billed 0); throws while the event cannot be written, and is called again. */
     @Override
     public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
-        JobMessage job;
-        try {
-            job = Json.fromBytes(record.value(), JobMessage.class);
-        } catch (UncheckedIOException | NullPointerException e) {
-            LOG.error("giving up on an unreadable job at {}-{}@{}", record.topic(), record.partition(), record.offset());
+        JobMessageCheck.Checked checked = JobMessageCheck.read(record.value());
+        if (checked.skip() != null) {
+            LOG.error("giving up on a record at {}-{}@{} that is no job: {}", record.topic(), record.partition(),
+                    record.offset(), checked.skip());
             return;
         }
+        String requestId = checked.requestId();
         try {
-            if (!claims.claim(job, record)) {
+            if (!claims.claim(requestId, checked.keyId(), record)) {
                 return; // not this request id's job: failing it would end the real one
             }
         } catch (RuntimeException storeDown) {
             // The store may be why we give up: fail visibly rather than leave the job hanging.
         }
-        events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+        events.emit(requestId, checked.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
-        JobObjects.deleteValidationObjects(store, job.requestId());
+        JobObjects.deleteValidationObjects(store, requestId);
     }
 }

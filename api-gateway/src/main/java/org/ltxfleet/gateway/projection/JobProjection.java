@@ -22,6 +22,8 @@ import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every job's state, folded from {@code ltx.jobs} (submissions) and {@code ltx.events} (what
@@ -38,7 +40,10 @@ public final class JobProjection {
     /** Outputs that expired longer ago than this before a replay were deleted then (or by the bucket's rules). */
     static final Duration EXPIRY_LOOKBACK = Duration.ofDays(7);
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobProjection.class);
+
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    private int skippedOnRestore;
     /** Jobs still waiting for a worker, lane by lane, each in submission order: the real backlog. */
     private final ConcurrentSkipListMap<Long, String> queue = new ConcurrentSkipListMap<>();
     private final Map<String, Queued> queuedJobs = new ConcurrentHashMap<>();
@@ -152,18 +157,39 @@ public final class JobProjection {
             throw new IllegalStateException("restore into a projection that already holds jobs");
         }
         for (SavedJob job : saved) {
-            JobState state = JobState.restore(job);
-            jobs.put(job.requestId(), state);
-            synchronized (queueLock) {
-                if (state.submitted()) {
-                    index(state, job.requestId());
+            try {
+                restore(job);
+            } catch (RuntimeException e) {
+                // One job a snapshot cannot give back must not keep the gateway from starting.
+                skippedOnRestore++;
+                if (job.requestId() != null) {
+                    jobs.remove(job.requestId());
                 }
-            }
-            indexExpiry(state, job.requestId());
-            if (state.phase().terminal() && state.finishedAt() != null) {
-                retainLogs(state, job.requestId());
+                LOG.warn("skipping job {} of the snapshot: {}", job.requestId(), e.toString());
             }
         }
+    }
+
+    private void restore(SavedJob job) {
+        if (job.requestId() == null || job.keyId() == null) {
+            throw new IllegalArgumentException("a saved job without request_id or key_id");
+        }
+        JobState state = JobState.restore(job);
+        jobs.put(job.requestId(), state);
+        synchronized (queueLock) {
+            if (state.submitted()) {
+                index(state, job.requestId());
+            }
+        }
+        indexExpiry(state, job.requestId());
+        if (state.phase().terminal() && state.finishedAt() != null) {
+            retainLogs(state, job.requestId());
+        }
+    }
+
+    /** Jobs of the snapshot {@link #restore} could not give back. */
+    public int skippedOnRestore() {
+        return skippedOnRestore;
     }
 
     /** Folds one event into its job. */

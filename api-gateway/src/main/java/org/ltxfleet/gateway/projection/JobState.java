@@ -7,6 +7,7 @@ import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.JobMessageCheck;
 
 /**
  * The mutable state of one job, folded from its submission and events. Events of one job arrive
@@ -202,8 +203,12 @@ final class JobState {
      * null while that is unknown (running, no retention, or the submission not read yet).
      */
     synchronized Instant outputsExpireAt() {
-        return phase == JobPhase.COMPLETED && outputExpirationSeconds != null && finishedAt != null
-                ? finishedAt.plusSeconds(outputExpirationSeconds) : null;
+        if (phase != JobPhase.COMPLETED || outputExpirationSeconds == null || finishedAt == null) {
+            return null;
+        }
+        // Messages are checked (JobMessageCheck); a snapshot written before that may still hold any long.
+        long seconds = Math.clamp(outputExpirationSeconds, 0, JobMessageCheck.MAX_OUTPUT_EXPIRATION_SECONDS);
+        return finishedAt.plusSeconds(seconds);
     }
 
     synchronized JobSnapshot snapshot() {

@@ -1,16 +1,16 @@
 package org.ltxfleet.gateway.projection;
 
 import org.ltxfleet.common.kafka.KafkaConnection;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.JobMessage;
+import org.ltxfleet.common.kafka.JobMessageCheck;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.common.kafka.TopicReplayer;
 import org.ltxfleet.common.kafka.Topics;
@@ -27,6 +27,7 @@ public final class ProjectionConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
 
     private final JobProjection projection;
+    private final AtomicLong skipped = new AtomicLong();
     private final TopicReplayer reader;
 
     /** Starts reading from the beginning in a background thread. */
@@ -67,16 +68,39 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
             if (Topics.jobTopics().contains(record.topic())) {
-                projection.submitted(Json.fromBytes(record.value(), JobMessage.class).onTopic(record.topic()),
-                        Lane.of(record.topic()));
+                submitted(record);
             } else {
                 projection.apply(Records.readEvent(record));
             }
-        } catch (UncheckedIOException | IllegalArgumentException | NullPointerException e) {
-            // A malformed message from a user's own producer must not stop the projection.
-            LOG.warn("skipping malformed record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+        } catch (RuntimeException e) {
+            // A record from a user's own producer that cannot be applied must not stop the projection.
+            skip(record, e.getMessage());
         }
+    }
+
+    /**
+     * Records a job as its message allows: a message with hostile fields is kept without them (its
+     * worker fails it with 422 naming them); one without a sound identity, or unreadable, is not a
+     * submission here (a failure event, if its worker writes one, still shows the job).
+     */
+    private void submitted(ConsumerRecord<String, byte[]> record) {
+        JobMessageCheck.Checked checked = JobMessageCheck.read(record.value());
+        JobMessage job = checked.withoutProblems();
+        if (checked.skip() != null || job == null) {
+            skip(record, checked.skip() != null ? checked.skip() : "unreadable fields " + checked.problems());
+            return;
+        }
+        projection.submitted(job.onTopic(record.topic()), Lane.of(record.topic()));
+    }
+
+    private void skip(ConsumerRecord<String, byte[]> record, String why) {
+        skipped.incrementAndGet();
+        LOG.warn("skipping record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
+    }
+
+    /** Records that could not be applied and were skipped since start. */
+    public long recordsSkipped() {
+        return skipped.get();
     }
 
     /** Records read since start: what the start-up replay cost once {@link #ready()}. */

@@ -130,4 +130,37 @@ class ProjectionSnapshotTest {
         JobProjection projection = busy();
         assertThatThrownBy(() -> projection.restore(projection.save())).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aJobWithARetentionBeyondAnyInstantCompletesAndItsSnapshotRestores() {
+        // A direct producer's message before JobMessageCheck, or a snapshot written then, may hold any long.
+        var projection = new JobProjection(Duration.ofHours(1));
+        projection.submitted(job("forever", "a", null, 9_000_000_000_000_000_000L, null), Lane.NORMAL);
+        projection.apply(event("forever", "a", EventType.COMPLETED, new Payloads.Completed(null, 3.0), NOW));
+
+        assertThat(projection.find("forever", "a").orElseThrow().phase()).isEqualTo(JobPhase.COMPLETED);
+        assertThat(projection.takeExpiredOutputs(NOW.plusSeconds(86_400L * 365 * 1000))).isEmpty();
+        JobProjection restored = roundTrip(projection);
+        assertThat(restored.find("forever", "a")).isEqualTo(projection.find("forever", "a"));
+    }
+
+    @Test
+    void aSavedJobThatCannotBeRestoredIsSkippedAndEveryOtherOneRestores() {
+        JobProjection original = busy();
+        var saved = new java.util.ArrayList<SavedJob>(original.save());
+        var corrupt = (com.fasterxml.jackson.databind.node.ObjectNode) Json.toTree(saved.getLast());
+        corrupt.put("requestId", "corrupt").put("submitted", true).put("phase", "IN_QUEUE").putNull("keyId");
+        saved.add(Json.mapper().convertValue(corrupt, SavedJob.class));
+
+        var restored = new JobProjection(Duration.ofHours(1));
+        restored.restore(saved);
+
+        assertThat(restored.skippedOnRestore()).isEqualTo(1);
+        assertThat(restored.size()).isEqualTo(original.size());
+        for (String id : IDS) {
+            assertThat(restored.outcome(id)).as(id).isEqualTo(original.outcome(id));
+            assertThat(restored.queuePosition(id)).as(id).isEqualTo(original.queuePosition(id));
+        }
+        assertThat(restored.queuedCount()).isEqualTo(original.queuedCount());
+    }
 }
