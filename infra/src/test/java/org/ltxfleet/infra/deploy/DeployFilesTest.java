@@ -100,6 +100,8 @@ class DeployFilesTest {
         Properties settings = fleetProperties();
         assertThat(settings.stringPropertyNames()).isNotEmpty().allMatch(keys::contains);
         Set<String> envNames = keys.stream().map(FleetConfig::envName).collect(Collectors.toSet());
+        // Read by libtorch, not by the fleet: TF32 matmuls on GPU train workers (docs/GPU.md §1).
+        envNames.add("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE");
         for (JsonNode container : containers()) {
             for (JsonNode env : container.path("env")) {
                 assertThat(envNames).as("env of %s", container.path("name").asText()).contains(env.path("name").asText());
