@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads whole topics from the beginning (or from the positions a snapshot of the caller's state
@@ -24,6 +26,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicReplayer extends ConsumerLoop {
 
+    /** How often the topics' partition counts are read again. */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicReplayer.class);
+
+    private final String clientId;
     private final List<String> topics;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -50,6 +57,7 @@ public final class TopicReplayer extends ConsumerLoop {
                          Map<TopicPartition, Long> from, Consumer<ConsumerRecord<String, byte[]>> onRecord,
                          Consumer<Map<TopicPartition, Long>> betweenPolls) {
         super(kafka.consumer(null, clientId), clientId);
+        this.clientId = clientId;
         this.topics = List.copyOf(topics);
         this.onRecord = onRecord;
         this.betweenPolls = betweenPolls;
@@ -75,20 +83,11 @@ public final class TopicReplayer extends ConsumerLoop {
     @Override
     protected void loop() {
         List<TopicPartition> partitions = partitions();
-        consumer.assign(partitions);
-        // From the beginning (or the given positions) the first time; after a recovered failure, from
-        // where it had got to.
-        for (TopicPartition partition : partitions) {
-            Long next = positions.get(partition);
-            if (next == null) {
-                consumer.seekToBeginning(List.of(partition));
-            } else {
-                consumer.seek(partition, next);
-            }
-        }
+        assign(partitions);
         if (ends == null) {
             ends = consumer.endOffsets(partitions);
         }
+        long nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
         while (running()) {
             for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(200))) {
                 onRecord.accept(record);
@@ -103,6 +102,34 @@ public final class TopicReplayer extends ConsumerLoop {
                 caughtUp.countDown();
             }
             betweenPolls.accept(java.util.Collections.unmodifiableMap(positions));
+            if (System.nanoTime() - nextCheck > 0) {
+                nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+                List<TopicPartition> now = partitions();
+                if (!new java.util.HashSet<>(now).equals(new java.util.HashSet<>(partitions))) {
+                    LOG.info("{}: partitions {} added; reading them from their first offset", clientId,
+                            now.stream().filter(p -> !positions.containsKey(p)).toList());
+                    partitions = now;
+                    assign(partitions);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads {@code partitions}: each from where this replayer had got to (or the position it was
+     * given), a partition it never read from the beginning. Partitions added to a topic after
+     * start-up are found by {@link #PARTITION_CHECK}, as fast as the consumer's metadata refreshes
+     * ({@code metadata.max.age.ms}, 5 minutes by default).
+     */
+    private void assign(List<TopicPartition> partitions) {
+        consumer.assign(partitions);
+        for (TopicPartition partition : partitions) {
+            Long next = positions.get(partition);
+            if (next == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, next);
+            }
         }
     }
 
