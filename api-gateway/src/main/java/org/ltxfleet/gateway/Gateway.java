@@ -96,6 +96,11 @@ public final class Gateway implements AutoCloseable {
             gateway.background.add(new ExpiredOutputs(projection, store));
             gateway.background.add(new LogSweeper(projection));
             services.loops().add(dispatcher::health);
+            io.micrometer.core.instrument.FunctionCounter.builder("fleet_gateway_webhook_dispatch_given_up", dispatcher,
+                            WebhookDispatcher::givenUp)
+                    .description("job ends whose webhook was not dispatched: the projection had not seen the end within "
+                            + "the dispatcher's wait limit (the gateway's log names each; redeliver them)")
+                    .register(services.metrics());
             services.loops().add(delivery::health);
             if (!services.ledger().awaitReady(Duration.ofSeconds(60))) {
                 LOG.warn("billing ledger has not caught up after 60 s; usage may be incomplete for a while");

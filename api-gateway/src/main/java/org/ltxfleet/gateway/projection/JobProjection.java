@@ -259,6 +259,12 @@ public final class JobProjection {
         return Optional.of(state.snapshot());
     }
 
+    /** The id of the key that owns the job, for the gateway's own readers (never an API answer); empty when unknown. */
+    public Optional<String> owner(String requestId) {
+        JobState state = jobs.get(requestId);
+        return state == null || !state.known() ? Optional.empty() : Optional.ofNullable(state.keyId());
+    }
+
     /** How the job ended by its first terminal event, whoever owns it; empty while it runs or is unknown. */
     public Optional<JobPhase> outcome(String requestId) {
         JobState state = jobs.get(requestId);

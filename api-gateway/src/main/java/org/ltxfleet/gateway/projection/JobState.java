@@ -101,6 +101,9 @@ final class JobState {
         if (phase.terminal() || event.type() == null) {
             return false;
         }
+        if (keyId != null && event.keyId() != null && !keyId.equals(event.keyId())) {
+            return false; // another key's event under this job's id (a direct producer's): not this job's
+        }
         if (keyId == null) {
             keyId = event.keyId();
         }

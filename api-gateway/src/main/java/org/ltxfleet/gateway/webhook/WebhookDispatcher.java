@@ -1,7 +1,6 @@
 package org.ltxfleet.gateway.webhook;
 
 import org.ltxfleet.common.kafka.KafkaConnection;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,19 +44,39 @@ public final class WebhookDispatcher extends ConsumerLoop {
     static final String GROUP = "ltx-webhook-dispatch";
     /** How long offsets of events that end no job with a webhook may wait for a transaction to carry them. */
     private static final Duration OFFSETS_AT_MOST_EVERY = Duration.ofSeconds(5);
+    /**
+     * How long an end may wait for the projection to see it (a gateway replaying a long history
+     * catches up in minutes); past it the end is given up, logged and counted, and its partition goes on.
+     */
+    public static final Duration WAIT_LIMIT = Duration.ofMinutes(15);
 
     private final JobProjection projection;
     private final OutputLinks links;
     private final KafkaConnection kafka;
     private final String instance = UUID.randomUUID().toString();
+    private final Duration waitLimit;
+    private final AtomicLong givenUp = new AtomicLong();
+    /** Per partition, the end event it is paused at until the projection sees that end; loop thread only. */
+    private final Map<TopicPartition, Waiting> waiting = new HashMap<>();
 
     /** Starts dispatching in a background thread. */
     public WebhookDispatcher(KafkaConnection kafka, JobProjection projection, OutputLinks links) {
+        this(kafka, projection, links, WAIT_LIMIT);
+    }
+
+    /** Starts dispatching; an end the projection has not seen after {@code waitLimit} is given up. */
+    public WebhookDispatcher(KafkaConnection kafka, JobProjection projection, OutputLinks links, Duration waitLimit) {
         super(kafka.consumer(GROUP, "webhook-dispatch"), "webhook-dispatch");
         this.projection = projection;
         this.links = links;
         this.kafka = kafka;
+        this.waitLimit = waitLimit;
         start();
+    }
+
+    /** Ends given up on since start: the projection never saw them within the wait limit. */
+    public long givenUp() {
+        return givenUp.get();
     }
 
     /** The delivery id of a job's webhook: the same for every attempt and every re-dispatch. */
@@ -73,7 +93,8 @@ public final class WebhookDispatcher extends ConsumerLoop {
 
     @Override
     protected void loop() throws Exception {
-        var pending = new PendingOffsets();
+        waiting.clear();
+        var pending = new PendingOffsets(waiting);
         consumer.subscribe(List.of(Topics.EVENTS), pending);
         // A producer per run of the loop: after a failure the supervisor resumes from the committed
         // offsets with a new consumer, and a fenced or failed transactional producer is not reusable.
@@ -81,12 +102,24 @@ public final class WebhookDispatcher extends ConsumerLoop {
                 kafka.transactionalProducer("webhook-dispatch", instance))) {
             producer.initTransactions();
             while (running()) {
+                resumeWhereTheProjectionCaughtUp();
                 ConsumerRecords<String, byte[]> records = poll(Duration.ofMillis(500));
                 var deliveries = new ArrayList<WebhookDelivery>();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    dispatch(record).ifPresent(deliveries::add);
+                var handled = new HashMap<TopicPartition, OffsetAndMetadata>();
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                        Outcome outcome = dispatch(partition, record);
+                        if (outcome.waitFor() != null) {
+                            waitAt(partition, record, outcome.waitFor());
+                            break;
+                        }
+                        if (outcome.delivery() != null) {
+                            deliveries.add(outcome.delivery());
+                        }
+                        handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                    }
                 }
-                pending.add(records.nextOffsets());
+                pending.add(handled);
                 if (!deliveries.isEmpty() || pending.olderThan(OFFSETS_AT_MOST_EVERY)) {
                     commit(producer, deliveries, pending.take());
                 }
@@ -94,6 +127,51 @@ public final class WebhookDispatcher extends ConsumerLoop {
         }
     }
 
+    /** An end the projection has not seen yet, and since when its partition waits for it. */
+    private record Waiting(long offset, JobEvent end, long sinceNanos, boolean givenUp) {
+    }
+
+    /** What a record asks for: a delivery, nothing (both null), or to wait for the projection to see an end. */
+    private record Outcome(WebhookDelivery delivery, JobEvent waitFor) {
+        static final Outcome NOTHING = new Outcome(null, null);
+    }
+
+    /**
+     * Pauses the partition at this end and reads it again once the projection has seen it: the
+     * consumer keeps polling meanwhile (no eviction for a silent member), other partitions go on,
+     * and nothing past the end is committed.
+     */
+    private void waitAt(TopicPartition partition, ConsumerRecord<String, byte[]> record, JobEvent end) {
+        Waiting earlier = waiting.get(partition);
+        if (earlier == null || earlier.offset() != record.offset()) {
+            waiting.put(partition, new Waiting(record.offset(), end, System.nanoTime(), false));
+        }
+        consumer.seek(partition, record.offset());
+        consumer.pause(List.of(partition));
+    }
+
+    /** Resumes each waiting partition whose end the projection now has, or that waited past the limit. */
+    private void resumeWhereTheProjectionCaughtUp() {
+        for (var entry : List.copyOf(waiting.entrySet())) {
+            Waiting wait = entry.getValue();
+            if (wait.givenUp()) {
+                continue;
+            }
+            boolean seen = !waitsForProjection(wait.end());
+            long waitedNanos = System.nanoTime() - wait.sinceNanos();
+            if (!seen && waitedNanos > waitLimit.toNanos()) {
+                givenUp.incrementAndGet();
+                String id = wait.end().requestId();
+                LOG.error("giving up the webhook of job {}: its end is in the event log, but the projection has not "
+                        + "seen it in {} s; redeliver it with POST …/requests/{}/webhooks/redeliver once it has", id,
+                        TimeUnit.NANOSECONDS.toSeconds(waitedNanos), id);
+                waiting.put(entry.getKey(), new Waiting(wait.offset(), wait.end(), wait.sinceNanos(), true));
+            } else if (!seen) {
+                continue;
+            }
+            consumer.resume(List.of(entry.getKey()));
+        }
+    }
     /** Writes the deliveries and moves the offsets past them, atomically. */
     private void commit(KafkaProducer<String, byte[]> producer, List<WebhookDelivery> deliveries,
                         Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -122,7 +200,13 @@ public final class WebhookDispatcher extends ConsumerLoop {
     private static final class PendingOffsets implements ConsumerRebalanceListener {
 
         private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        private final Map<TopicPartition, ?> waiting;
         private long oldestNanos;
+
+        /** {@code waiting}: the dispatcher's waits, dropped with their partitions (the next owner waits anew). */
+        PendingOffsets(Map<TopicPartition, ?> waiting) {
+            this.waiting = waiting;
+        }
 
         void add(Map<TopicPartition, OffsetAndMetadata> next) {
             if (offsets.isEmpty() && !next.isEmpty()) {
@@ -144,11 +228,12 @@ public final class WebhookDispatcher extends ConsumerLoop {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(offsets::remove);
+            partitions.forEach(waiting::remove);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(offsets::remove);
+            onPartitionsRevoked(partitions);
         }
 
         @Override
@@ -156,44 +241,45 @@ public final class WebhookDispatcher extends ConsumerLoop {
         }
     }
 
-    private Optional<WebhookDelivery> dispatch(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        JobEvent event;
+    /** What a record of ltx.events asks of the dispatcher. */
+    private Outcome dispatch(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        Waiting wait = waiting.get(partition);
+        if (wait != null && wait.offset() == record.offset()) {
+            waiting.remove(partition);
+            if (wait.givenUp()) {
+                return Outcome.NOTHING;
+            }
+        }
+        JobEvent end;
         try {
-            event = Records.readEvent(record);
-        } catch (UncheckedIOException e) {
-            return Optional.empty();
+            end = Records.readEvent(record);
+        } catch (RuntimeException e) {
+            return Outcome.NOTHING;
         }
-        if (event.type() == null || !event.type().terminal()) {
-            return Optional.empty();
+        if (end.type() == null || !end.type().terminal() || end.requestId() == null || end.keyId() == null) {
+            return Outcome.NOTHING;
         }
-        Optional<JobSnapshot> job = awaitEnded(event);
-        if (job.isEmpty() || job.get().webhookUrl() == null || !event.eventId().equals(job.get().terminalEventId())) {
-            // No webhook asked for, or a late duplicate end (the first end is the job's end).
-            return Optional.empty();
+        if (waitsForProjection(end)) {
+            return new Outcome(null, end);
         }
-        return Optional.of(newDelivery(job.get(), links));
+        Optional<JobSnapshot> job = projection.find(end.requestId(), end.keyId());
+        if (job.isEmpty() || job.get().webhookUrl() == null || !end.eventId().equals(job.get().terminalEventId())) {
+            // Another key's event under the job's id, no webhook asked for, or a late duplicate end.
+            return Outcome.NOTHING;
+        }
+        return new Outcome(newDelivery(job.get(), links), null);
     }
 
     /**
-     * This consumer may be ahead of the projection (both read {@code ltx.events}, each at its own
-     * pace): wait for it to see the end, however long that takes; the offset is not committed
-     * meanwhile, so a gateway stopped while waiting leaves the event to the next one.
+     * Whether the projection has yet to see this end: this consumer may be ahead of it (each reads
+     * ltx.events at its own pace). An end written under another key than the job's is not the job's,
+     * and waits for nothing.
      */
-    private Optional<JobSnapshot> awaitEnded(JobEvent event) throws InterruptedException {
-        long started = System.nanoTime();
-        long warnAt = started + TimeUnit.SECONDS.toNanos(10);
-        while (running()) {
-            Optional<JobSnapshot> job = projection.find(event.requestId(), event.keyId());
-            if (job.isPresent() && job.get().phase().terminal()) {
-                return job;
-            }
-            if (System.nanoTime() > warnAt) {
-                LOG.warn("job {} ended {} s ago by the event log, but the projection has not seen it yet; waiting",
-                        event.requestId(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
-                warnAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            }
-            Thread.sleep(50);
+    private boolean waitsForProjection(JobEvent end) {
+        Optional<String> owner = projection.owner(end.requestId());
+        if (owner.isPresent() && !owner.get().equals(end.keyId())) {
+            return false;
         }
-        throw new InterruptedException("stopping before the projection saw the end of " + event.requestId());
+        return projection.find(end.requestId(), end.keyId()).map(job -> !job.phase().terminal()).orElse(true);
     }
 }

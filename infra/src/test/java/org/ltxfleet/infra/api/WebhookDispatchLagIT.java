@@ -94,6 +94,76 @@ class WebhookDispatchLagIT {
         }
     }
 
+    @Test
+    void anEndWrittenUnderAnotherKeyNeitherEndsTheJobNorBlocksItsPartition(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
+            var projection = new JobProjection();
+            JobMessage odd = job("odd-job");
+            JobMessage fine = job("fine-job");
+            projection.submitted(odd);
+            projection.submitted(fine);
+            JobEvent foreign = JobEvent.of(odd.requestId(), "another-key", EventType.FAILED, "it",
+                    new Payloads.Failed(500, "internal_error", Json.toTree("not yours"), "preprocess"));
+            JobEvent fineEnd = end(fine);
+            projection.apply(foreign);
+            projection.apply(fineEnd);
+            assertThat(projection.find(odd.requestId(), odd.keyId()).orElseThrow().phase().terminal())
+                    .as("another key's end leaves the job as it was").isFalse();
+            send(kafka, foreign, fineEnd);
+            try (var dispatcher = new WebhookDispatcher(kafka.connection(), projection, links())) {
+                assertThat(deliveries(kafka, Duration.ofSeconds(30), 1)).extracting(WebhookDelivery::requestId)
+                        .containsExactly(fine.requestId());
+            }
+        }
+    }
+
+    @Test
+    void anEndTheProjectionNeverSeesIsGivenUpWhileTheConsumerKeepsPolling(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
+            var projection = new JobProjection();
+            JobMessage fine = job("fine-after-ghost");
+            projection.submitted(fine);
+            JobEvent fineEnd = end(fine);
+            projection.apply(fineEnd);
+            // The ghost's submission never reaches the projection; its end waits, then is given up.
+            send(kafka, end(job("ghost-job")), fineEnd);
+            // A member silent for 4 s is evicted: the wait must poll on, not block the loop.
+            var connection = org.ltxfleet.common.kafka.KafkaConnection.from(org.ltxfleet.common.config.FleetConfig.empty()
+                    .with("kafka.bootstrap.servers", kafka.bootstrapServers())
+                    .with("kafka.consumer.max.poll.interval.ms", "4000"));
+            try (var dispatcher = new WebhookDispatcher(connection, projection, links(), Duration.ofSeconds(8))) {
+                assertThat(deliveries(kafka, Duration.ofSeconds(40), 1)).extracting(WebhookDelivery::requestId)
+                        .containsExactly(fine.requestId());
+                assertThat(dispatcher.givenUp()).isEqualTo(1);
+                assertThat(dispatcher.health().up()).as(dispatcher.health().toString()).isTrue();
+            }
+        }
+    }
+
+    private static JobMessage job(String id) {
+        return new JobMessage(1, id, "key-1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(),
+                "https://hooks.example/" + id, "normal", null, null, Json.object(), null, null);
+    }
+
+    private static JobEvent end(JobMessage job) {
+        return JobEvent.of(job.requestId(), job.keyId(), EventType.FAILED, "it",
+                new Payloads.Failed(422, "no_usable_data", Json.toTree("nothing usable"), "preprocess"));
+    }
+
+    private static void send(EmbeddedKafka kafka, JobEvent... events) throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
+            for (JobEvent event : events) {
+                producer.send(Records.event(event)).get();
+            }
+        }
+    }
+
+    private static org.ltxfleet.gateway.storage.OutputLinks links() {
+        return new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(), Duration.ofDays(1));
+    }
+
     private static List<WebhookDelivery> deliveries(EmbeddedKafka kafka, Duration within, int expected) {
         var found = new ArrayList<WebhookDelivery>();
         try (var consumer = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(kafka.bootstrapServers(), null, "it"))) {
