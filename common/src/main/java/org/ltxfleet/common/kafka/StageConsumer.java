@@ -246,7 +246,11 @@ public final class StageConsumer extends ConsumerLoop {
     /** Moves the offset past a finished record, or leaves it to be delivered again with its attempt count. */
     private void finish(TopicPartition partition, ConsumerRecord<String, byte[]> record, Outcome outcome, int attempts) {
         if (outcome == Outcome.DONE) {
-            commit(partition, new OffsetAndMetadata(record.offset() + 1));
+            if (commit(partition, new OffsetAndMetadata(record.offset() + 1)) && consumer.assignment().contains(partition)) {
+                // A rebalance during the job reset the position to the attempt's commit (the record
+                // itself): without this the finished record would be fetched and run again.
+                consumer.seek(partition, record.offset() + 1);
+            }
             return;
         }
         try {

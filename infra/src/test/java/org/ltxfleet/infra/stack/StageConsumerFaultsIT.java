@@ -94,6 +94,39 @@ class StageConsumerFaultsIT {
     }
 
     @Test
+    void aFinishedJobIsNotRunAgainWhenARebalanceGaveItsPartitionBack(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var runs = new java.util.concurrent.CopyOnWriteArrayList<String>();
+            var recorder = new Recorder() {
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    runs.add(record.key());
+                    super.handle(record);
+                }
+            };
+            recorder.blockers.add("long");
+            // Range assignment gives the one partition to the member whose id sorts first: "a" keeps it,
+            // but the eager rebalances of "z" joining and leaving revoke and reassign it under the running job.
+            try (var first = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-back", "a",
+                    recorder, options(3, Duration.ofMinutes(5)))) {
+                produce(kafka, "it.jobs", 0, "long");
+                recorder.blocking.await();
+                try (var joiner = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-back", "z",
+                        recorder, options(3, Duration.ofMinutes(5)))) {
+                    Thread.sleep(5000);
+                }
+                Thread.sleep(5000);
+                recorder.release.countDown();
+                produce(kafka, "it.jobs", 0, "next");
+                await().atMost(Duration.ofSeconds(60)).until(() -> runs.contains("next"));
+                Thread.sleep(3000);
+                assertThat(runs).as("each job runs once").containsExactly("long", "next");
+            }
+        }
+    }
+
+    @Test
     void aBrokerOutageOfSecondsPausesTheStageInsteadOfStoppingIt(@TempDir Path dir) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
         int port = Integer.parseInt(kafka.bootstrapServers().split(":")[1]);
