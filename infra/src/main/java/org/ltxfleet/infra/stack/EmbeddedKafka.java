@@ -32,6 +32,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final int NODE_ID = 1;
+    /** Ten years: longer than any pool stays scaled to zero (docs/OPERATIONS.md, "Topics and retention"). */
+    static final int OFFSETS_RETENTION_MINUTES = 10 * 365 * 24 * 60;
     private static final String CONTROLLER = "CONTROLLER";
 
     private final KafkaRaftServer server;
@@ -112,6 +114,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         // The gateway rebuilds job state from the topics: keep them for 30 days.
         p.put("log.retention.hours", Integer.toString(24 * 30));
         p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        // A work group's committed offsets must outlive any time its pool sits at zero workers: Kafka
+        // drops an empty group's offsets after 7 days by default, and the next worker would then
+        // start from the beginning of the job topics, kept for ever, and run every job again.
+        p.put("offsets.retention.minutes", Integer.toString(OFFSETS_RETENTION_MINUTES));
         return p;
     }
 

@@ -56,6 +56,20 @@ class EmbeddedKafkaIT {
         }
     }
 
+    @Test
+    void anEmptyGroupsOffsetsOutliveAnyPoolScaledToZero(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
+             var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers",
+                     kafka.bootstrapServers()))) {
+            var broker = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+            String minutes = admin.describeConfigs(List.of(broker)).all().get().get(broker)
+                    .get("offsets.retention.minutes").value();
+            // Kafka's default, 7 days, would drop the preprocess group's offsets after a quiet week.
+            assertThat(Long.parseLong(minutes)).isGreaterThanOrEqualTo(365L * 24 * 60);
+        }
+    }
+
     private static List<String> readAll(EmbeddedKafka kafka, String topic, int expected) {
         var values = new ArrayList<String>();
         var props = KafkaSettings.consumer(kafka.bootstrapServers(), "it-reader-" + System.nanoTime(), "it-reader");
