@@ -172,6 +172,7 @@ public final class WebhookDispatcher extends ConsumerLoop {
             consumer.resume(List.of(entry.getKey()));
         }
     }
+
     /** Writes the deliveries and moves the offsets past them, atomically. */
     private void commit(KafkaProducer<String, byte[]> producer, List<WebhookDelivery> deliveries,
                         Map<TopicPartition, OffsetAndMetadata> offsets) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -105,7 +106,7 @@ public final class TopicReplayer extends ConsumerLoop {
             if (System.nanoTime() - nextCheck > 0) {
                 nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
                 List<TopicPartition> now = partitions();
-                if (!new java.util.HashSet<>(now).equals(new java.util.HashSet<>(partitions))) {
+                if (!Set.copyOf(now).equals(Set.copyOf(partitions))) {
                     LOG.info("{}: partitions {} added; reading them from their first offset", clientId,
                             now.stream().filter(p -> !positions.containsKey(p)).toList());
                     partitions = now;

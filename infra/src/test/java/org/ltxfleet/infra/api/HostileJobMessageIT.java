@@ -82,16 +82,25 @@ class HostileJobMessageIT {
 
         // A gateway that snapshots the projection holding them, then one that starts from that snapshot.
         var settings = stack.config().with("gateway.port", "0").with("gateway.snapshot.interval.seconds", "1");
+        long fullReplay;
         try (Gateway snapshotting = Gateway.start(settings)) {
+            fullReplay = replayed(snapshotting);
             Thread.sleep(3_000);
         }
         try (Gateway restarted = Gateway.start(settings)) {
+            assertThat(replayed(restarted)).as("records replayed after the snapshot").isLessThan(fullReplay);
             var again = new FleetClient(URI.create("http://127.0.0.1:" + restarted.port()), stack.apiKey(),
                     GatewaySettings.ENDPOINT_ID);
             for (String requestId : jobs.values()) {
                 assertThat(again.status(requestId, false).body().get("state").asText()).isEqualTo("FAILED");
             }
         }
+    }
+
+    /** The records the gateway's projection replayed at start-up: all of them, or those after its snapshot. */
+    private static long replayed(Gateway gateway) throws Exception {
+        String metrics = TestStacks.scrape(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"));
+        return (long) TestStacks.metricSum(metrics, "fleet_gateway_replayed_records_total", "reader=\"projection\"");
     }
 
     /** A sound message but for what the test sets: a job whose data no worker fetches before it fails. */

@@ -37,17 +37,11 @@ class WebhookDispatchLagIT {
     void anEndTheProjectionSeesLateStillGetsItsWebhook(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
-            var job = new JobMessage(1, "lagging-job", "key-1", "fal-ai/ltx23-trainer-v2/interpolate", Instant.now(),
-                    "https://hooks.example/x", "normal", null, null, Json.object(), null, null);
-            JobEvent end = JobEvent.of(job.requestId(), job.keyId(), EventType.FAILED, "it",
-                    new Payloads.Failed(422, "no_usable_data", Json.toTree("nothing usable"), "preprocess"));
-            try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
-                producer.send(Records.event(end)).get();
-            }
+            JobMessage job = job("lagging-job");
+            JobEvent end = end(job);
+            send(kafka, end);
             var projection = new JobProjection();
-            try (var dispatcher = new WebhookDispatcher(kafka.connection(), projection,
-                    new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(),
-                            java.time.Duration.ofDays(1)))) {
+            try (var dispatcher = new WebhookDispatcher(kafka.connection(), projection, links())) {
                 Thread.sleep(15_000);  // the projection is 15 s behind the dispatcher
                 projection.submitted(job);
                 projection.apply(end);
@@ -65,8 +59,7 @@ class WebhookDispatchLagIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             kafka.createTopics(Map.of(Topics.EVENTS, 1, Topics.WEBHOOKS, 1));
             var events = new TopicPartition(Topics.EVENTS, 0);
-            try (var dispatcher = new WebhookDispatcher(kafka.connection(), new JobProjection(),
-                    new org.ltxfleet.gateway.storage.OutputLinks((object, valid) -> object.toString(), Duration.ofDays(1)));
+            try (var dispatcher = new WebhookDispatcher(kafka.connection(), new JobProjection(), links());
                  var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"));
                  var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers",
                          kafka.bootstrapServers()))) {
