@@ -9,6 +9,8 @@ import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
 import org.ltxfleet.common.job.JobFailedException;
+import org.ltxfleet.common.job.JobHold;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
@@ -24,11 +26,13 @@ import org.ltxfleet.common.s3.JobObjects;
 import org.ltxfleet.common.s3.ObjectStore;
 
 /**
- * Takes a job off {@code ltx.jobs}: skips later records of a request id ({@link JobClaims}) and
- * canceled jobs, ends those past their deadline to start
+ * Takes a job off {@code ltx.jobs}: skips later records of a request id ({@link JobClaims}), holds
+ * the job ({@link JobHold}: waits while another worker preprocesses it, skips it once preprocessing
+ * has ended it), skips canceled jobs, ends those past their deadline to start
  * (504, as the gateway does for jobs still queued), validates the input with the gateway's
  * validator (jobs may come straight from users' producers), announces the stage and hands it to
- * the preprocessing. Every path ends with a durable event before the offset is committed. A job
+ * the preprocessing. Every path ends with a durable event, then the done marker, before the offset
+ * is committed. A job
  * canceled while it runs is stopped where it is (download, extraction, decoding, encoding) and
  * ends CANCELED.
  */
@@ -43,14 +47,55 @@ final class JobIntake implements StageConsumer.Handler {
     private final JobClaims claims;
     private final org.ltxfleet.common.io.ScratchSpace scratch;
     private final ObjectStore store;
+    private final JobLease.Timing lease;
+    /** The job this worker holds, between {@link #claim} and {@link #release}; one at a time. */
+    private volatile JobHold hold;
 
-    JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts) {
+    JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts, JobLease.Timing lease) {
         this.events = events;
         this.cancellations = cancellations;
         this.dataset = new DatasetJob(parts, events);
         this.claims = new JobClaims(parts.store());
         this.scratch = parts.scratch();
         this.store = parts.store();
+        this.lease = lease;
+    }
+
+    /**
+     * Holds the record's job; false when the record is not its request id's job ({@link JobClaims})
+     * or preprocessing has already ended it.
+     */
+    @Override
+    public boolean claim(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        JobMessageCheck.Checked checked = JobMessageCheck.read(record.value());
+        if (checked.skip() != null) {
+            return true; // handle() logs and skips it
+        }
+        String requestId = checked.requestId();
+        if (!claims.claim(requestId, checked.keyId(), record)) {
+            // Another record of this request id is the job; any event from this one would mix into it.
+            LOG.warn("skipping a later record of request {} by key {} at {}-{}@{}: the job is {}", requestId,
+                    checked.keyId(), record.topic(), record.partition(), record.offset(), claims.holder(requestId));
+            return false;
+        }
+        var job = new JobHold(store, JobHold.Stage.PREPROCESS, requestId, events.source(), lease);
+        boolean mine = job.await(holder ->
+                LOG.info("{} is being preprocessed by {}; waiting for it to finish or go silent", requestId, holder));
+        if (mine) {
+            hold = job;
+        } else {
+            LOG.info("{} already preprocessed; dropping its redelivered record", requestId);
+        }
+        return mine;
+    }
+
+    @Override
+    public void release(ConsumerRecord<String, byte[]> record) {
+        JobHold held = hold;
+        hold = null;
+        if (held != null) {
+            held.close();
+        }
     }
 
     @Override
@@ -64,31 +109,25 @@ final class JobIntake implements StageConsumer.Handler {
         }
         String requestId = checked.requestId();
         String keyId = checked.keyId();
-        if (!claims.claim(requestId, keyId, record)) {
-            // Another record of this request id is the job; any event from this one would mix into it.
-            LOG.warn("skipping a later record of request {} by key {} at {}-{}@{}: the job is {}", requestId,
-                    keyId, record.topic(), record.partition(), record.offset(), claims.holder(requestId));
-            return;
-        }
         if (cancellations.isCanceled(requestId)) {
             canceled(requestId, keyId);
             return;
         }
         if (!checked.problems().isEmpty()) {
-            events.emit(requestId, keyId, EventType.FAILED, new Payloads.Failed(422, "validation_error",
+            failed(requestId, keyId, new Payloads.Failed(422, "validation_error",
                     Json.toTree(checked.problems()), Payloads.STAGE_PREPROCESS));
             return;
         }
         JobMessage job = checked.job();
         if (job.startDeadlinePassed(Instant.now())) {
-            events.emit(job.requestId(), job.keyId(), EventType.FAILED, Payloads.Failed.startTimeout(Payloads.STAGE_QUEUE));
+            failed(requestId, keyId, Payloads.Failed.startTimeout(Payloads.STAGE_QUEUE));
             return;
         }
         TrainingInput input;
         try {
             input = validator.validate(job.input());
         } catch (InvalidInputException e) {
-            events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(422, "validation_error",
+            failed(requestId, keyId, new Payloads.Failed(422, "validation_error",
                     Json.toTree(e.problems()), Payloads.STAGE_PREPROCESS));
             return;
         }
@@ -117,11 +156,12 @@ final class JobIntake implements StageConsumer.Handler {
             // this line leaves at worst a duplicate ready message, which the train worker drops.
             events.send(Records.ready(new ReadyMessage(1, job.requestId(), job.keyId(), job.endpoint(), job.webhookUrl(), input,
                     result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey())));
+            hold.markFinished("ready");
         } catch (Exception e) {
             if (!cancellations.isCanceled(job.requestId())) {
-                if (e instanceof JobFailedException failed) {
-                    events.emit(job.requestId(), job.keyId(), EventType.FAILED, new Payloads.Failed(failed.statusCode(),
-                            failed.errorType(), failed.detail(), Payloads.STAGE_PREPROCESS));
+                if (e instanceof JobFailedException failure) {
+                    failed(job.requestId(), job.keyId(), new Payloads.Failed(failure.statusCode(),
+                            failure.errorType(), failure.detail(), Payloads.STAGE_PREPROCESS));
                     // The validation keyframes are encoded first: a dataset that fails leaves them behind.
                     JobObjects.deleteValidationObjects(store, job.requestId());
                     return;
@@ -141,11 +181,20 @@ final class JobIntake implements StageConsumer.Handler {
     private void canceled(String requestId, String keyId) {
         Thread.interrupted();
         events.emit(requestId, keyId, EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
+        hold.markFinished("canceled");
     }
 
-    /** Fails the job visibly (500, billed 0); throws while the event cannot be written, and is called again. */
+    private void failed(String requestId, String keyId, Payloads.Failed failure) {
+        events.emit(requestId, keyId, EventType.FAILED, failure);
+        hold.markFinished("failed");
+    }
+
+    /**
+     * Fails the job visibly (500, billed 0), unless preprocessing ended it meanwhile or another
+     * worker holds it now; throws while the event cannot be written, and is called again.
+     */
     @Override
-    public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
+    public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws StageConsumer.HandedBack {
         JobMessageCheck.Checked checked = JobMessageCheck.read(record.value());
         if (checked.skip() != null) {
             LOG.error("giving up on a record at {}-{}@{} that is no job: {}", record.topic(), record.partition(),
@@ -153,14 +202,17 @@ final class JobIntake implements StageConsumer.Handler {
             return;
         }
         String requestId = checked.requestId();
-        try {
-            if (!claims.claim(requestId, checked.keyId(), record)) {
-                return; // not this request id's job: failing it would end the real one
-            }
-        } catch (RuntimeException storeDown) {
-            // The store may be why we give up: fail visibly rather than leave the job hanging.
+        JobHold job = hold;
+        if (job.finished()) {
+            LOG.info("{} ended meanwhile; nothing to give up", requestId);
+            return;
         }
-        events.emit(requestId, checked.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
+        try {
+            job.lease().confirm();
+        } catch (JobLease.LostException e) {
+            throw new StageConsumer.HandedBack(e.getMessage()); // another worker holds the job now: it ends it
+        }
+        failed(requestId, checked.keyId(), new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));
         JobObjects.deleteValidationObjects(store, requestId);
     }

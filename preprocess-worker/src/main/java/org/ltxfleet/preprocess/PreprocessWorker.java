@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.kafka.StageWorker;
 import org.ltxfleet.common.kafka.Topics;
@@ -39,10 +40,12 @@ public final class PreprocessWorker {
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
                 encoders(config), org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_PREPROCESS));
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
+        var lease = JobLease.Timing.ofSeconds(Settings.PREPROCESS_LEASE_HEARTBEAT.read(config),
+                Settings.PREPROCESS_LEASE_STALE.read(config));
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
-                (events, cancellations) -> new JobIntake(events, cancellations, parts), parts.downloader(), parts.store(),
+                (events, cancellations) -> new JobIntake(events, cancellations, parts, lease), parts.downloader(), parts.store(),
                 parts.scratch()).serveHealth(config);
     }
 

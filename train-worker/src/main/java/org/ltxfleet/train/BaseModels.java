@@ -2,10 +2,10 @@ package org.ltxfleet.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.ltxfleet.common.s3.ObjectStore;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.s3.SharedFiles;
 import org.ltxfleet.model.preset.BaseWeights;
 import org.ltxfleet.model.preset.Preset;
@@ -16,9 +16,6 @@ import org.ltxfleet.model.preset.Preset;
  * fleet to need them made and put them, while the others waited); a checkpoint's are its shards.
  */
 final class BaseModels {
-
-    /** A pre-training of the tiny base takes a few minutes; a marker this old is a dead maker's. */
-    private static final Duration MAKER_STALE = Duration.ofMinutes(20);
 
     private final ObjectStore store;
 
@@ -32,7 +29,7 @@ final class BaseModels {
             return List.of(SharedFiles.ensure(store, "models/" + local.getFileName(), local, target -> {
                 log.accept("no " + preset.name() + " base weights in the fleet yet: pre-training them (seeded, a few minutes)");
                 pretrained.make(target, log);
-            }, MAKER_STALE, log));
+            }, JobLease.DEFAULT_TIMING, log));
         }
         return preset.baseWeights().local(log);
     }

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.io.WorkDirs;
+import org.ltxfleet.common.job.JobHold;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.CancellationWatcher;
@@ -17,10 +19,11 @@ import org.slf4j.LoggerFactory;
 import org.ltxfleet.common.s3.JobObjects;
 
 /**
- * Takes a ready dataset off {@code ltx.ready}: skips canceled jobs and jobs that already finished
- * (a redelivered message), and trains the rest. Every path but a shutdown ends with a durable
- * event before the offset is committed; a shutdown leaves a checkpoint and no outcome, so the job
- * is handed to the next worker, which resumes it.
+ * Takes a ready dataset off {@code ltx.ready}: holds the job ({@link JobHold}: waits while another
+ * worker trains it, skips it once training has ended it), skips canceled jobs and trains the rest.
+ * Every path but a shutdown ends with a durable event and the done marker before the offset is
+ * committed; a shutdown leaves a checkpoint and no outcome, so the job is handed to the next
+ * worker, which resumes it.
  */
 final class ReadyIntake implements StageConsumer.Handler {
 
@@ -29,6 +32,8 @@ final class ReadyIntake implements StageConsumer.Handler {
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final TrainWorker.Parts parts;
+    /** The job this worker holds, between {@link #claim} and {@link #release}; one at a time. */
+    private volatile JobHold hold;
 
     ReadyIntake(EventWriter events, CancellationWatcher cancellations, TrainWorker.Parts parts) {
         this.events = events;
@@ -36,32 +41,55 @@ final class ReadyIntake implements StageConsumer.Handler {
         this.parts = parts;
     }
 
+    /** Holds the job; false when training has already ended it (a redelivered dataset message). */
+    @Override
+    public boolean claim(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        ReadyMessage ready = read(record);
+        if (ready == null) {
+            return true; // handle() skips it
+        }
+        var job = new JobHold(parts.store(), JobHold.Stage.TRAIN, ready.requestId(), events.source(),
+                parts.settings().lease());
+        boolean mine = job.await(holder ->
+                LOG.info("{} is being trained by {}; waiting for it to finish or go silent", ready.requestId(), holder));
+        if (mine) {
+            hold = job;
+        } else {
+            LOG.info("{} already ended; dropping its redelivered dataset message", ready.requestId());
+        }
+        return mine;
+    }
+
+    @Override
+    public void release(ConsumerRecord<String, byte[]> record) {
+        JobHold held = hold;
+        hold = null;
+        if (held != null) {
+            held.close();
+        }
+    }
+
     @Override
     public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
-        ReadyMessage ready;
-        try {
-            ready = Json.fromBytes(record.value(), ReadyMessage.class);
-        } catch (UncheckedIOException | NullPointerException e) {
-            LOG.warn("skipping unreadable dataset message at offset {}: {}", record.offset(), e.getMessage());
+        ReadyMessage ready = read(record);
+        if (ready == null) {
+            LOG.warn("skipping unreadable dataset message at offset {}", record.offset());
             return;
         }
         if (cancellations.isCanceled(ready.requestId())) {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
+            hold.markFinished("canceled");
             return;
         }
-        try (var lease = new JobLease(parts.store(), ready.requestId(), events.source(), parts.settings().lease())) {
-            if (awaitLease(ready, lease)) {
-                train(ready, lease);
-            }
-        }
+        train(ready, hold);
     }
 
-    private void train(ReadyMessage ready, JobLease lease) throws Exception {
+    private void train(ReadyMessage ready, JobHold job) throws Exception {
         events.emit(ready.requestId(), ready.keyId(), EventType.STARTED,
                 new Payloads.Started(Payloads.STAGE_TRAIN, events.source()));
         Path work = parts.scratch().jobDirectory(ready.requestId());
         try {
-            new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), lease).run(ready, work);
+            new TrainJob(parts.settings(), parts.store(), events, cancellations, parts.baseModels(), job).run(ready, work);
         } catch (JobLease.LostException e) {
             // This worker went silent long enough for another to take the job over from its checkpoint.
             // No commit: the record comes back here and waits on the new holder, so should that one
@@ -71,6 +99,7 @@ final class ReadyIntake implements StageConsumer.Handler {
         } catch (JobFailedException e) {
             events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(e.statusCode(),
                     e.errorType(), e.detail(), Payloads.STAGE_TRAIN));
+            job.markFinished("failed");
             JobObjects.deleteWorkingObjects(parts.store(), ready.requestId());
         } finally {
             WorkDirs.deleteQuietly(work);
@@ -78,44 +107,37 @@ final class ReadyIntake implements StageConsumer.Handler {
     }
 
     /**
-     * Waits while another live worker holds the job (a rebalance moved its partition here while it
-     * trains); false when the job is finished meanwhile or was already, true once this worker holds
-     * the lease.
+     * Fails the job visibly (500, billed 0), unless training ended it meanwhile or another worker
+     * holds it now; throws while the event cannot be written, and is called again.
      */
-    private boolean awaitLease(ReadyMessage ready, JobLease lease) throws InterruptedException {
-        boolean announced = false;
-        while (true) {
-            if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
-                LOG.info("{} already completed; dropping its redelivered dataset message", ready.requestId());
-                return false;
-            }
-            String holder = lease.acquire();
-            if (holder == null) {
-                if (parts.store().exists(TrainJob.doneKey(ready.requestId()))) {
-                    return false; // finished by the previous holder just before it let go
-                }
-                return true;
-            }
-            if (!announced) {
-                LOG.info("{} is being trained by {}; waiting for it to finish or go silent", ready.requestId(), holder);
-                announced = true;
-            }
-            Thread.sleep(lease.recheckInterval().toMillis());
-        }
-    }
-
-    /** Fails the job visibly (500, billed 0); throws while the event cannot be written, and is called again. */
     @Override
-    public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) {
-        ReadyMessage ready;
-        try {
-            ready = Json.fromBytes(record.value(), ReadyMessage.class);
-        } catch (UncheckedIOException | NullPointerException e) {
+    public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws StageConsumer.HandedBack {
+        ReadyMessage ready = read(record);
+        if (ready == null) {
             LOG.error("giving up on an unreadable dataset message at offset {}", record.offset());
             return;
         }
+        JobHold job = hold;
+        if (job.finished()) {
+            LOG.info("{} ended meanwhile; nothing to give up", ready.requestId());
+            return;
+        }
+        try {
+            job.lease().confirm();
+        } catch (JobLease.LostException e) {
+            throw new StageConsumer.HandedBack(e.getMessage()); // another worker holds the job now: it ends it
+        }
         events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Training failed: " + lastError.getMessage()), Payloads.STAGE_TRAIN));
+        job.markFinished("failed");
         JobObjects.deleteWorkingObjects(parts.store(), ready.requestId());
+    }
+
+    private static ReadyMessage read(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Json.fromBytes(record.value(), ReadyMessage.class);
+        } catch (UncheckedIOException | NullPointerException e) {
+            return null;
+        }
     }
 }

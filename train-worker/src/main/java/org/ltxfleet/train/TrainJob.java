@@ -14,6 +14,8 @@ import org.ltxfleet.common.job.FileRef;
 import org.ltxfleet.common.job.JobFailedException;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.job.TrainingOutput;
+import org.ltxfleet.common.job.JobHold;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.kafka.BillingRecord;
 import org.ltxfleet.common.kafka.CancellationWatcher;
@@ -49,16 +51,18 @@ final class TrainJob {
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final BaseModels baseModels;
+    private final JobHold hold;
     private final JobLease lease;
 
     TrainJob(TrainSettings settings, ObjectStore store, EventWriter events, CancellationWatcher cancellations,
-             BaseModels baseModels, JobLease lease) {
+             BaseModels baseModels, JobHold hold) {
         this.settings = settings;
         this.store = store;
         this.events = events;
         this.cancellations = cancellations;
         this.baseModels = baseModels;
-        this.lease = lease;
+        this.hold = hold;
+        this.lease = hold.lease();
     }
 
     void run(ReadyMessage ready, Path workDir) throws IOException, InterruptedException {
@@ -103,6 +107,7 @@ final class TrainJob {
                 if (cancellations.isCanceled(id)) {
                     JobObjects.deleteWorkingObjects(store, id);
                     events.emit(id, ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
+                    hold.markFinished("canceled");
                     return;
                 }
                 if (Thread.interrupted()) {
@@ -132,7 +137,7 @@ final class TrainJob {
                 // The ledger counts one charge per request id, so a redelivered job is never billed twice.
                 events.send(Records.billing(BillingRecord.of(id, ready.keyId(), ready.endpoint(),
                         input.billableUnits(), Instant.now())));
-                store.put(doneKey(id), Json.toBytes(output), "application/json");
+                hold.markFinished(Json.toBytes(output));
                 JobObjects.deleteWorkingObjects(store, id);
             });
         }
@@ -170,11 +175,6 @@ final class TrainJob {
         checkpoints.save(done, trainer.trainable(), trainer.optimizer(), workDir);
         lease.close(); // at once, so the next worker need not wait for it to go stale
         throw new InterruptedException("worker stopping: checkpoint saved at step " + done);
-    }
-
-    /** Written once a job's outcome and charge are out: a redelivered ready message for it is dropped. */
-    static String doneKey(String requestId) {
-        return "jobs/" + requestId + "/done.json";
     }
 
     private TrainingOutput outputs(ReadyMessage ready, VideoTransformer model, ValidationSet validation,

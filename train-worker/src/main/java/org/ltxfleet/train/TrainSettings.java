@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.model.training.TrainingMemory;
 

@@ -145,15 +145,26 @@ public final class Settings {
             "a worker serves `GET /health/live` (200 unless a loop failed fatally) and `/health/ready` (200 while "
                     + "its loops poll) on this port, each listing its loops, and `GET /metrics` for Prometheus: JVM "
                     + "memory, GC, threads and CPU, `fleet_worker_events_total{stage,type}` (its jobs by outcome) and "
-                    + "`fleet_worker_job_attempt_seconds{stage,result}` (done, failed, handed_back) (0: any free "
+                    + "`fleet_worker_job_attempt_seconds{stage,result}` (done, failed, handed_back, paused) (0: any free "
                     + "port; `./fleet worker --health-port`)").defaultShownAs("none");
     public static final Setting<Integer> WORKER_MAX_ATTEMPTS = Setting.integer("worker.max.attempts", 3, 1, 100,
             "attempts per job and stage, crashes of the worker's JVM included (counted in Kafka); then the job "
                     + "fails (500, billed 0) and the jobs behind it run");
+    public static final Setting<Integer> WORKER_MAX_HAND_BACKS = Setting.integer("worker.max.handbacks", 20, 1, 10_000,
+            "times a job may be handed back or stopped without an outcome in one stage (a worker stopped, scaled "
+                    + "away or overtaken; counted in Kafka across restarts); then the job fails (500, billed 0)");
     public static final Setting<Long> PREPROCESS_TIME_LIMIT = Setting.longValue("preprocess.job.time.limit.minutes",
-            120, 1, 100_000, "one preprocessing attempt past this is interrupted and the job fails (500, billed 0)");
+            120, 1, 100_000, "preprocessing a job may take from its first attempt, over all attempts and hand-backs; "
+                    + "past it the job is interrupted and fails (500, billed 0)");
     public static final Setting<Long> TRAIN_TIME_LIMIT = Setting.longValue("train.job.time.limit.minutes", 1440, 1,
-            100_000, "one training attempt past this is interrupted and the job fails (500, billed 0)");
+            100_000, "training a job may take from its first attempt, over all attempts and hand-backs; past it "
+                    + "the job is interrupted and fails (500, billed 0)");
+    public static final Setting<Integer> PREPROCESS_LEASE_HEARTBEAT = Setting.integer(
+            "preprocess.lease.heartbeat.seconds", 10, 1, 3600,
+            "a preprocessing worker rewrites its job's lease this often (the same on every preprocess worker)");
+    public static final Setting<Integer> PREPROCESS_LEASE_STALE = Setting.integer("preprocess.lease.stale.seconds", 60,
+            3, 86_400, "another worker takes a preprocessing job over once its lease has not changed for this long, "
+                    + "at least 3 beats (the same on every preprocess worker)");
 
     public static final Setting<String> MODEL_PRESET = Setting.text("model.preset", "tiny",
             "model preset of both workers (`tiny`, `ltx-2.3`)");
@@ -228,8 +239,8 @@ public final class Settings {
             DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES,
             ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
             PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
-            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS,
-            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
+            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS, WORKER_MAX_HAND_BACKS,
+            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, PREPROCESS_LEASE_HEARTBEAT, PREPROCESS_LEASE_STALE, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
             MODEL_BASE_PRECISION, MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
             TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE, TRAIN_BLOCK_CHECKPOINTING, TRAIN_ATTENTION_RECOMPUTE,

@@ -11,7 +11,7 @@ import org.ltxfleet.common.event.JobEvent;
  * A worker's metrics, scraped at {@code /metrics} beside its probes: the JVM (memory, GC, threads,
  * CPU, uptime), every event it wrote by type ({@code fleet_worker_events_total}: the terminal types
  * are its jobs by outcome) and every attempt at a job by result with its duration
- * ({@code fleet_worker_job_attempt_seconds}: done, failed, handed_back). Each carries the stage.
+ * ({@code fleet_worker_job_attempt_seconds}: done, failed, handed_back, paused). Each carries the stage.
  */
 public final class WorkerMetrics implements AutoCloseable {
 

@@ -118,14 +118,14 @@ public abstract class ConsumerLoop implements AutoCloseable {
                         return;
                     }
                     if (isFatal(e)) {
-                        health = new LoopHealth(thread.getName(), LoopHealth.State.FAILED, e.toString(), Instant.now());
-                        LOG.error("{} failed for good", thread.getName(), e);
-                        fatalHandler.accept(e);
+                        fail(e);
                         return;
                     }
                     failures = recover(e, failures);
                 }
             }
+        } catch (LoopEnded e) {
+            // recover() could not make a new consumer; already marked FAILED and reported
         } finally {
             // A consumer closed on an interrupted thread cannot leave its group cleanly.
             Thread.interrupted();
@@ -153,8 +153,29 @@ public abstract class ConsumerLoop implements AutoCloseable {
                 break;
             }
         }
-        consumer = new KafkaConsumer<>(settings);
+        try {
+            consumer = new KafkaConsumer<>(settings);
+        } catch (RuntimeException | Error cannotRebuild) {
+            // Without a consumer this loop is over: say so and end the process rather than stay
+            // alive and RECOVERING for ever with liveness answering 200.
+            fail(cannotRebuild);
+            throw new LoopEnded(cannotRebuild);
+        }
         return attempt;
+    }
+
+    /** Marks the loop FAILED for good and calls the process's fatal handler. */
+    private void fail(Throwable e) {
+        health = new LoopHealth(thread.getName(), LoopHealth.State.FAILED, e.toString(), Instant.now());
+        LOG.error("{} failed for good", thread.getName(), e);
+        fatalHandler.accept(e);
+    }
+
+    /** Thrown out of {@link #recover} when no new consumer could be made: the loop's thread ends. */
+    private static final class LoopEnded extends RuntimeException {
+        LoopEnded(Throwable cause) {
+            super(cause);
+        }
     }
 
     /** Failures no retry can cure: credentials, permissions, settings, a broker too old. */

@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * Writes a stage's records and waits until Kafka has them (acks=all), so a worker commits a job's
  * offset only after its outcome is durable. A broker outage pauses the writer (and so the job
  * that writes) instead of failing it: a write that times out or meets a retriable error is tried
- * again with back-off for up to {@link #DEFAULT_OUTAGE_TOLERANCE}, after which it throws. A record
+ * again with back-off for up to {@link #DEFAULT_OUTAGE_TOLERANCE}, after which it throws
+ * {@link BrokerUnavailable}, on which a {@link StageConsumer} pauses the job (uncounted) and tries
+ * it again rather than failing it. A record
  * written again after a timeout may land twice; readers tolerate that (events carry their id, the
  * ledger counts one charge per job). Thread-safe.
  */
 public final class EventWriter implements AutoCloseable {
 
-    /** How long a write waits out a broker outage before the job fails. */
+    /** How long one write waits out a broker outage before it gives the job back to its stage. */
     public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
     private static final IntervalFunction BACKOFF =
@@ -75,8 +77,11 @@ public final class EventWriter implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 boolean transientFailure = e instanceof TimeoutException || e.getCause() instanceof RetriableException;
                 long wait = BACKOFF.apply(attempt);
-                if (!transientFailure || System.nanoTime() + wait * 1_000_000 > deadline) {
+                if (!transientFailure) {
                     throw new IllegalStateException("could not write to " + record.topic() + ": " + e, e);
+                }
+                if (System.nanoTime() + wait * 1_000_000 > deadline) {
+                    throw new BrokerUnavailable(record.topic(), outageTolerance, e);
                 }
                 LOG.warn("could not write to {} yet ({}); trying again in {} ms", record.topic(), e.getCause(), wait);
                 pause(wait, record.topic());
@@ -90,6 +95,23 @@ public final class EventWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to write to " + topic, e);
+        }
+    }
+
+    /** A write that found no broker for the whole outage tolerance: the job waits, it has not failed. */
+    public static final class BrokerUnavailable extends IllegalStateException {
+        public BrokerUnavailable(String topic, Duration waited, Exception cause) {
+            super("could not write to " + topic + " for " + waited.toSeconds() + " s: " + cause, cause);
+        }
+
+        /** Whether {@code error} or one of its causes is an outage. */
+        static boolean in(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof BrokerUnavailable) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

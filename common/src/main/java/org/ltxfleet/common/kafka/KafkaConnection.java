@@ -23,14 +23,18 @@ import org.ltxfleet.common.config.Settings;
  */
 public final class KafkaConnection {
 
-    /** What the fleet sets itself and an operator may not change: durability, transactions, serialisation. */
+    /**
+     * What the fleet sets itself and an operator may not change: durability, transactions,
+     * serialisation, and how work groups share partitions ({@link BusyPartitionAssignor}).
+     */
     static final Set<String> FIXED = Set.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.ACKS_CONFIG,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            ConsumerConfig.GROUP_PROTOCOL_CONFIG);
 
     private enum Kind {
         PRODUCER("producer", ProducerConfig.configNames()),

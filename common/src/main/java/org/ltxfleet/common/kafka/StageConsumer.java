@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StageConsumer extends ConsumerLoop {
 
-    /** Told how each attempt at a job ended ({@code done}, {@code failed}, {@code handed_back}) and how long it ran. */
+    /** Told how each attempt at a job ended ({@code done}, {@code failed}, {@code handed_back}, {@code paused}: the broker away) and how long it ran. */
     @FunctionalInterface
     public interface AttemptObserver {
         void observe(String result, long nanos);
@@ -53,6 +55,22 @@ public final class StageConsumer extends ConsumerLoop {
     /** What a stage does with one record. */
     public interface Handler {
         /**
+         * Takes the record's job for this worker before any attempt is counted, waiting while
+         * another live worker holds it (a rebalance moved the partition while that one runs it).
+         * Returns false when the job needs no run here: finished already, or the record is not its
+         * request's job; the offset then moves past it. Runs on the job thread while the member
+         * keeps polling, and is interrupted when the partition moves on. By default every record is
+         * its own job and always free.
+         */
+        default boolean claim(ConsumerRecord<String, byte[]> record) throws Exception {
+            return true;
+        }
+
+        /** Lets go of what {@link #claim} took, once the record is done with or left. */
+        default void release(ConsumerRecord<String, byte[]> record) {
+        }
+
+        /**
          * Processes the record; returns only when its outcome is durable. Throws {@link HandedBack}
          * to leave the job to another worker without an outcome.
          */
@@ -60,7 +78,8 @@ public final class StageConsumer extends ConsumerLoop {
 
         /**
          * Ends a record that failed every attempt or ran out of time, for example with a FAILED
-         * event; throws when that outcome is not durable yet, and is called again.
+         * event; throws when that outcome is not durable yet, and is called again, or
+         * {@link HandedBack} when the job is no longer this worker's (the record is left).
          */
         void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws Exception;
     }
@@ -69,14 +88,26 @@ public final class StageConsumer extends ConsumerLoop {
      * How a stage retries and bounds its jobs.
      *
      * @param maxAttempts  attempts per record, crashes of the worker's JVM included
-     * @param timeLimit    how long one attempt may run before it is interrupted and given up
+     * @param timeLimit    how long a record may take from its first attempt, over all attempts, before
+     *                     it is interrupted and given up
      * @param firstBackoff wait before the second attempt; doubles for each further one
+     * @param maxHandBacks hand-backs and stops per record (a job whose workers keep being stopped)
      */
-    public record Options(int maxAttempts, Duration timeLimit, Duration firstBackoff) {
+    public record Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks) {
+        /** The default budget of hand-backs and stops per record. */
+        public static final int DEFAULT_MAX_HAND_BACKS = 20;
+
         public Options {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
             }
+            if (maxHandBacks < 1) {
+                throw new IllegalArgumentException("maxHandBacks must be at least 1, not " + maxHandBacks);
+            }
+        }
+
+        public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff) {
+            this(maxAttempts, timeLimit, firstBackoff, DEFAULT_MAX_HAND_BACKS);
         }
     }
 
@@ -95,23 +126,30 @@ public final class StageConsumer extends ConsumerLoop {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StageConsumer.class);
-    /** Commit metadata of a record being attempted: {@code attempts=N}. */
-    private static final String ATTEMPTS = "attempts=";
 
     private final List<String> topics;
     private final Handler handler;
     private final Options options;
     private final ExecutorService jobThread;
     private volatile Thread runningJob;
-    /** The partition of the job in progress, or null; a rebalance pauses what it hands over meanwhile. */
-    private volatile TopicPartition busy;
+    /**
+     * The partition of the job in progress, or null: a rebalance pauses what it hands over meanwhile,
+     * and {@link BusyPartitionAssignor} keeps it with this member.
+     */
+    private final AtomicReference<TopicPartition> busy;
     private volatile boolean stopping;
     private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
     public StageConsumer(KafkaConnection kafka, List<String> topics, String groupId, String clientId,
                          Handler handler, Options options) {
-        super(oneRecordAtATime(kafka.consumer(groupId, clientId)), clientId + "-poll");
+        this(kafka.consumer(groupId, clientId), topics, clientId, handler, options, new AtomicReference<>());
+    }
+
+    private StageConsumer(Properties consumer, List<String> topics, String clientId, Handler handler, Options options,
+                          AtomicReference<TopicPartition> busy) {
+        super(workGroupMember(consumer, busy), clientId + "-poll");
+        this.busy = busy;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.options = options;
@@ -124,9 +162,14 @@ public final class StageConsumer extends ConsumerLoop {
         this.attemptObserver = observer;
     }
 
-    /** One job at a time per worker: the next one stays in Kafka for other members. */
-    private static Properties oneRecordAtATime(Properties props) {
+    /**
+     * One job at a time per worker (the next one stays in Kafka for other members), assigned by
+     * {@link BusyPartitionAssignor}, which is told the partition of the running job.
+     */
+    private static Properties workGroupMember(Properties props, AtomicReference<TopicPartition> busy) {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, BusyPartitionAssignor.class.getName());
+        props.put(BusyPartitionAssignor.BUSY, (Supplier<TopicPartition>) busy::get);
         return props;
     }
 
@@ -142,7 +185,7 @@ public final class StageConsumer extends ConsumerLoop {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.debug("{} assigned {}", topics, partitions);
                 // Before this poll returns anything from the new partitions.
-                if (busy != null) {
+                if (busy.get() != null) {
                     consumer.pause(partitions);
                 } else {
                     applyPriorities();
@@ -196,55 +239,116 @@ public final class StageConsumer extends ConsumerLoop {
 
     private void process(ConsumerRecord<String, byte[]> record) {
         var partition = new TopicPartition(record.topic(), record.partition());
-        busy = partition;
+        busy.set(partition);
         consumer.pause(consumer.assignment());
         try {
-            int attempts = previousAttempts(partition, record.offset());
-            Exception error = attempts == 0 ? null : new IllegalStateException("its worker stopped " + attempts
-                    + " time(s) without an outcome (killed or crashed)");
-            Outcome outcome = Outcome.LEFT;
-            while (running() && !stopping) {
-                if (attempts >= options.maxAttempts() || error instanceof TimeLimitExceeded) {
-                    LOG.error("giving up on {} after {} attempt(s)", record.key(), attempts, error);
-                    outcome = giveUp(record, error) ? Outcome.DONE : Outcome.LEFT;
-                    break;
-                }
-                attempts++;
-                if (!commit(partition, new OffsetAndMetadata(record.offset(), ATTEMPTS + attempts))) {
-                    return; // the partition moved to another member, which takes the record from here
-                }
-                long started = System.nanoTime();
-                error = runJob(record);
-                long ran = System.nanoTime() - started;
-                if (error == null) {
-                    attemptObserver.observe("done", ran);
-                    outcome = Outcome.DONE;
-                    break;
-                }
-                if (error instanceof HandedBack || stopping) {
-                    attemptObserver.observe("handed_back", ran);
-                    LOG.info("{} left without an outcome: {}", record.key(), error.getMessage());
-                    attempts--;
-                    outcome = Outcome.HANDED_BACK;
-                    break;
-                }
-                attemptObserver.observe("failed", ran);
-                if (attempts < options.maxAttempts() && !(error instanceof TimeLimitExceeded)) {
-                    LOG.warn("attempt {} of {} failed, retrying: {}", attempts, record.key(), error.toString());
-                    sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(attempts - 1, 5)));
+            Boolean mine = claim(record, partition);
+            if (mine == null) {
+                finish(partition, record, Outcome.LEFT, null);
+            } else if (!mine) {
+                LOG.info("{} is finished or not this record's job; moving past it", record.key());
+                finish(partition, record, Outcome.DONE, null);
+            } else {
+                try {
+                    attempt(record, partition);
+                } finally {
+                    release(record);
                 }
             }
-            finish(partition, record, outcome, attempts);
         } finally {
-            busy = null;
+            busy.set(null);
             consumer.resume(consumer.paused());
         }
     }
 
+    /**
+     * Takes the record's job ({@link Handler#claim}) on the job thread, waiting while another worker
+     * holds it; null when this member stops or loses the partition first. A claim that fails (the
+     * store away) is tried again: no attempt has begun.
+     */
+    private Boolean claim(ConsumerRecord<String, byte[]> record, TopicPartition partition) {
+        for (int tries = 1; running() && !stopping; tries++) {
+            Ran<Boolean> claimed = onJobThread(() -> handler.claim(record), record, partition, Long.MAX_VALUE);
+            if (claimed.error() == null) {
+                return claimed.value();
+            }
+            if (claimed.left()) {
+                return null;
+            }
+            LOG.warn("could not take {} yet ({}); trying again", record.key(), claimed.error().toString());
+            sleepPolling(options.firstBackoff().multipliedBy(Math.min(tries, 10)));
+        }
+        return null;
+    }
+
+    private void release(ConsumerRecord<String, byte[]> record) {
+        try {
+            handler.release(record);
+        } catch (RuntimeException e) {
+            LOG.warn("releasing {}: {}", record.key(), e.toString());
+        }
+    }
+
+    /** Runs the job this member holds: attempts, retries, hand-backs and the give-up, then the commit. */
+    private void attempt(ConsumerRecord<String, byte[]> record, TopicPartition partition) {
+        AttemptTally tally = AttemptTally.read(committedMetadata(partition, record.offset()), System.currentTimeMillis());
+        Exception error = tally.attempts() == 0 ? null : new IllegalStateException("its worker stopped "
+                + tally.attempts() + " time(s) without an outcome (killed or crashed)");
+        long deadline = tally.deadline(options.timeLimit());
+        Outcome outcome = Outcome.LEFT;
+        while (running() && !stopping) {
+            String exhausted = tally.exhausted(options, System.currentTimeMillis());
+            if (exhausted != null || error instanceof TimeLimitExceeded) {
+                Exception reason = error instanceof TimeLimitExceeded || exhausted == null ? error
+                        : new IllegalStateException(exhausted, error);
+                LOG.error("giving up on {}: {}", record.key(), exhausted == null ? "over its time limit" : exhausted, reason);
+                outcome = giveUp(record, partition, reason) ? Outcome.DONE : Outcome.LEFT;
+                break;
+            }
+            tally = tally.attempted();
+            if (!commit(partition, new OffsetAndMetadata(record.offset(), tally.toString()))) {
+                return; // the partition moved to another member, which takes the record from here
+            }
+            long started = System.nanoTime();
+            Ran<Void> ran = onJobThread(() -> {
+                handler.handle(record);
+                return null;
+            }, record, null, deadline);
+            error = ran.error();
+            long nanos = System.nanoTime() - started;
+            if (error == null) {
+                attemptObserver.observe("done", nanos);
+                outcome = Outcome.DONE;
+                break;
+            }
+            if (error instanceof HandedBack || stopping) {
+                attemptObserver.observe("handed_back", nanos);
+                LOG.info("{} left without an outcome: {}", record.key(), error.getMessage());
+                tally = tally.handedBack();
+                outcome = Outcome.HANDED_BACK;
+                break;
+            }
+            if (EventWriter.BrokerUnavailable.in(error)) {
+                // An outage is not the job's fault: the attempt is not counted and the job waits here.
+                attemptObserver.observe("paused", nanos);
+                LOG.warn("{} paused while the broker is unreachable; trying again: {}", record.key(), error.toString());
+                tally = tally.uncounted();
+                sleepPolling(options.firstBackoff().multipliedBy(1L << 5));
+                continue;
+            }
+            attemptObserver.observe("failed", nanos);
+            if (tally.exhausted(options, System.currentTimeMillis()) == null && !(error instanceof TimeLimitExceeded)) {
+                LOG.warn("attempt {} of {} failed, retrying: {}", tally.attempts(), record.key(), error.toString());
+                sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(tally.attempts() - 1, 5)));
+            }
+        }
+        finish(partition, record, outcome, tally);
+    }
+
     private enum Outcome { DONE, HANDED_BACK, LEFT }
 
-    /** Moves the offset past a finished record, or leaves it to be delivered again with its attempt count. */
-    private void finish(TopicPartition partition, ConsumerRecord<String, byte[]> record, Outcome outcome, int attempts) {
+    /** Moves the offset past a finished record, or leaves it to be delivered again with its tally. */
+    private void finish(TopicPartition partition, ConsumerRecord<String, byte[]> record, Outcome outcome, AttemptTally tally) {
         if (outcome == Outcome.DONE) {
             if (commit(partition, new OffsetAndMetadata(record.offset() + 1)) && consumer.assignment().contains(partition)) {
                 // A rebalance during the job reset the position to the attempt's commit (the record
@@ -255,26 +359,21 @@ public final class StageConsumer extends ConsumerLoop {
         }
         try {
             if (outcome == Outcome.HANDED_BACK) {
-                commit(partition, new OffsetAndMetadata(record.offset(), ATTEMPTS + attempts));
+                commit(partition, new OffsetAndMetadata(record.offset(), tally.toString()));
             }
-            consumer.seek(partition, record.offset());
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, record.offset());
+            }
         } catch (RuntimeException e) {
             // Stopping: the committed offset already points at the record.
             LOG.debug("leaving {}: {}", record.key(), e.toString());
         }
     }
 
-    /** Attempts already made on the record at {@code offset}, read from the committed metadata. */
-    private int previousAttempts(TopicPartition partition, long offset) {
+    /** The commit metadata of the record at {@code offset}, or null when the committed offset is elsewhere. */
+    private String committedMetadata(TopicPartition partition, long offset) {
         OffsetAndMetadata committed = consumer.committed(Set.of(partition), Duration.ofSeconds(30)).get(partition);
-        if (committed == null || committed.offset() != offset || !committed.metadata().startsWith(ATTEMPTS)) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(committed.metadata().substring(ATTEMPTS.length()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return committed == null || committed.offset() != offset ? null : committed.metadata();
     }
 
     /**
@@ -303,58 +402,85 @@ public final class StageConsumer extends ConsumerLoop {
         }
     }
 
-    /** Gives the record up, retrying until the handler's outcome is durable; false if stopped first. */
-    private boolean giveUp(ConsumerRecord<String, byte[]> record, Exception error) {
+    /**
+     * Gives the record up on the job thread (the handler checks that the job is still its own and
+     * not finished), retrying until the handler's outcome is durable; false if stopped first.
+     */
+    private boolean giveUp(ConsumerRecord<String, byte[]> record, TopicPartition partition, Exception error) {
         for (int attempt = 1; running() && !stopping; attempt++) {
-            try {
+            Ran<Void> ran = onJobThread(() -> {
                 handler.giveUp(record, error);
+                return null;
+            }, record, null, Long.MAX_VALUE);
+            if (ran.error() == null) {
                 return true;
-            } catch (Exception e) {
-                LOG.warn("the failure of {} is not recorded yet ({}); retrying", record.key(), e.toString());
-                sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(attempt, 6)));
             }
+            if (ran.error() instanceof HandedBack) {
+                LOG.info("{} is another worker's now: {}", record.key(), ran.error().getMessage());
+                return false;
+            }
+            LOG.warn("the failure of {} is not recorded yet ({}); retrying", record.key(), ran.error().toString());
+            sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(attempt, 6)));
         }
         return false;
     }
 
+    /** What a call on the job thread returned or threw; {@code left}: stopped because the partition left. */
+    private record Ran<T>(T value, Exception error, boolean left) {
+    }
+
     /**
-     * Runs the handler on the job thread while this thread keeps polling (paused) to stay in the
-     * group; interrupts it past the time limit. Returns the handler's failure, or null.
+     * Runs {@code work} on the job thread while this thread keeps polling (paused) to stay in the
+     * group. Past {@code deadlineMillis} (wall clock, spanning attempts) the work is interrupted and
+     * ends in {@link TimeLimitExceeded}; with {@code whileAssigned} set it is interrupted as soon as
+     * that partition is no longer this member's.
      */
-    private Exception runJob(ConsumerRecord<String, byte[]> record) {
-        Future<?> job = jobThread.submit(() -> {
+    private <T> Ran<T> onJobThread(java.util.concurrent.Callable<T> work, ConsumerRecord<String, byte[]> record,
+                                   TopicPartition whileAssigned, long deadlineMillis) {
+        Future<T> job = jobThread.submit(() -> {
             runningJob = Thread.currentThread();
             try {
-                handler.handle(record);
+                return work.call();
             } finally {
                 runningJob = null;
             }
-            return null;
         });
-        long deadline = System.nanoTime() + options.timeLimit().toNanos();
         boolean overTime = false;
+        boolean left = false;
         while (true) {
             try {
-                job.get(200, TimeUnit.MILLISECONDS);
-                return overTime ? new TimeLimitExceeded(options.timeLimit()) : null;
+                T value = job.get(200, TimeUnit.MILLISECONDS);
+                return overTime ? new Ran<>(null, new TimeLimitExceeded(options.timeLimit()), false)
+                        : new Ran<>(value, null, false);
             } catch (TimeoutException stillRunning) {
-                if (!overTime && System.nanoTime() > deadline) {
+                if (!overTime && System.currentTimeMillis() > deadlineMillis) {
                     overTime = true;
                     LOG.warn("{} ran past the time limit of {}; interrupting it", record.key(), options.timeLimit());
-                    Thread thread = runningJob;
-                    if (thread != null) {
-                        thread.interrupt();
-                    }
+                    interruptJob();
                 }
                 keepMembership();
+                if (!left && whileAssigned != null && !consumer.assignment().contains(whileAssigned)) {
+                    left = true;
+                    LOG.info("{} moved to another member while {} waited; leaving the job to it", whileAssigned,
+                            record.key());
+                    interruptJob();
+                }
             } catch (ExecutionException e) {
                 if (overTime) {
-                    return new TimeLimitExceeded(options.timeLimit());
+                    return new Ran<>(null, new TimeLimitExceeded(options.timeLimit()), false);
                 }
-                return e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                Exception cause = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                return new Ran<>(null, cause, left);
             } catch (InterruptedException e) {
-                return e; // close(): the job thread is being stopped too
+                return new Ran<>(null, e, true); // close(): the job thread is being stopped too
             }
+        }
+    }
+
+    private void interruptJob() {
+        Thread thread = runningJob;
+        if (thread != null) {
+            thread.interrupt();
         }
     }
 
@@ -400,6 +526,11 @@ public final class StageConsumer extends ConsumerLoop {
         try {
             if (!jobThread.awaitTermination(60, TimeUnit.SECONDS)) {
                 LOG.warn("the running job did not stop within 60 s");
+            }
+            // Let the polling thread commit the stop into the record's tally before it is woken up.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (busy.get() != null && System.nanoTime() < until) {
+                Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

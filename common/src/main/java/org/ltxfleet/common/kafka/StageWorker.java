@@ -61,12 +61,13 @@ public final class StageWorker implements AutoCloseable {
 
     /**
      * A stage's retry and time-limit settings: {@code worker.max.attempts} (crashes of the worker
-     * included) and the stage's time limit in minutes.
+     * included), {@code worker.max.handbacks} and the stage's time limit in minutes.
      */
     public static StageConsumer.Options options(org.ltxfleet.common.config.FleetConfig config,
                                                 Setting<Long> timeLimitMinutes) {
         return new StageConsumer.Options(Settings.WORKER_MAX_ATTEMPTS.read(config),
-                Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2));
+                Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2),
+                Settings.WORKER_MAX_HAND_BACKS.read(config));
     }
 
     /**

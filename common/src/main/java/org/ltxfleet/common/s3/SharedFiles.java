@@ -2,19 +2,19 @@ package org.ltxfleet.common.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Consumer;
+import org.ltxfleet.common.job.JobLease;
 
 /**
  * A file made once for the whole fleet and shared through the store, such as the tiny preset's
- * base weights: when many workers start at the same moment, one makes it (the one whose
- * create-only {@code key.making} marker lands) and uploads it; the others wait for the object and
- * download it. A maker that dies leaves a marker that goes stale; the next waiter then makes it.
+ * base weights: when many workers start at the same moment, one makes it (the one that takes the
+ * {@code key.making/} lease) and uploads it; the others wait for the object and download it. The
+ * maker's lease beats on a thread of its own while it makes the file, so a maker that is killed
+ * stops beating and the next waiter takes over within the lease's stale time (a minute by default),
+ * however long making the file takes.
  */
 public final class SharedFiles {
 
@@ -24,43 +24,46 @@ public final class SharedFiles {
         void make(Path target) throws IOException;
     }
 
-    private static final Duration POLL = Duration.ofSeconds(1);
+    /** Who may make: this process's pid; each call adds an id, as workers of one JVM must not share a lease. */
+    private static final String MAKER = "maker-" + ProcessHandle.current().pid() + "-";
 
     private SharedFiles() {
     }
 
     /**
      * The file at {@code local}: already there, downloaded from {@code key}, or made by
-     * {@code maker} and uploaded there; a marker older than {@code staleAfter} counts as a dead maker's.
+     * {@code maker} and uploaded there; a maker whose lease has not beaten for {@code timing.stale}
+     * is dead and this worker takes over.
      */
-    public static Path ensure(ObjectStore store, String key, Path local, Maker maker, Duration staleAfter,
+    public static Path ensure(ObjectStore store, String key, Path local, Maker maker, JobLease.Timing timing,
                               Consumer<String> log) throws IOException {
         if (Files.exists(local)) {
             return local;
         }
         Files.createDirectories(local.toAbsolutePath().getParent());
-        String marker = key + ".making";
-        boolean told = false;
+        var lease = new JobLease(store, key + ".making/", MAKER + java.util.UUID.randomUUID(), timing);
+        String waitingFor = null;
         while (true) {
             if (store.exists(key)) {
                 return store.get(key, local);
             }
-            byte[] claim = ("{\"since\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
-            if (store.createIfAbsent(marker, claim, "application/json")) {
-                return make(store, key, marker, local, maker);
+            String holder = lease.acquire();
+            if (holder == null) {
+                try {
+                    if (waitingFor != null) {
+                        log.accept(waitingFor + " went silent while making " + key + ": taking over");
+                    }
+                    return store.exists(key) ? store.get(key, local) : make(store, key, local, maker);
+                } finally {
+                    lease.close();
+                }
             }
-            Instant since = store.lastModified(marker);
-            if (since != null && since.isBefore(Instant.now().minus(staleAfter))) {
-                log.accept("the maker of " + key + " has been silent since " + since + ": taking over");
-                store.delete(marker);
-                continue;
-            }
-            if (!told) {
-                log.accept("another worker is making " + key + "; waiting for it");
-                told = true;
+            if (!holder.equals(waitingFor)) {
+                log.accept("another worker (" + holder + ") is making " + key + "; waiting for it");
+                waitingFor = holder;
             }
             try {
-                Thread.sleep(POLL);
+                Thread.sleep(lease.recheckInterval());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for " + key);
@@ -68,8 +71,7 @@ public final class SharedFiles {
         }
     }
 
-    private static Path make(ObjectStore store, String key, String marker, Path local, Maker maker)
-            throws IOException {
+    private static Path make(ObjectStore store, String key, Path local, Maker maker) throws IOException {
         Path partial = local.resolveSibling(local.getFileName() + ".making");
         try {
             Files.deleteIfExists(partial);
@@ -78,7 +80,6 @@ public final class SharedFiles {
             return Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);
-            store.delete(marker);
         }
     }
 }

@@ -50,6 +50,11 @@ final class ProcessStack implements AutoCloseable {
         return new StackLayout(dir);
     }
 
+    /** The broker's bootstrap address, for readers of the topics. */
+    String kafkaBootstrap() {
+        return "localhost:" + kafkaPort;
+    }
+
     /** A client of the process gateway. */
     FleetClient client() {
         return new FleetClient(java.net.URI.create("http://127.0.0.1:" + gatewayPort), API_KEY,

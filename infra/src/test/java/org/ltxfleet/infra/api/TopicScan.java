@@ -16,6 +16,12 @@ final class TopicScan {
 
     /** Every record with this key now on {@code topics}, in each partition's order. */
     static List<ConsumerRecord<String, byte[]>> withKey(String bootstrap, List<String> topics, String key) {
+        return matching(bootstrap, topics, key::equals);
+    }
+
+    /** Every record whose key passes {@code keys} now on {@code topics}, in each partition's order. */
+    static List<ConsumerRecord<String, byte[]>> matching(String bootstrap, List<String> topics,
+                                                        java.util.function.Predicate<String> keys) {
         var found = new ArrayList<ConsumerRecord<String, byte[]>>();
         try (var consumer = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(bootstrap, null, "topic-scan"))) {
             var partitions = topics.stream().flatMap(t -> consumer.partitionsFor(t).stream())
@@ -25,7 +31,7 @@ final class TopicScan {
             var ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
+                    if (record.key() != null && keys.test(record.key())) {
                         found.add(record);
                     }
                 }

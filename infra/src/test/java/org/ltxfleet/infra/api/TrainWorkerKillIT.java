@@ -168,7 +168,8 @@ class TrainWorkerKillIT {
             var input = TestStacks.smallJob(TestStacks.sampleDataset(stack, 1), 100);
             String held = client.submit(Json.toString(input)).body().get("request_id").asText();
             // As if a rebalance had moved the job here while a worker elsewhere still trains it.
-            var elsewhere = new org.ltxfleet.train.JobLease(store, held, "elsewhere");
+            var elsewhere = new org.ltxfleet.common.job.JobHold(store, org.ltxfleet.common.job.JobHold.Stage.TRAIN, held,
+                    "elsewhere", org.ltxfleet.common.job.JobLease.DEFAULT_TIMING).lease();
             assertThat(elsewhere.acquire()).isNull();
             await().atMost(Duration.ofMinutes(1)).until(() -> client.status(held, true).body().path("logs").toString()
                     .contains("preprocess: encoded"));

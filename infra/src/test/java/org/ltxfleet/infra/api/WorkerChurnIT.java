@@ -22,7 +22,8 @@ import org.ltxfleet.infra.client.FleetClient;
  * small jobs (12 kept CI's two cores busy for 350 s, the longest test of the suite); while they
  * run, a third worker of each stage joins and the oldest of each leaves (SIGTERM, as a scale-down
  * sends), three times.
- * Every job completes, is billed once and its webhook arrives once, under one delivery id. The
+ * Every job completes, is billed once and its webhook arrives once, under one delivery id, and runs
+ * are counted ({@link RunCount}): each job starts once per stage plus once per hand-back. The
  * {@code RELIABILITY} line is what docs/RELIABILITY.md quotes.
  */
 @CpuBound(seconds = 150)
@@ -36,7 +37,7 @@ class WorkerChurnIT {
         Path dir = Files.createTempDirectory("fleet-it-churn");
         // A short lease, so that a job whose worker left is taken over at once (a stop releases it anyway).
         try (var stack = new ProcessStack(dir, "train.checkpoint.every=20\ntrain.lease.heartbeat.seconds=2\n"
-                + "train.lease.stale.seconds=10\n");
+                + "train.lease.stale.seconds=10\npreprocess.lease.heartbeat.seconds=2\npreprocess.lease.stale.seconds=10\n");
              var receiver = new WebhookReceiver()) {
             stack.kafka();
             stack.s3();
@@ -60,6 +61,8 @@ class WorkerChurnIT {
                 ids.add(submit(client, datasets.get(i % datasets.size()), receiver));
             }
 
+            var everyPreprocess = new ArrayList<>(preprocess);
+            var everyTrain = new ArrayList<>(train);
             int joined = 2;
             for (int round = 1; round <= ROUNDS; round++) {
                 int target = round * JOBS / (ROUNDS + 1);
@@ -70,6 +73,8 @@ class WorkerChurnIT {
                 stack.worker("train", "train-" + joined);
                 preprocess.addLast("pre-" + joined);
                 train.addLast("train-" + joined);
+                everyPreprocess.add("pre-" + joined);
+                everyTrain.add("train-" + joined);
                 // 143: the JVM ended on SIGTERM after its shutdown hooks ran; -1 would be a stop that hung.
                 assertThat(ProcessStack.stop(stack.process(preprocess.removeFirst()))).isIn(0, 143);
                 assertThat(ProcessStack.stop(stack.process(train.removeFirst()))).isIn(0, 143);
@@ -92,14 +97,22 @@ class WorkerChurnIT {
             }
             Set<String> deliveryIds = receiver.received().stream().map(r -> r.header("webhook-id")).collect(Collectors.toSet());
             assertThat(deliveryIds).hasSize(JOBS);
+            // Runs, not outcomes: each job started once per stage, plus once per hand-back of a stopped worker.
+            var runs = RunCount.count(stack.kafkaBootstrap(), ids, java.util.Map.of(
+                    RunCount.PREPROCESS, everyPreprocess.stream().map(stack::log).toList(),
+                    RunCount.TRAIN, everyTrain.stream().map(stack::log).toList()));
+            RunCount.assertEachJobRanOnce(runs);
+            long starts = runs.stream().mapToLong(RunCount.Runs::starts).sum();
+            long handBacks = runs.stream().mapToLong(RunCount.Runs::handBacks).sum();
             int resumed = 0;
             for (String id : ids) {
                 resumed += client.status(id, true).body().path("logs").toString().contains("resuming from the checkpoint") ? 1 : 0;
             }
             System.out.printf("RELIABILITY worker-churn: jobs accepted %d, lost 0, billed twice 0, webhooks %d (one "
-                    + "delivery id each); %d joins and %d leaves per stage; %d job(s) resumed from a checkpoint on "
+                    + "delivery id each); %d joins and %d leaves per stage; %d stage starts = %d jobs x 2 stages + %d "
+                    + "hand-back(s) of stopped workers, none after a job ended; %d job(s) resumed from a checkpoint on "
                     + "another worker; all done in %.0f s%n", JOBS, receiver.received().size(), ROUNDS, ROUNDS,
-                    resumed, seconds);
+                    starts, JOBS, handBacks, resumed, seconds);
         }
     }
 

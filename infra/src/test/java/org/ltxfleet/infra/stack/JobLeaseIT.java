@@ -20,13 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
-import org.ltxfleet.train.JobLease;
+import org.ltxfleet.common.job.JobLease;
 
 /** The train worker's job lease on the real S3-compatible store: conditional writes decide races. */
 class JobLeaseIT {
 
     private static final int CONTENDERS = 4;
     private static final JobLease.Timing FAST = new JobLease.Timing(Duration.ofMillis(300), Duration.ofSeconds(1));
+
+    /** Where training keeps the lease of job {@code id}. */
+    private static String prefix(String id) {
+        return "jobs/" + id + "/lease/";
+    }
     private static final Duration STALE = FAST.stale();
 
     @TempDir
@@ -68,7 +73,7 @@ class JobLeaseIT {
 
     @Test
     void aHolderThatWasTakenOverLearnsItAndLeavesTheNewLeaseAlone() throws Exception {
-        try (var first = new JobLease(store, "taken", "first")) {
+        try (var first = new JobLease(store, prefix("taken"), "first", JobLease.DEFAULT_TIMING)) {
             assertThat(first.acquire()).isNull();
             // What a takeover writes once the first holder has been silent for a minute.
             store.put(generation("taken", 1), Json.toBytes(Map.of("worker", "second@1",
@@ -79,23 +84,23 @@ class JobLeaseIT {
         assertThat(Json.readTree(store.bytes(generation("taken", 1))).path("worker").asText()).isEqualTo("second@1");
         assertThat(Json.readTree(store.bytes(generation("taken", 0))).path("released").asBoolean())
                 .as("a lost lease is not marked released by its former holder").isFalse();
-        try (var third = new JobLease(store, "taken", "third")) {
+        try (var third = new JobLease(store, prefix("taken"), "third", JobLease.DEFAULT_TIMING)) {
             assertThat(third.acquire()).isEqualTo("second@1");
         }
     }
 
     @Test
     void aReleasedLeaseIsFreeAndARenewedOneStaysOurs() throws Exception {
-        try (var holder = new JobLease(store, "renewed", "holder")) {
+        try (var holder = new JobLease(store, prefix("renewed"), "holder", JobLease.DEFAULT_TIMING)) {
             assertThat(holder.acquire()).isNull();
             holder.confirm();
             holder.confirm();
-            try (var other = new JobLease(store, "renewed", "other")) {
+            try (var other = new JobLease(store, prefix("renewed"), "other", JobLease.DEFAULT_TIMING)) {
                 assertThat(other.acquire()).startsWith("holder@");
             }
         }
         assertThat(Json.readTree(store.bytes(generation("renewed", 0))).path("released").asBoolean()).isTrue();
-        try (var next = new JobLease(store, "renewed", "next")) {
+        try (var next = new JobLease(store, prefix("renewed"), "next", JobLease.DEFAULT_TIMING)) {
             assertThat(next.acquire()).isNull();
             assertThat(store.exists(generation("renewed", 1))).isTrue();
         }
@@ -103,7 +108,7 @@ class JobLeaseIT {
 
     @Test
     void aStoppingWorkerStillReleasesItsLeaseAndKeepsItsInterrupt() throws Exception {
-        var holder = new JobLease(store, "stopping", "holder");
+        var holder = new JobLease(store, prefix("stopping"), "holder", JobLease.DEFAULT_TIMING);
         assertThat(holder.acquire()).isNull();
         Thread.currentThread().interrupt(); // a stop landed while the job finished
         try {
@@ -113,7 +118,7 @@ class JobLeaseIT {
             Thread.interrupted();
         }
         assertThat(Json.readTree(store.bytes(generation("stopping", 0))).path("released").asBoolean()).isTrue();
-        try (var next = new JobLease(store, "stopping", "next")) {
+        try (var next = new JobLease(store, prefix("stopping"), "next", JobLease.DEFAULT_TIMING)) {
             assertThat(next.acquire()).as("free at once, not after the stale time").isNull();
         }
     }
@@ -121,7 +126,7 @@ class JobLeaseIT {
     @Test
     void aBeatingHolderStaysLiveHoweverFarBehindItsClockIs() throws Exception {
         Instant skewed = Instant.now().minusSeconds(600);
-        try (var waiter = new JobLease(store, "behind", "waiter", FAST)) {
+        try (var waiter = new JobLease(store, prefix("behind"), "waiter", FAST)) {
             long until = System.nanoTime() + 3 * STALE.toNanos();
             for (int beat = 0; System.nanoTime() < until; beat++) {
                 // The holder's clock is ten minutes behind ours, but it beats every 200 ms.
@@ -137,7 +142,7 @@ class JobLeaseIT {
     void aSilentHolderIsTakenOverHoweverFarAheadItsClockIs() throws Exception {
         store.put(generation("ahead", 0), Json.toBytes(Map.of("worker", "fast-clock@1",
                 "heartbeat_at", Instant.now().plusSeconds(600).toString())), "application/json");
-        try (var waiter = new JobLease(store, "ahead", "waiter", FAST)) {
+        try (var waiter = new JobLease(store, prefix("ahead"), "waiter", FAST)) {
             assertThat(waiter.acquire()).isEqualTo("fast-clock@1");
             Thread.sleep(STALE.toMillis() + 200);
             assertThat(waiter.acquire()).isNull();
@@ -151,7 +156,7 @@ class JobLeaseIT {
         var leases = new ArrayList<JobLease>();
         var results = new ArrayList<Future<String>>();
         for (int i = 0; i < CONTENDERS; i++) {
-            var lease = new JobLease(store, job, "worker-" + i, FAST);
+            var lease = new JobLease(store, prefix(job), "worker-" + i, FAST);
             leases.add(lease);
             results.add(pool.submit(() -> {
                 barrier.await();

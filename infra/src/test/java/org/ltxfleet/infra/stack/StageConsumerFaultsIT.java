@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.common.kafka.EventWriter;
 import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.StageConsumer;
 
@@ -178,6 +179,69 @@ class StageConsumerFaultsIT {
             }
             assertThat(recorder.gaveUp).containsExactly("failing");
             assertThat(giveUpCalls.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aJobWhoseEventsCannotBeWrittenForAnOutageWaitsUncountedInsteadOfFailing(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var tries = new AtomicInteger();
+            var recorder = new Recorder() {
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    // As a job whose event writer ran out of patience while the broker was away.
+                    if (record.key().equals("during-outage") && tries.incrementAndGet() <= 2) {
+                        throw new IllegalStateException("progress not written", new EventWriter.BrokerUnavailable(
+                                "ltx.events", Duration.ofMinutes(10), new java.util.concurrent.TimeoutException()));
+                    }
+                    super.handle(record);
+                }
+            };
+            // One attempt allowed: an outage must not use it up.
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-outage-job", "a",
+                    recorder, options(1, Duration.ofMinutes(5)))) {
+                produce(kafka, "it.jobs", 0, "during-outage", "next");
+                await().atMost(Duration.ofSeconds(90)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(recorder.gaveUp).isEmpty();
+            assertThat(recorder.handled).contains("during-outage");
+            assertThat(tries.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aJobWhoseWorkersKeepBeingStoppedRunsOutOfItsBudgetAcrossMembers(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            var starts = new AtomicInteger();
+            var recorder = new Recorder() {
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    if (record.key().equals("never-settles")) {
+                        starts.incrementAndGet();
+                        Thread.sleep(Long.MAX_VALUE); // until its worker is stopped
+                    }
+                    super.handle(record);
+                }
+            };
+            var budget = new StageConsumer.Options(3, Duration.ofMinutes(5), Duration.ofMillis(200), 3);
+            produce(kafka, "it.jobs", 0, "never-settles", "next");
+            // Three workers in turn start the job and are stopped (scaled away, redeployed): the
+            // stops are counted in Kafka, so the fourth gives the job up instead of running it again.
+            for (int member = 0; member < 3; member++) {
+                int seen = member + 1;
+                try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-budget",
+                        "m" + member, recorder, budget)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> starts.get() >= seen);
+                }
+            }
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-budget", "last",
+                    recorder, budget)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(recorder.gaveUp).containsExactly("never-settles");
+            assertThat(starts.get()).as("runs before the budget ran out").isEqualTo(3);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.ltxfleet.train;
+package org.ltxfleet.common.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -15,15 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is training a job. A consumer-group rebalance can hand a job's partition to another worker
- * while the first one is still training it (the first keeps going: its partition is paused, not
- * stopped); the lease lets the second see that and wait instead of training the job twice. A lease
+ * Who is running a job in one stage. A consumer-group rebalance can hand a job's partition to
+ * another worker while the first one is still running it (the first keeps going: its partition is
+ * paused, not stopped); the lease lets the second see that and wait instead of running the job
+ * twice. A lease
  * that a reader has seen unchanged for {@link #STALE}, by the reader's own monotonic clock, belongs
  * to a worker that died: the job is taken over from its checkpoint. Liveness never compares the
  * writer's clock with the reader's, so clock skew between nodes cannot make a live lease look dead
  * or a dead one live; the cost is that a reader waits up to {@code STALE} after it first looks.
  *
- * <p>Leases are numbered generations, {@code jobs/{id}/lease/00000000.json}, … (worker, heartbeat,
+ * <p>Leases are numbered generations under a prefix of the job's ({@link JobHold} names them), for
+ * training {@code jobs/{id}/lease/00000000.json}, … (worker, heartbeat,
  * released). Taking the job, fresh or over a stale or released holder, means creating the next
  * generation with S3's {@code If-None-Match: *}, which the store grants to exactly one of racing
  * writers. The outcome is then read back: the SDK retries a PUT whose answer was lost, and the
@@ -59,14 +61,13 @@ public final class JobLease implements AutoCloseable {
     private volatile boolean lost;
     private ScheduledExecutorService heartbeat;
 
-    public JobLease(ObjectStore store, String requestId, String worker) {
-        this(store, requestId, worker, DEFAULT_TIMING);
-    }
-
-    /** A lease that beats every {@code timing.heartbeat} and judges another holder dead after {@code timing.stale}. */
-    public JobLease(ObjectStore store, String requestId, String worker, Timing timing) {
+    /**
+     * A lease whose generations are kept under {@code prefix} (ending in {@code /}), that beats every
+     * {@code timing.heartbeat} and judges another holder dead after {@code timing.stale}.
+     */
+    public JobLease(ObjectStore store, String prefix, String worker, Timing timing) {
         this.store = store;
-        this.prefix = "jobs/" + requestId + "/lease/";
+        this.prefix = prefix;
         this.worker = worker + "@" + PROCESS;
         this.timing = timing;
     }
