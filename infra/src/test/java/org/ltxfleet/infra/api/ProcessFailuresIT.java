@@ -48,7 +48,9 @@ class ProcessFailuresIT {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("fleet-it-processes");
-        stack = new ProcessStack(dir, "train.checkpoint.every=10\n");
+        // Short leases: a killed worker's job is taken over 10 s after its last beat, not 60.
+        stack = new ProcessStack(dir, "train.checkpoint.every=10\npreprocess.lease.heartbeat.seconds=2\n"
+                + "preprocess.lease.stale.seconds=10\n");
         kafka = stack.kafka();
         stack.s3();
         gateway = stack.gateway();
