@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka cluster a gateway starts against, as far as its snapshots care: the cluster's id and
- * where each partition of the replayed topics ends. A snapshot fits only if it was taken on this
- * cluster and none of its positions lies past an end (which would mean the topics were recreated).
+ * where each partition of the replayed topics starts and ends. A snapshot fits only if it was taken
+ * on this cluster and each of its positions lies within its partition: past an end means the topics
+ * were recreated, before the start that the records after the snapshot were deleted (retention,
+ * deleted records), so the state could not be brought up to date.
  */
 public final class KafkaLog {
 
@@ -26,11 +28,18 @@ public final class KafkaLog {
 
     private final String clusterId;
     private final Map<TopicPartition, Long> ends;
+    private final Map<TopicPartition, Long> starts;
 
-    /** A cluster with this id whose partitions end at these offsets. */
+    /** A cluster with this id whose partitions end at these offsets and hold every record before. */
     public KafkaLog(String clusterId, Map<TopicPartition, Long> ends) {
+        this(clusterId, ends, Map.of());
+    }
+
+    /** A cluster with this id whose partitions start and end at these offsets (a missing start: 0). */
+    public KafkaLog(String clusterId, Map<TopicPartition, Long> ends, Map<TopicPartition, Long> starts) {
         this.clusterId = clusterId;
         this.ends = Map.copyOf(ends);
+        this.starts = Map.copyOf(starts);
     }
 
     /** Asks the cluster; empty (snapshots off for this start, with a warning) when it does not answer in time. */
@@ -43,15 +52,22 @@ public final class KafkaLog {
         try (Admin admin = Admin.create(props)) {
             String clusterId = admin.describeCluster().clusterId().get(wait, TimeUnit.MILLISECONDS);
             var latest = new HashMap<TopicPartition, OffsetSpec>();
+            var earliest = new HashMap<TopicPartition, OffsetSpec>();
             for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(wait, TimeUnit.MILLISECONDS)
                     .values()) {
-                topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()),
-                        OffsetSpec.latest()));
+                topic.partitions().forEach(p -> {
+                    var partition = new TopicPartition(topic.name(), p.partition());
+                    latest.put(partition, OffsetSpec.latest());
+                    earliest.put(partition, OffsetSpec.earliest());
+                });
             }
             var ends = new HashMap<TopicPartition, Long>();
             admin.listOffsets(latest).all().get(wait, TimeUnit.MILLISECONDS)
                     .forEach((partition, info) -> ends.put(partition, info.offset()));
-            return Optional.of(new KafkaLog(clusterId, ends));
+            var starts = new HashMap<TopicPartition, Long>();
+            admin.listOffsets(earliest).all().get(wait, TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> starts.put(partition, info.offset()));
+            return Optional.of(new KafkaLog(clusterId, ends, starts));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -92,6 +108,12 @@ public final class KafkaLog {
             if (position.getValue() > end) {
                 return Optional.of("its position " + position.getValue() + " in " + position.getKey()
                         + " is past the partition's end " + end + " (were the topics recreated?)");
+            }
+            long start = starts.getOrDefault(position.getKey(), 0L);
+            if (position.getValue() < start) {
+                return Optional.of("its position " + position.getValue() + " in " + position.getKey()
+                        + " is before the partition's first offset " + start + ": the records after the snapshot "
+                        + "were deleted (retention, deleted records)");
             }
         }
         return Optional.empty();

@@ -154,7 +154,7 @@ public final class SubmitHandler {
                 .whenComplete((first, error) -> context.runOnContext(v -> {
                     if (error != null) {
                         notStored(ctx, error instanceof CompletionException wrapped ? wrapped.getCause() : error,
-                                "an idempotent job");
+                                "an idempotent job", true);
                     } else if (!first.keyId().equals(keyId) || !bodySha.equals(first.bodySha256())) {
                         Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
                                 "Idempotency-Key was already used with a different body", "idempotency_key_reused")));
@@ -177,7 +177,7 @@ public final class SubmitHandler {
         services.publisher().send(Records.job(job, lane.topic())).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
                 services.placement().notStored(placed);
-                notStored(ctx, error, job.requestId());
+                notStored(ctx, error, job.requestId(), false);
                 return;
             }
             services.placement().stored(placed, metadata.offset());
@@ -188,7 +188,7 @@ public final class SubmitHandler {
         }));
     }
 
-    private static void notStored(RoutingContext ctx, Throwable error, String what) {
+    private static void notStored(RoutingContext ctx, Throwable error, String what, boolean withKey) {
         if (error instanceof RecordTooLargeException) {
             // Retrying cannot help: say so instead of a 503 the client would follow forever.
             Replies.error(ctx, 413, "The job is larger than the job queue accepts (" + error.getMessage() + ")");
@@ -201,7 +201,25 @@ public final class SubmitHandler {
             return;
         }
         LOG.warn("{} not stored in Kafka: {}", what, error.toString());
+        if (deliveryTimedOut(error)) {
+            // The idempotent producer may have written it before its answer was lost: nobody knows.
+            Replies.error(ctx, 503, "The job queue did not confirm the job in time: it may have been accepted. "
+                    + (withKey ? "Retry with the same Idempotency-Key to get this job rather than a second one"
+                    : "A retry could make a second job; send an Idempotency-Key header (and the same one when you "
+                    + "retry) to get exactly one"));
+            return;
+        }
         Replies.error(ctx, 503, "The job queue is unavailable; the job was not accepted, retry later");
+    }
+
+    /** Whether Kafka's producer gave up waiting for the record's acknowledgement, anywhere in the causes. */
+    private static boolean deliveryTimedOut(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** fal's clients send {@code x-fal-queue-priority: normal} unless asked for low. */

@@ -38,4 +38,13 @@ class KafkaLogTest {
         assertThat(log.misfit(new Snapshot<>(1, "cluster-1", Instant.now(), Map.of(), null))).get().asString()
                 .contains("no state");
     }
+
+    @Test
+    void aSnapshotWhoseNextRecordsWereDeletedDoesNotFit() {
+        var trimmed = new KafkaLog("cluster-1", Map.of(new TopicPartition("ltx.events", 0), 100L),
+                Map.of(new TopicPartition("ltx.events", 0), 40L));
+        assertThat(trimmed.misfit(snapshot(Snapshot.FORMAT, "cluster-1", Map.of("ltx.events:0", 40L)))).isEmpty();
+        assertThat(trimmed.misfit(snapshot(Snapshot.FORMAT, "cluster-1", Map.of("ltx.events:0", 39L)))).get().asString()
+                .contains("before the partition's first offset 40");
+    }
 }

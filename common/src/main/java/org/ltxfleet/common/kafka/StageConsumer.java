@@ -92,10 +92,16 @@ public final class StageConsumer extends ConsumerLoop {
      *                     it is interrupted and given up
      * @param firstBackoff wait before the second attempt; doubles for each further one
      * @param maxHandBacks hand-backs and stops per record (a job whose workers keep being stopped)
+     * @param noOffsetReach where a partition without a committed offset is read from: the records of
+     *                     this long before now (a new partition, a group whose offsets expired),
+     *                     never the whole of a topic kept for ever
      */
-    public record Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks) {
+    public record Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks,
+                          Duration noOffsetReach) {
         /** The default budget of hand-backs and stops per record. */
         public static final int DEFAULT_MAX_HAND_BACKS = 20;
+        /** The default reach back of a partition without a committed offset. */
+        public static final Duration DEFAULT_NO_OFFSET_REACH = Duration.ofDays(14);
 
         public Options {
             if (maxAttempts < 1) {
@@ -104,6 +110,10 @@ public final class StageConsumer extends ConsumerLoop {
             if (maxHandBacks < 1) {
                 throw new IllegalArgumentException("maxHandBacks must be at least 1, not " + maxHandBacks);
             }
+        }
+
+        public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks) {
+            this(maxAttempts, timeLimit, firstBackoff, maxHandBacks, DEFAULT_NO_OFFSET_REACH);
         }
 
         public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff) {
@@ -148,7 +158,7 @@ public final class StageConsumer extends ConsumerLoop {
 
     private StageConsumer(Properties consumer, List<String> topics, String clientId, Handler handler, Options options,
                           AtomicReference<TopicPartition> busy) {
-        super(workGroupMember(consumer, busy), clientId + "-poll");
+        super(workGroupMember(consumer, busy, options), clientId + "-poll");
         this.busy = busy;
         this.topics = List.copyOf(topics);
         this.handler = handler;
@@ -164,9 +174,10 @@ public final class StageConsumer extends ConsumerLoop {
 
     /**
      * One job at a time per worker (the next one stays in Kafka for other members), assigned by
-     * {@link BusyPartitionAssignor}, which is told the partition of the running job.
+     * {@link BusyPartitionAssignor}, which is told the partition of the running job; a partition
+     * without a committed offset is read from {@link Options#noOffsetReach} back.
      */
-    private static Properties workGroupMember(Properties props, AtomicReference<TopicPartition> busy) {
+    private static Properties workGroupMember(Properties props, AtomicReference<TopicPartition> busy, Options options) {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, BusyPartitionAssignor.class.getName());
         props.put(BusyPartitionAssignor.BUSY, (Supplier<TopicPartition>) busy::get);
@@ -184,6 +195,7 @@ public final class StageConsumer extends ConsumerLoop {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.debug("{} assigned {}", topics, partitions);
+                startWithoutOffsets(partitions);
                 // Before this poll returns anything from the new partitions.
                 if (busy.get() != null) {
                     consumer.pause(partitions);
@@ -201,6 +213,40 @@ public final class StageConsumer extends ConsumerLoop {
                 rewind(records, first);
                 process(first);
             }
+        }
+    }
+
+    /**
+     * Places partitions that come without a committed offset (a new partition, a new group, offsets
+     * expired) at their first record of the last {@link Options#noOffsetReach}, or at their end when
+     * every record is older: a group that lost its offsets does not run a topic's whole history
+     * again. (Kafka's own {@code by_duration} reset never settles on a partition with no record that
+     * recent, and blocks the member.) The end is read before the search, so no record written
+     * meanwhile is skipped. Should the broker not answer, the consumer's own reset (earliest) applies.
+     */
+    private void startWithoutOffsets(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            var committed = consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(10));
+            var missing = partitions.stream().filter(p -> committed.get(p) == null).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(missing, Duration.ofSeconds(10));
+            long since = System.currentTimeMillis() - options.noOffsetReach().toMillis();
+            var recent = consumer.offsetsForTimes(missing.stream().collect(java.util.stream.Collectors.toMap(p -> p,
+                    p -> since)), Duration.ofSeconds(10));
+            for (TopicPartition partition : missing) {
+                var first = recent.get(partition);
+                consumer.seek(partition, first != null ? first.offset() : ends.get(partition));
+            }
+            LOG.info("{} had no committed offset in this group (new partitions or group, or offsets expired): "
+                    + "reading them from the records of the last {} days", missing, options.noOffsetReach().toDays());
+        } catch (RuntimeException e) {
+            LOG.warn("could not place {} without committed offsets ({}); the consumer's reset applies", partitions,
+                    e.toString());
         }
     }
 

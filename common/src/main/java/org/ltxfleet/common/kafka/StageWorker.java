@@ -67,7 +67,7 @@ public final class StageWorker implements AutoCloseable {
                                                 Setting<Long> timeLimitMinutes) {
         return new StageConsumer.Options(Settings.WORKER_MAX_ATTEMPTS.read(config),
                 Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2),
-                Settings.WORKER_MAX_HAND_BACKS.read(config));
+                Settings.WORKER_MAX_HAND_BACKS.read(config), Duration.ofDays(Settings.WORKER_NO_OFFSET_REACH.read(config)));
     }
 
     /**

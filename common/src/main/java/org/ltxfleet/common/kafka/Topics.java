@@ -51,10 +51,13 @@ public final class Topics {
                 new TopicSpec(JOBS, 6, null, "submitted jobs; the gateway replays them"),
                 new TopicSpec(JOBS_OVERFLOW, 6, null, "jobs of a key past its fair share"),
                 new TopicSpec(JOBS_LOW, 6, null, "low-priority jobs"),
-                new TopicSpec(READY, 6, week, "preprocessed jobs waiting for a train worker"),
+                // Kept for ever, as the jobs: a job may wait behind a training backlog for longer than any
+                // time limit, and a deleted ready message would leave it IN_PROGRESS for good.
+                new TopicSpec(READY, 6, null, "preprocessed jobs waiting for a train worker"),
                 new TopicSpec(EVENTS, 6, null, "every job's lifecycle; the gateway replays it"),
                 new TopicSpec(BILLING, 3, null, "the ledger"),
-                new TopicSpec(CONTROL, 1, week, "cancellations; workers replay them"),
+                // Kept for ever: a cancel deleted while its job still waits would let the job run.
+                new TopicSpec(CONTROL, 1, null, "cancellations; workers replay them"),
                 new TopicSpec(WEBHOOKS, 3, week, "webhook deliveries due now"),
                 new TopicSpec(WEBHOOK_DEAD_LETTERS, 1, null, "webhook deliveries that failed for their window")));
         webhookRetryTiers().forEach(tier -> specs.add(new TopicSpec(tier, 3, week, "webhook deliveries waiting")));

@@ -246,6 +246,26 @@ class StageConsumerFaultsIT {
     }
 
     @Test
+    void aGroupWithoutCommittedOffsetsReadsRecentRecordsNotTheWholeTopic(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            long monthAgo = System.currentTimeMillis() - Duration.ofDays(30).toMillis();
+            try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
+                // A job finished long ago, in a topic kept for ever, whose group's offsets expired.
+                producer.send(new ProducerRecord<>("it.jobs", 0, monthAgo, "month-old", new byte[0])).get();
+                producer.send(new ProducerRecord<>("it.jobs", 0, "recent", new byte[0])).get();
+            }
+            var recorder = new Recorder();
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-no-offsets", "a",
+                    recorder, options(3, Duration.ofMinutes(5)))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("recent"));
+                Thread.sleep(2000);
+            }
+            assertThat(recorder.handled).containsExactly("recent");
+        }
+    }
+
+    @Test
     void aJobHandedBackIsDeliveredAgainUncommittedAndUncounted(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             kafka.createTopics(Map.of("it.jobs", 1));
