@@ -9,6 +9,7 @@ import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
 import org.ltxfleet.common.job.JobFailedException;
+import org.ltxfleet.common.job.HeldJob;
 import org.ltxfleet.common.job.JobHold;
 import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.job.TrainingInput;
@@ -48,8 +49,8 @@ final class JobIntake implements StageConsumer.Handler {
     private final org.ltxfleet.common.io.ScratchSpace scratch;
     private final ObjectStore store;
     private final JobLease.Timing lease;
-    /** The job this worker holds, between {@link #claim} and {@link #release}; one at a time. */
-    private volatile JobHold hold;
+    /** The job this worker holds, between {@link #claim} and {@link #release}. */
+    private final HeldJob hold = new HeldJob();
 
     JobIntake(EventWriter events, CancellationWatcher cancellations, DatasetJob.Parts parts, JobLease.Timing lease) {
         this.events = events;
@@ -79,11 +80,9 @@ final class JobIntake implements StageConsumer.Handler {
             return false;
         }
         var job = new JobHold(store, JobHold.Stage.PREPROCESS, requestId, events.source(), lease);
-        boolean mine = job.await(holder ->
+        boolean mine = hold.take(job, holder ->
                 LOG.info("{} is being preprocessed by {}; waiting for it to finish or go silent", requestId, holder));
-        if (mine) {
-            hold = job;
-        } else {
+        if (!mine) {
             LOG.info("{} already preprocessed; dropping its redelivered record", requestId);
         }
         return mine;
@@ -91,11 +90,7 @@ final class JobIntake implements StageConsumer.Handler {
 
     @Override
     public void release(ConsumerRecord<String, byte[]> record) {
-        JobHold held = hold;
-        hold = null;
-        if (held != null) {
-            held.close();
-        }
+        hold.release();
     }
 
     @Override
@@ -156,7 +151,7 @@ final class JobIntake implements StageConsumer.Handler {
             // this line leaves at worst a duplicate ready message, which the train worker drops.
             events.send(Records.ready(new ReadyMessage(1, job.requestId(), job.keyId(), job.endpoint(), job.webhookUrl(), input,
                     result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey())));
-            hold.markFinished("ready");
+            hold.get().markFinished("ready");
         } catch (Exception e) {
             if (!cancellations.isCanceled(job.requestId())) {
                 if (e instanceof JobFailedException failure) {
@@ -181,12 +176,12 @@ final class JobIntake implements StageConsumer.Handler {
     private void canceled(String requestId, String keyId) {
         Thread.interrupted();
         events.emit(requestId, keyId, EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_PREPROCESS));
-        hold.markFinished("canceled");
+        hold.get().markFinished("canceled");
     }
 
     private void failed(String requestId, String keyId, Payloads.Failed failure) {
         events.emit(requestId, keyId, EventType.FAILED, failure);
-        hold.markFinished("failed");
+        hold.get().markFinished("failed");
     }
 
     /**
@@ -202,15 +197,9 @@ final class JobIntake implements StageConsumer.Handler {
             return;
         }
         String requestId = checked.requestId();
-        JobHold job = hold;
-        if (job.finished()) {
+        if (!hold.mayGiveUp()) {
             LOG.info("{} ended meanwhile; nothing to give up", requestId);
             return;
-        }
-        try {
-            job.lease().confirm();
-        } catch (JobLease.LostException e) {
-            throw new StageConsumer.HandedBack(e.getMessage()); // another worker holds the job now: it ends it
         }
         failed(requestId, checked.keyId(), new Payloads.Failed(500, "internal_error",
                 Json.toTree("Preprocessing failed: " + lastError.getMessage()), Payloads.STAGE_PREPROCESS));

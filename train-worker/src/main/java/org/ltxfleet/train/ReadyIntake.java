@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.io.WorkDirs;
+import org.ltxfleet.common.job.HeldJob;
 import org.ltxfleet.common.job.JobHold;
 import org.ltxfleet.common.job.JobLease;
 import org.ltxfleet.common.job.JobFailedException;
@@ -32,8 +33,8 @@ final class ReadyIntake implements StageConsumer.Handler {
     private final EventWriter events;
     private final CancellationWatcher cancellations;
     private final TrainWorker.Parts parts;
-    /** The job this worker holds, between {@link #claim} and {@link #release}; one at a time. */
-    private volatile JobHold hold;
+    /** The job this worker holds, between {@link #claim} and {@link #release}. */
+    private final HeldJob hold = new HeldJob();
 
     ReadyIntake(EventWriter events, CancellationWatcher cancellations, TrainWorker.Parts parts) {
         this.events = events;
@@ -50,11 +51,9 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
         var job = new JobHold(parts.store(), JobHold.Stage.TRAIN, ready.requestId(), events.source(),
                 parts.settings().lease());
-        boolean mine = job.await(holder ->
+        boolean mine = hold.take(job, holder ->
                 LOG.info("{} is being trained by {}; waiting for it to finish or go silent", ready.requestId(), holder));
-        if (mine) {
-            hold = job;
-        } else {
+        if (!mine) {
             LOG.info("{} already ended; dropping its redelivered dataset message", ready.requestId());
         }
         return mine;
@@ -62,11 +61,7 @@ final class ReadyIntake implements StageConsumer.Handler {
 
     @Override
     public void release(ConsumerRecord<String, byte[]> record) {
-        JobHold held = hold;
-        hold = null;
-        if (held != null) {
-            held.close();
-        }
+        hold.release();
     }
 
     @Override
@@ -78,10 +73,10 @@ final class ReadyIntake implements StageConsumer.Handler {
         }
         if (cancellations.isCanceled(ready.requestId())) {
             events.emit(ready.requestId(), ready.keyId(), EventType.CANCELED, new Payloads.Canceled(Payloads.STAGE_TRAIN));
-            hold.markFinished("canceled");
+            hold.get().markFinished("canceled");
             return;
         }
-        train(ready, hold);
+        train(ready, hold.get());
     }
 
     private void train(ReadyMessage ready, JobHold job) throws Exception {
@@ -117,19 +112,13 @@ final class ReadyIntake implements StageConsumer.Handler {
             LOG.error("giving up on an unreadable dataset message at offset {}", record.offset());
             return;
         }
-        JobHold job = hold;
-        if (job.finished()) {
+        if (!hold.mayGiveUp()) {
             LOG.info("{} ended meanwhile; nothing to give up", ready.requestId());
             return;
         }
-        try {
-            job.lease().confirm();
-        } catch (JobLease.LostException e) {
-            throw new StageConsumer.HandedBack(e.getMessage()); // another worker holds the job now: it ends it
-        }
         events.emit(ready.requestId(), ready.keyId(), EventType.FAILED, new Payloads.Failed(500, "internal_error",
                 Json.toTree("Training failed: " + lastError.getMessage()), Payloads.STAGE_TRAIN));
-        job.markFinished("failed");
+        hold.get().markFinished("failed");
         JobObjects.deleteWorkingObjects(parts.store(), ready.requestId());
     }
 

@@ -194,9 +194,21 @@ public final class JobProjection {
 
     /** Folds one event into its job. */
     public void apply(JobEvent event) {
+        apply(event, state -> state.apply(event));
+    }
+
+    /**
+     * Folds in the event read at {@code offset} of ltx.events partition {@code partition}; an event
+     * its job already holds (from a snapshot taken after its positions) is skipped.
+     */
+    public void apply(JobEvent event, int partition, long offset) {
+        apply(event, state -> state.apply(event, partition, offset));
+    }
+
+    private void apply(JobEvent event, Predicate<JobState> fold) {
         JobState state = jobs.computeIfAbsent(event.requestId(), JobState::new);
         synchronized (queueLock) {
-            if (!state.apply(event)) {
+            if (!fold.test(state)) {
                 return;
             }
             if (!state.queued()) {
@@ -217,26 +229,41 @@ public final class JobProjection {
         notifyListeners(event.requestId(), state);
     }
 
-    /** A job that ended long ago (read back at start-up) loses its logs at once; others when their time comes. */
+    /**
+     * A job that ended long ago (read back at start-up) loses its logs and its idempotency key at
+     * once; others when their time comes.
+     */
     private void retainLogs(JobState state, String requestId) {
         Instant until = state.finishedAt().plus(logRetention);
         if (until.isBefore(Instant.now())) {
-            state.dropLogs();
+            forgetDetail(state, requestId);
         } else {
             logExpiries.add(new Due(until, requestId));
         }
     }
 
     /**
-     * Drops the log lines of jobs that ended more than the retention before {@code now}, so the
-     * projection's memory follows the recent jobs rather than the whole history; returns how many.
+     * What a long-finished job no longer needs: its log lines, and its idempotency key (a retry
+     * that late is a new job), so that memory follows the recent jobs.
+     */
+    private void forgetDetail(JobState state, String requestId) {
+        state.dropLogs();
+        if (state.idempotencyKey() != null) {
+            idempotency.remove(idempotencyScope(state.keyId(), state.idempotencyKey()), requestId);
+        }
+    }
+
+    /**
+     * Drops the log lines and idempotency keys of jobs that ended more than the retention before
+     * {@code now}, so the projection's memory follows the recent jobs rather than the whole
+     * history; returns how many.
      */
     public int dropExpiredLogs(Instant now) {
         int dropped = 0;
         for (Due due : takeDue(logExpiries, d -> d.at().isBefore(now))) {
             JobState state = jobs.get(due.requestId());
             if (state != null) {
-                state.dropLogs();
+                forgetDetail(state, due.requestId());
                 dropped++;
             }
         }

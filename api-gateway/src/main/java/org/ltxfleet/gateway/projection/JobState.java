@@ -37,6 +37,9 @@ final class JobState {
     private Long outputExpirationSeconds;
     private Instant startBy;
     private Lane lane = Lane.NORMAL;
+    /** Where the last event folded in lies in ltx.events (-1: none): a replay skips it and what came before. */
+    private int eventPartition = -1;
+    private long eventOffset = -1;
 
     JobState(String requestId) {
         this.requestId = requestId;
@@ -64,13 +67,16 @@ final class JobState {
         state.outputExpirationSeconds = saved.outputExpirationSeconds();
         state.startBy = saved.startBy();
         state.lane = saved.lane();
+        state.eventPartition = saved.eventPartition() == null ? -1 : saved.eventPartition();
+        state.eventOffset = saved.eventOffset() == null ? -1 : saved.eventOffset();
         return state;
     }
 
     synchronized SavedJob save() {
         return new SavedJob(requestId, keyId, phase, version, submitted, submittedAt, startedAt, finishedAt,
                 List.copyOf(logs), output, failure, progress, webhookUrl, idempotencyKey, terminalEventId,
-                List.copyOf(webhookAttempts), bodySha256, outputExpirationSeconds, startBy, lane);
+                List.copyOf(webhookAttempts), bodySha256, outputExpirationSeconds, startBy, lane,
+                eventPartition, eventOffset);
     }
 
     /** Records the submission; returns false when it was already known (a replay or duplicate). */
@@ -89,6 +95,19 @@ final class JobState {
         outputExpirationSeconds = job.outputExpirationSeconds();
         version++;
         return true;
+    }
+
+    /**
+     * Folds in the event read at {@code offset} of ltx.events partition {@code partition}, unless
+     * this state already holds it (a snapshot taken after its positions, then replayed from them).
+     */
+    synchronized boolean apply(JobEvent event, int partition, long offset) {
+        if (partition == eventPartition && offset <= eventOffset) {
+            return false;
+        }
+        eventPartition = partition;
+        eventOffset = offset;
+        return apply(event);
     }
 
     /** Folds one event in; returns whether anything changed. */

@@ -70,7 +70,7 @@ public final class ProjectionConsumer implements AutoCloseable {
             if (Topics.jobTopics().contains(record.topic())) {
                 submitted(record);
             } else {
-                projection.apply(Records.readEvent(record));
+                projection.apply(Records.readEvent(record), record.partition(), record.offset());
             }
         } catch (RuntimeException e) {
             // A record from a user's own producer that cannot be applied must not stop the projection.

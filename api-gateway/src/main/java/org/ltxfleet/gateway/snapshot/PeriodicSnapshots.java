@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a reader's snapshot every {@code interval} once it has read something new: called by the
- * reader between polls (so the state and the positions agree), it copies the state there and
- * writes it to the store on a thread of its own, so the reader goes on at once. A write that
+ * reader between polls with the positions its state has been built to, it copies the state and
+ * writes it to the store on a thread of its own, so the reader goes on at once instead of copying
+ * every job. The copy may then hold records read after those positions: the readers' folds are
+ * idempotent for that (the projection's jobs know the last event they folded, the ledger counts a
+ * request id once), so a replay from the positions skips what the copy already holds. A write that
  * fails is retried at the next interval.
  */
 public final class PeriodicSnapshots<T> implements Consumer<Map<TopicPartition, Long>>, AutoCloseable {
@@ -50,24 +53,23 @@ public final class PeriodicSnapshots<T> implements Consumer<Map<TopicPartition, 
         }
         lastAttempt = now;
         Map<TopicPartition, Long> at = Map.copyOf(positions);
-        T copy;
         try {
-            copy = state.get();
-        } catch (RuntimeException notYet) {
-            writing.set(false);
-            LOG.debug("no {} snapshot this time: {}", reader, notYet.toString());
-            return;
-        }
-        try {
-            writer.execute(() -> write(at, copy));
+            writer.execute(() -> write(at));
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             writing.set(false);
         }
     }
 
-    private void write(Map<TopicPartition, Long> at, T copy) {
+    private void write(Map<TopicPartition, Long> at) {
         try {
             long started = System.nanoTime();
+            T copy;
+            try {
+                copy = state.get();
+            } catch (RuntimeException notYet) {
+                LOG.debug("no {} snapshot this time: {}", reader, notYet.toString());
+                return;
+            }
             store.save(reader, at, copy);
             lastSaved = at;
             LOG.info("saved the {} snapshot in {} ms", reader, (System.nanoTime() - started) / 1_000_000);

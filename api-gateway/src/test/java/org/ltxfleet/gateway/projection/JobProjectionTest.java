@@ -2,6 +2,7 @@ package org.ltxfleet.gateway.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,6 +202,19 @@ class JobProjectionTest {
         projection.submitted(job("a", "k1", "idem", "sha-1"));
         assertThat(projection.idempotent("k1", "idem")).contains(new JobProjection.Submission("a", "k1", "sha-1"));
         assertThat(projection.idempotent("k2", "idem")).isEmpty();
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenWithItsJobsLogsNotWhileItRuns() {
+        var projection = new JobProjection(Duration.ofHours(24));
+        projection.submitted(job("a", "k1", "idem", "sha-1"));
+        projection.apply(event("a", "k1", EventType.COMPLETED, new Payloads.Completed(null, 1.0)));
+        projection.submitted(job("b", "k1", "running", "sha-2"));
+        projection.apply(event("b", "k1", EventType.STARTED, new Payloads.Started("train", "w")));
+        Instant later = Instant.now().plus(Duration.ofHours(25));
+        projection.dropExpiredLogs(later);
+        assertThat(projection.idempotent("k1", "idem")).as("a day after its job ended").isEmpty();
+        assertThat(projection.idempotent("k1", "running")).as("its job still runs").isPresent();
     }
 
     @Test

@@ -163,4 +163,23 @@ class ProjectionSnapshotTest {
         }
         assertThat(restored.queuedCount()).isEqualTo(original.queuedCount());
     }
+
+    @Test
+    void aSnapshotCopiedAfterItsPositionsIsNotFoldedTwiceOnReplay() {
+        var original = new JobProjection(Duration.ofHours(1));
+        original.submitted(job("copied", "a", null, null, null), Lane.NORMAL);
+        for (int offset = 0; offset < 5; offset++) {
+            original.apply(event("copied", "a", EventType.LOG, new Payloads.Log("INFO", "line " + offset, "train"), NOW),
+                    2, offset);
+        }
+        // The positions said offset 3; the copy, taken on the writer thread a moment later, holds 0-4.
+        var restored = new JobProjection(Duration.ofHours(1));
+        restored.restore(Json.mapper().convertValue(Json.toTree(original.save()), new TypeReference<List<SavedJob>>() { }));
+        for (int offset = 3; offset < 6; offset++) {
+            restored.apply(event("copied", "a", EventType.LOG, new Payloads.Log("INFO", "line " + offset, "train"), NOW),
+                    2, offset);
+        }
+        assertThat(restored.find("copied", "a").orElseThrow().logs()).extracting(LogLine::message)
+                .containsExactly("line 0", "line 1", "line 2", "line 3", "line 4", "line 5");
+    }
 }

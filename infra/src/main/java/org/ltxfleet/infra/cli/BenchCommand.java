@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fleet bench <what>}: benchmarks that print ratios against a reference run in the same process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train, scale, memory, block.")
+        description = "Run a benchmark; the last line is RESULT {json}. Targets: gateway, preprocess, model, train, scale, memory, block, projection.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale, memory, block")
+    @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale, memory, block, projection")
     String target;
 
     @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
@@ -33,8 +33,9 @@ final class BenchCommand implements Callable<Integer> {
             case "scale" -> scale();
             case "memory" -> memory();
             case "block" -> block();
+            case "projection" -> projection();
             default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; available: gateway, preprocess, model, train, scale, memory, block");
+                    + "'; available: gateway, preprocess, model, train, scale, memory, block, projection");
         };
     }
 
@@ -104,6 +105,17 @@ final class BenchCommand implements Callable<Integer> {
                 + "checkpointing and recomputed attention: a warm-up step, then one step each at 512, 1024 and 2048 "
                 + "tokens in a child JVM, its peak resident memory against docs/GPU.md's plan (about 6 minutes on 2 cores)");
         print(new org.ltxfleet.model.bench.MemoryBench(org.ltxfleet.model.bench.StepRecipe.ltx23Default()).run(Console::step));
+        return 0;
+    }
+
+    @Option(names = "--soak-jobs", description = "projection benchmark: jobs folded (default: ${DEFAULT-VALUE})")
+    int soakJobs = 100_000;
+
+    private Integer projection() {
+        Console.step(soakJobs + " finished jobs (submission, start, logs, progress, completion, webhook attempt; logs "
+                + "past their retention) through the gateway's job projection; used heap after a full collection at "
+                + "each quarter");
+        print(new org.ltxfleet.gateway.projection.ProjectionSoak(soakJobs).run(Console::step));
         return 0;
     }
 
