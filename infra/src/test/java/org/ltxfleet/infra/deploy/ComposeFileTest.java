@@ -67,4 +67,14 @@ class ComposeFileTest {
                 .contains("capabilities=[gpu]");
         assertThat(services.get("train-worker").get("stop_grace_period").toString()).isEqualTo("180s");
     }
+
+    @Test
+    void theBrokerWritesItsLogsOnItsVolume() throws IOException {
+        Map<String, Object> kafka = services().get("kafka");
+        // apache/kafka writes to /tmp/kraft-combined-logs unless told: the volume would keep nothing,
+        // and the topics kept for ever (jobs, events, the ledger) would go with the container.
+        String logDirs = (String) env(kafka).get("KAFKA_LOG_DIRS");
+        assertThat(logDirs).as("KAFKA_LOG_DIRS").isNotNull();
+        assertThat(kafka.get("volumes").toString()).contains(":" + logDirs);
+    }
 }
