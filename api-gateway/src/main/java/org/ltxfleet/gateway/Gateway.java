@@ -94,7 +94,9 @@ public final class Gateway implements AutoCloseable {
             gateway.background.add(delivery);
             gateway.background.add(new StartTimeouts(projection, services.publisher()));
             gateway.background.add(new ExpiredOutputs(projection, store));
-            gateway.background.add(new LogSweeper(projection));
+            // A job leaves memory for the archive once its logs are gone; the ledger settles its charge first.
+            projection.onEvicted(services.ledger()::settle);
+            gateway.background.add(new LogSweeper(projection, services.archive()));
             services.loops().add(dispatcher::health);
             io.micrometer.core.instrument.FunctionCounter.builder("fleet_gateway_webhook_dispatch_given_up", dispatcher,
                             WebhookDispatcher::givenUp)

@@ -26,4 +26,9 @@ public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProject
                               WebhookSettings webhookSettings, BillingLedger ledger, RateLimits rateLimits,
                               Loops loops, OpenStreams streams, StorageSettings storage, ObjectStore store,
                               OutputLinks outputLinks) {
+
+    /** The archive of jobs that left the projection's memory, in the gateway's store. */
+    public org.ltxfleet.gateway.projection.JobArchive archive() {
+        return new org.ltxfleet.gateway.projection.JobArchive(store);
+    }
 }

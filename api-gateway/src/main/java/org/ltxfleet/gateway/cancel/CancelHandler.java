@@ -33,7 +33,7 @@ public final class CancelHandler {
 
     /** Handles one cancel call. */
     public void handle(RoutingContext ctx) {
-        StatusHandler.findJob(ctx, services).ifPresent(job -> cancel(ctx, job));
+        StatusHandler.withJob(ctx, services, job -> cancel(ctx, job));
     }
 
     private void cancel(RoutingContext ctx, JobSnapshot job) {

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * request id once, whatever the producers redelivered.
  * A charge counts only while its job's first terminal event is not a failure or a cancellation
  * (status, webhook and usage agree on that one outcome): a charge for a job that ended otherwise
- * is never billed, and logged. Thread-safe.
+ * is never billed, and logged. The outcome is the projection's while it holds the job; when the
+ * job leaves it for the archive, the ledger settles the charge ({@link #settle}) and remembers a
+ * refusal itself (in its snapshot too). Thread-safe.
  */
 public final class BillingLedger implements AutoCloseable {
 
@@ -38,12 +40,14 @@ public final class BillingLedger implements AutoCloseable {
 
     private final Map<String, BillingRecord> charges = new ConcurrentHashMap<>();
     private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
+    /** Charges of jobs that ended otherwise than COMPLETED first, settled when their job left the projection. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Function<String, Optional<JobPhase>> outcomes;
     private final TopicReplayer reader;
 
     /** Starts replaying the billing topic from the beginning; {@code outcomes} gives a job's first outcome. */
     public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes) {
-        this(kafka, outcomes, List.of(), Map.of(), positions -> { });
+        this(kafka, outcomes, List.of(), List.of(), Map.of(), positions -> { });
     }
 
     /**
@@ -52,10 +56,11 @@ public final class BillingLedger implements AutoCloseable {
      * positions the charges have been read to.
      */
     public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes,
-                         List<BillingRecord> restored, Map<TopicPartition, Long> from,
+                         List<BillingRecord> restored, List<String> restoredRefusals, Map<TopicPartition, Long> from,
                          java.util.function.Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.outcomes = outcomes;
         restored.forEach(charge -> charges.putIfAbsent(charge.requestId(), charge));
+        refused.addAll(restoredRefusals);
         this.reader = new TopicReplayer(kafka, "gateway-ledger", List.of(Topics.BILLING), from,
                 this::record, betweenPolls);
     }
@@ -63,6 +68,22 @@ public final class BillingLedger implements AutoCloseable {
     /** Every charge counted, for a snapshot (each is the first of its request id). */
     public List<BillingRecord> save() {
         return List.copyOf(charges.values());
+    }
+
+    /** The charges refused for good, for a snapshot. */
+    public List<String> refused() {
+        return List.copyOf(refused);
+    }
+
+    /**
+     * Settles the charge of a job that leaves the projection with {@code outcome}, its first end:
+     * a charge of a job that did not complete first is refused for good, as it was while the
+     * projection held the job.
+     */
+    public void settle(String requestId, JobPhase outcome) {
+        if (outcome != JobPhase.COMPLETED && charges.containsKey(requestId)) {
+            refused.add(requestId);
+        }
     }
 
     /** Usage of one key for one UTC day. */
@@ -93,6 +114,9 @@ public final class BillingLedger implements AutoCloseable {
 
     /** False for a charge whose job ended by a failure or a cancellation first. */
     private boolean billable(BillingRecord charge) {
+        if (refused.contains(charge.requestId())) {
+            return false;
+        }
         Optional<JobPhase> outcome = outcomes.apply(charge.requestId());
         if (outcome.isEmpty() || outcome.get() == JobPhase.COMPLETED) {
             return true;

@@ -61,6 +61,15 @@ public final class JobProjection {
     /** Finished jobs that still hold their log lines, by when they lose them, soonest first. */
     private final ConcurrentSkipListSet<Due> logExpiries = new ConcurrentSkipListSet<>();
     private final Duration logRetention;
+    /** Finished jobs whose detail is gone, waiting to be archived and evicted ({@link #archivable}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> toArchive =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Jobs evicted to the archive, by when they were: a late or replayed record of one is ignored
+     * rather than bringing a half job back. Kept one log retention, so it holds the recent evictions only.
+     */
+    private final Map<String, Instant> evicted = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<String, JobPhase> onEvicted = (id, phase) -> { };
 
     /** A projection whose finished jobs keep their logs for {@link #DEFAULT_LOG_RETENTION}. */
     public JobProjection() {
@@ -96,6 +105,9 @@ public final class JobProjection {
 
     /** Records a submission (from the gateway on acknowledgement, or read back from Kafka) in its lane; idempotent. */
     public void submitted(JobMessage job, Lane lane) {
+        if (evicted.containsKey(job.requestId())) {
+            return; // archived: its submission read again (a replay) must not bring it back
+        }
         JobState state = jobs.computeIfAbsent(job.requestId(), JobState::new);
         // Under the queue lock: the gateway and the Kafka reader may record the same job at once, and
         // whichever loses must not read the queue counts before the winner has updated them.
@@ -206,6 +218,11 @@ public final class JobProjection {
     }
 
     private void apply(JobEvent event, Predicate<JobState> fold) {
+        if (evicted.containsKey(event.requestId())
+                || event.type() == EventType.WEBHOOK_ATTEMPT && !jobs.containsKey(event.requestId())) {
+            // An archived job's late event, or a redelivery's attempt for one archived long ago.
+            return;
+        }
         JobState state = jobs.computeIfAbsent(event.requestId(), JobState::new);
         synchronized (queueLock) {
             if (!fold.test(state)) {
@@ -251,6 +268,61 @@ public final class JobProjection {
         if (state.idempotencyKey() != null) {
             idempotency.remove(idempotencyScope(state.keyId(), state.idempotencyKey()), requestId);
         }
+        if (state.phase().terminal()) {
+            toArchive.add(requestId);
+        }
+    }
+
+    /**
+     * Up to {@code most} finished jobs past the log retention, as the archive keeps them: once
+     * written, {@link #evict} each; one not evicted is offered again with the next call's.
+     */
+    public List<SavedJob> archivable(int most) {
+        var taken = new ArrayList<SavedJob>();
+        for (String requestId; taken.size() < most && (requestId = toArchive.poll()) != null; ) {
+            JobState state = jobs.get(requestId);
+            if (state != null && state.phase().terminal()) {
+                taken.add(state.save());
+            }
+        }
+        return taken;
+    }
+
+    /** Offers a job {@link #archivable} gave but could not be archived (the store away) again. */
+    public void archiveLater(String requestId) {
+        toArchive.add(requestId);
+    }
+
+    /**
+     * Forgets an archived job: its status is answered from the archive from now on, and late
+     * records of it are ignored for one log retention. Tells the {@link #onEvicted} listener how it ended.
+     */
+    public void evict(String requestId, Instant now) {
+        JobState state = jobs.get(requestId);
+        if (state == null) {
+            return;
+        }
+        evicted.put(requestId, now);
+        jobs.remove(requestId);
+        listeners.remove(requestId);
+        onEvicted.accept(requestId, state.phase());
+    }
+
+    /** Tells {@code listener} of every job evicted from now on and how it ended (the ledger settles its charge). */
+    public void onEvicted(java.util.function.BiConsumer<String, JobPhase> listener) {
+        this.onEvicted = listener;
+    }
+
+    /** Forgets the evictions older than one log retention before {@code now}; returns how many. */
+    public int dropOldEvictions(Instant now) {
+        Instant before = now.minus(logRetention);
+        int dropped = 0;
+        for (var entry : evicted.entrySet()) {
+            if (entry.getValue().isBefore(before) && evicted.remove(entry.getKey(), entry.getValue())) {
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     /**
@@ -421,7 +493,7 @@ public final class JobProjection {
         });
     }
 
-    /** Number of jobs known, for metrics. */
+    /** Number of jobs held in memory (live and recently finished), for metrics. */
     public int size() {
         return jobs.size();
     }

@@ -18,10 +18,13 @@ import org.ltxfleet.common.kafka.JobMessage;
 /**
  * {@code ./fleet bench projection}: jobs through a {@link JobProjection} as a gateway folds them
  * (submission with an idempotency key, start, log lines, progress, completion with fal's four
- * output files, a webhook attempt), each finished longer ago than the log retention, as after a
- * week of traffic; the used heap after a full collection at each quarter, per job and against the
- * first quarter. A projection whose memory follows only the recent jobs stays flat as jobs go by;
- * one that keeps every job grows with them.
+ * output files, a webhook attempt), each finished longer ago than the log retention. After each
+ * quarter the gateway's sweeper does its work ({@link LogSweeper}: the jobs past the retention are
+ * archived, here in memory only, and evicted), and each quarter stands for more than one retention
+ * of traffic, so the evictions of the quarter before are forgotten (and the jobs' outputs, kept an
+ * hour, have lapsed and been deleted, as {@code ExpiredOutputs} does). Then the used heap after a full
+ * collection, per job and against the first quarter: a projection whose memory follows only the
+ * recent jobs stays flat as jobs go by; one that keeps every job grows with them.
  */
 public final class ProjectionSoak {
 
@@ -43,11 +46,16 @@ public final class ProjectionSoak {
         var result = new LinkedHashMap<String, Object>();
         result.put("jobs", jobs);
         long firstQuarter = 0;
+        long archived = 0;
         for (int quarter = 1; quarter <= 4; quarter++) {
             for (int i = (quarter - 1) * jobs / 4; i < quarter * jobs / 4; i++) {
                 fold(projection, "soak-" + i, ended);
             }
-            projection.dropExpiredLogs(Instant.now());
+            Instant now = Instant.now();
+            projection.dropExpiredLogs(now);
+            archived += archiveAndEvict(projection, now);
+            projection.takeExpiredOutputs(now); // as ExpiredOutputs does: these jobs' outputs lapsed
+            projection.dropOldEvictions(now.plus(retention).plusSeconds(1));
             long used = usedHeap() - base;
             int done = quarter * jobs / 4;
             if (quarter == 1) {
@@ -60,9 +68,23 @@ public final class ProjectionSoak {
         long last = usedHeap() - base;
         result.put("bytes_per_job", last / jobs);
         result.put("jobs_held", projection.size());
+        result.put("jobs_archived", archived);
         // 1.0: flat (the memory follows the recent jobs); 4.0: it grows with every job ever run.
         result.put("heap_last_over_first_quarter", round((double) last / Math.max(1, firstQuarter)));
         return result;
+    }
+
+    /** What the sweeper does with the jobs past the retention, the store's write left out. */
+    private static long archiveAndEvict(JobProjection projection, Instant now) {
+        long evicted = 0;
+        for (var jobs = projection.archivable(10_000); !jobs.isEmpty(); jobs = projection.archivable(10_000)) {
+            for (SavedJob job : jobs) {
+                Json.toBytes(job); // what the archive would write
+                projection.evict(job.requestId(), now);
+                evicted++;
+            }
+        }
+        return evicted;
     }
 
     private static void fold(JobProjection projection, String id, Instant ended) {

@@ -30,7 +30,7 @@ public final class ResultHandler {
 
     /** Handles one result call. */
     public void handle(RoutingContext ctx) {
-        StatusHandler.findJob(ctx, services).ifPresent(job -> reply(ctx, job));
+        StatusHandler.withJob(ctx, services, job -> reply(ctx, job));
     }
 
     private void reply(RoutingContext ctx, JobSnapshot job) {

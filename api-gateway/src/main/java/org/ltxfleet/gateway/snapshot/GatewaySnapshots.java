@@ -38,7 +38,7 @@ public final class GatewaySnapshots implements AutoCloseable {
     }
 
     /** The ledger as a snapshot holds it. */
-    public record LedgerState(List<BillingRecord> charges) {
+    public record LedgerState(List<BillingRecord> charges, List<String> refused) {
     }
 
     private final KafkaConnection kafka;
@@ -80,14 +80,18 @@ public final class GatewaySnapshots implements AutoCloseable {
     public BillingLedger ledger(Function<String, Optional<JobPhase>> outcomes) {
         Optional<Snapshot<LedgerState>> snapshot = store.flatMap(s -> s.load(LEDGER, LedgerState.class));
         List<BillingRecord> charges = snapshot.map(s -> s.state().charges()).orElse(List.of());
+        List<String> refused = snapshot.map(s -> s.state().refused()).filter(java.util.Objects::nonNull)
+                .orElse(List.of());
         snapshot.ifPresent(s -> LOG.info("restored {} charges from the ledger snapshot of {}", charges.size(),
                 s.takenAt()));
         // The ledger's reader starts in its constructor: until that returns there is nothing to save.
         var started = new java.util.concurrent.atomic.AtomicReference<BillingLedger>();
-        started.set(new BillingLedger(kafka, outcomes, charges,
+        started.set(new BillingLedger(kafka, outcomes, charges, refused,
                 snapshot.map(SnapshotStore::positions).orElse(Map.of()),
-                writer(LEDGER, () -> new LedgerState(java.util.Objects.requireNonNull(started.get(),
-                        "the ledger is still starting").save()))));
+                writer(LEDGER, () -> {
+                    BillingLedger ledger = java.util.Objects.requireNonNull(started.get(), "the ledger is still starting");
+                    return new LedgerState(ledger.save(), ledger.refused());
+                })));
         return started.get();
     }
 

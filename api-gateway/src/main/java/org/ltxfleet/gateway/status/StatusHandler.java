@@ -2,6 +2,7 @@ package org.ltxfleet.gateway.status;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.gateway.auth.AuthHandler;
@@ -12,6 +13,8 @@ import org.ltxfleet.gateway.projection.JobSnapshot;
 /** {@code GET …/requests/{id}/status[?logs=1]}: 202 while queued or running, 200 once completed. */
 public final class StatusHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatusHandler.class);
+
     private final GatewayServices services;
 
     /** A handler over the gateway's services. */
@@ -21,11 +24,10 @@ public final class StatusHandler {
 
     /** Handles one status call. */
     public void handle(RoutingContext ctx) {
-        Optional<JobSnapshot> job = findJob(ctx, services);
-        if (job.isEmpty()) {
-            return;
-        }
-        JobSnapshot snapshot = job.get();
+        withJob(ctx, services, snapshot -> reply(ctx, snapshot));
+    }
+
+    private void reply(RoutingContext ctx, JobSnapshot snapshot) {
         var urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH,
                 snapshot.requestId());
         var body = StatusView.render(snapshot, urls, services.projection().queuePosition(snapshot.requestId()),
@@ -53,12 +55,31 @@ public final class StatusHandler {
         return "1".equals(logs) || "true".equalsIgnoreCase(logs);
     }
 
-    /** The caller's job named in the path, or a 404 already sent (unknown ids and other keys' jobs alike). */
-    public static Optional<JobSnapshot> findJob(RoutingContext ctx, GatewayServices services) {
-        Optional<JobSnapshot> job = services.projection().find(ctx.pathParam("id"), AuthHandler.keyId(ctx));
-        if (job.isEmpty()) {
-            Replies.error(ctx, 404, "Request not found");
+    /**
+     * Gives {@code then} the caller's job named in the path: from the projection, or for a job that
+     * left its memory from the {@link org.ltxfleet.gateway.projection.JobArchive} (read off the event
+     * loop); answers 404 itself for unknown ids and other keys' jobs alike.
+     */
+    public static void withJob(RoutingContext ctx, GatewayServices services, Consumer<JobSnapshot> then) {
+        String id = ctx.pathParam("id");
+        String keyId = AuthHandler.keyId(ctx);
+        Optional<JobSnapshot> job = services.projection().find(id, keyId);
+        if (job.isPresent()) {
+            then.accept(job.get());
+            return;
         }
-        return job;
+        ctx.vertx().executeBlocking(() -> services.archive().find(id, keyId), false).onComplete(found -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            if (found.succeeded() && found.result().isPresent()) {
+                then.accept(found.result().get());
+            } else {
+                if (found.failed()) {
+                    LOG.warn("cannot read the archive of {}: {}", id, found.cause().toString());
+                }
+                Replies.error(ctx, 404, "Request not found");
+            }
+        });
     }
 }

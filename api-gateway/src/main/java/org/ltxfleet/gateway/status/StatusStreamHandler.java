@@ -39,10 +39,10 @@ public final class StatusStreamHandler {
 
     /** Opens one stream. */
     public void handle(RoutingContext ctx) {
-        Optional<JobSnapshot> job = StatusHandler.findJob(ctx, services);
-        if (job.isEmpty()) {
-            return;
-        }
+        StatusHandler.withJob(ctx, services, job -> open(ctx, job));
+    }
+
+    private void open(RoutingContext ctx, JobSnapshot job) {
         Optional<OpenStreams.Slot> slot = services.streams().open(AuthHandler.keyId(ctx));
         if (slot.isEmpty()) {
             Replies.error(ctx, 429, "Too many open status streams for this API key (at most "
@@ -54,7 +54,7 @@ public final class StatusStreamHandler {
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        new Stream(ctx, job.get(), StatusHandler.wantsLogs(ctx), slot.get()).start();
+        new Stream(ctx, job, StatusHandler.wantsLogs(ctx), slot.get()).start();
     }
 
     /**
@@ -71,12 +71,15 @@ public final class StatusStreamHandler {
         private int sentLogs;
         private long lastWrite = System.currentTimeMillis();
         private final OpenStreams.Slot slot;
+        /** The job when the stream opened: what an archived job (gone from the projection) is answered with. */
+        private final JobSnapshot first;
         private Runnable unsubscribe = () -> { };
         private long timer = -1;
         private boolean stopped;
 
         Stream(RoutingContext ctx, JobSnapshot first, boolean withLogs, OpenStreams.Slot slot) {
             this.ctx = ctx;
+            this.first = first;
             this.slot = slot;
             this.context = ctx.vertx().getOrCreateContext();
             this.withLogs = withLogs;
@@ -128,7 +131,7 @@ public final class StatusStreamHandler {
 
         /** Re-reads the job: catches changes made before the subscription and queue moves. */
         private void refresh() {
-            services.projection().find(ctx.pathParam("id"), AuthHandler.keyId(ctx)).ifPresent(this::send);
+            send(services.projection().find(ctx.pathParam("id"), AuthHandler.keyId(ctx)).orElse(first));
             if (!ctx.response().ended() && System.currentTimeMillis() - lastWrite > KEEPALIVE_MS) {
                 write(": keep-alive\n\n");
             }

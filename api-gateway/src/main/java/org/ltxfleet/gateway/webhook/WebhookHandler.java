@@ -26,7 +26,7 @@ public final class WebhookHandler {
 
     /** Lists the attempts. */
     public void list(RoutingContext ctx) {
-        StatusHandler.findJob(ctx, services).ifPresent(job -> {
+        StatusHandler.withJob(ctx, services, job -> {
             var body = Json.object();
             body.put("request_id", job.requestId());
             body.put("webhook_url", job.webhookUrl());
@@ -38,7 +38,7 @@ public final class WebhookHandler {
 
     /** Queues a new delivery. */
     public void redeliver(RoutingContext ctx) {
-        StatusHandler.findJob(ctx, services).ifPresent(job -> redeliver(ctx, job));
+        StatusHandler.withJob(ctx, services, job -> redeliver(ctx, job));
     }
 
     private void redeliver(RoutingContext ctx, JobSnapshot job) {

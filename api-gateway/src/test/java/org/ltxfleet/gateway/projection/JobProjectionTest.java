@@ -218,6 +218,41 @@ class JobProjectionTest {
     }
 
     @Test
+    void aJobPastTheRetentionIsOfferedForTheArchiveThenEvictedAndItsLateRecordsIgnored() {
+        var projection = new JobProjection(Duration.ofHours(1));
+        Instant longAgo = Instant.now().minus(Duration.ofHours(3));
+        projection.submitted(job("old", "k1", "idem-old", "sha-1"));
+        projection.apply(at(event("old", "k1", EventType.COMPLETED, new Payloads.Completed(null, 1.0)), longAgo));
+        projection.submitted(job("live", "k1"));
+        projection.apply(event("live", "k1", EventType.STARTED, new Payloads.Started("train", "w")));
+
+        var offered = projection.archivable(10);
+        assertThat(offered).extracting(SavedJob::requestId).containsExactly("old");
+        var settled = new ArrayList<String>();
+        projection.onEvicted((id, phase) -> settled.add(id + ":" + phase));
+        projection.evict("old", Instant.now());
+
+        assertThat(projection.find("old", "k1")).isEmpty();
+        assertThat(projection.find("live", "k1")).isPresent();
+        assertThat(projection.size()).isEqualTo(1);
+        assertThat(settled).containsExactly("old:COMPLETED");
+        // Its records read again (a replay, a late attempt) do not bring half of it back.
+        projection.submitted(job("old", "k1", "idem-old", "sha-1"));
+        projection.apply(event("old", "k1", EventType.WEBHOOK_ATTEMPT, new Payloads.WebhookAttempt("d", 2,
+                "https://hooks.example/old", 200, null, 5, "delivered", null)));
+        projection.apply(event("never-known", "k1", EventType.WEBHOOK_ATTEMPT, new Payloads.WebhookAttempt("d", 1,
+                "https://hooks.example/x", 200, null, 5, "delivered", null)));
+        assertThat(projection.size()).isEqualTo(1);
+        assertThat(projection.archivable(10)).as("a running job is never offered").isEmpty();
+        assertThat(projection.dropOldEvictions(Instant.now().plus(Duration.ofHours(2)))).isEqualTo(1);
+    }
+
+    private static JobEvent at(JobEvent event, Instant time) {
+        return new JobEvent(event.specVersion(), event.eventId(), event.requestId(), event.keyId(), event.type(), time,
+                event.source(), event.payload());
+    }
+
+    @Test
     void notifiesSubscribersUntilUnsubscribed() {
         List<JobPhase> seen = new ArrayList<>();
         projection.submitted(job("a", "k"));

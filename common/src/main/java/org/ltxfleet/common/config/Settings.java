@@ -60,9 +60,10 @@ public final class Settings {
                     + "`Retry-After` (counted by each gateway's projection, so the cap is fleet-wide give or take "
                     + "the jobs in flight); 0 disables");
     public static final Setting<Long> GATEWAY_LOG_RETENTION_HOURS = Setting.longValue("gateway.logs.retention.hours",
-            168, 1, 100L * 365 * 24, "how long the gateway keeps a finished job's log lines (its status then "
-                    + "answers its outcome, output and error without `logs`); bounds the gateway's memory to the "
-                    + "recent jobs' logs");
+            168, 1, 100L * 365 * 24, "how long the gateway keeps a finished job in memory with its log lines "
+                    + "and idempotency key; then the job is archived to `jobs/{id}/status.json` in the store and its "
+                    + "status answers from there (outcome, output and error, without `logs`): bounds the gateway's "
+                    + "memory to the live and recent jobs");
     public static final Setting<Long> GATEWAY_SNAPSHOT_SECONDS = Setting.longValue("gateway.snapshot.interval.seconds",
             300, 0, 7L * 24 * 3600, "how often a gateway writes a snapshot of its job projection and billing "
                     + "ledger to the store (`gateway/snapshots/`), so that a starting gateway loads it and replays only "
