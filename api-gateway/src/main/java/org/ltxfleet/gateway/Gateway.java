@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
                 new JobPlacement(settings.kafka(), Topics.jobTopics()),
                 new KafkaHealth(settings.kafka()), new InputValidator(),
                 metrics, SigningKeys.load(webhooks.keysFile()),
-                webhooks, snapshots.ledger(projection::outcome), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
+                webhooks, snapshots.ledger(projection::outcome, projection::evictedOutcome, settings.logRetention()), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
                 new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics), storage, store,
                 new OutputLinks(store::downloadUrl, storage.linkLifetime()));
         Vertx vertx = Vertx.vertx();

@@ -6,12 +6,10 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,92 +29,92 @@ import org.slf4j.LoggerFactory;
  * A charge counts only while its job's first terminal event is not a failure or a cancellation
  * (status, webhook and usage agree on that one outcome): a charge for a job that ended otherwise
  * is never billed, and logged. The outcome is the projection's while it holds the job; when the
- * job leaves it for the archive, the ledger settles the charge ({@link #settle}) and remembers a
- * refusal itself (in its snapshot too). Thread-safe.
+ * job leaves it for the archive the charge is settled ({@link #settle}) into its key's total for
+ * its UTC day, or dropped, so the ledger's memory holds the recent charges and a total per key and
+ * day ({@link ChargeBook}). Thread-safe.
  */
 public final class BillingLedger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BillingLedger.class);
 
-    private final Map<String, BillingRecord> charges = new ConcurrentHashMap<>();
+    private final ChargeBook book;
     private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
-    /** Charges of jobs that ended otherwise than COMPLETED first, settled when their job left the projection. */
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Function<String, Optional<JobPhase>> outcomes;
+    private final Function<String, Optional<JobPhase>> evictedOutcomes;
     private final TopicReplayer reader;
 
-    /** Starts replaying the billing topic from the beginning; {@code outcomes} gives a job's first outcome. */
-    public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes) {
-        this(kafka, outcomes, List.of(), List.of(), Map.of(), positions -> { });
+    /**
+     * Starts replaying the billing topic from the beginning; {@code outcomes} gives a job's first
+     * outcome while the projection holds it, {@code evictedOutcomes} that of a job it let go lately.
+     */
+    public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes,
+                         Function<String, Optional<JobPhase>> evictedOutcomes, Duration rememberSettled) {
+        this(kafka, outcomes, evictedOutcomes, rememberSettled, null, Map.of(), positions -> { });
     }
 
     /**
-     * Starts with the charges of a snapshot and replays the billing topic from its positions
+     * Starts with the book of a snapshot and replays the billing topic from its positions
      * ({@code from}; partitions absent from it from the beginning); {@code betweenPolls} sees the
-     * positions the charges have been read to.
+     * positions the book has been read to. Settled request ids are remembered {@code rememberSettled}.
      */
     public BillingLedger(KafkaConnection kafka, Function<String, Optional<JobPhase>> outcomes,
-                         List<BillingRecord> restored, List<String> restoredRefusals, Map<TopicPartition, Long> from,
+                         Function<String, Optional<JobPhase>> evictedOutcomes, Duration rememberSettled,
+                         Saved restored, Map<TopicPartition, Long> from,
                          java.util.function.Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.outcomes = outcomes;
-        restored.forEach(charge -> charges.putIfAbsent(charge.requestId(), charge));
-        refused.addAll(restoredRefusals);
+        this.evictedOutcomes = evictedOutcomes;
+        this.book = new ChargeBook(rememberSettled);
+        if (restored != null) {
+            book.restore(restored.charges(), restored.totals(), restored.settled());
+        }
         this.reader = new TopicReplayer(kafka, "gateway-ledger", List.of(Topics.BILLING), from,
                 this::record, betweenPolls);
     }
 
-    /** Every charge counted, for a snapshot (each is the first of its request id). */
-    public List<BillingRecord> save() {
-        return List.copyOf(charges.values());
+    /** What a snapshot keeps of the ledger: open charges, settled totals per key and day, settled ids. */
+    public record Saved(List<BillingRecord> charges, List<DayTotal> totals, Map<String, Instant> settled) {
     }
 
-    /** The charges refused for good, for a snapshot. */
-    public List<String> refused() {
-        return List.copyOf(refused);
+    /** The ledger as a snapshot keeps it. */
+    public Saved save() {
+        ChargeBook.Saved saved = book.save();
+        return new Saved(saved.charges(), saved.totals(), saved.settled());
     }
 
     /**
      * Settles the charge of a job that leaves the projection with {@code outcome}, its first end:
-     * a charge of a job that did not complete first is refused for good, as it was while the
-     * projection held the job.
+     * billed into its day's total if the job completed first, never billed otherwise.
      */
     public void settle(String requestId, JobPhase outcome) {
-        if (outcome != JobPhase.COMPLETED && charges.containsKey(requestId)) {
-            refused.add(requestId);
-        }
+        book.settle(requestId, outcome, Instant.now());
     }
 
     /** Usage of one key for one UTC day. */
     public record DayUsage(LocalDate day, long jobs, long units, BigDecimal amountUsd) {
-        DayUsage plus(BillingRecord charge) {
-            return new DayUsage(day, jobs + 1, units + charge.units(), amountUsd.add(charge.amountUsd()));
+    }
+
+    /** One key's settled, billed jobs, units and amount on one UTC day. */
+    public record DayTotal(String keyId, LocalDate day, long jobs, long units, BigDecimal amountUsd) {
+        DayTotal plus(long moreJobs, long moreUnits, BigDecimal more) {
+            return new DayTotal(keyId, day, jobs + moreJobs, units + moreUnits, amountUsd.add(more));
         }
     }
 
-    /** The key's charges with a time in [from, to), per UTC day, oldest first. */
+    /**
+     * The key's billed usage per UTC day in [from, to), oldest first: recent charges by their
+     * time, settled ones as their day's total (a day that overlaps the range counts whole).
+     */
     public List<DayUsage> usage(String keyId, Instant from, Instant to) {
-        var days = new TreeMap<LocalDate, DayUsage>();
-        for (BillingRecord charge : charges.values()) {
-            if (keyId.equals(charge.keyId()) && !charge.time().isBefore(from) && charge.time().isBefore(to)
-                    && billable(charge)) {
-                LocalDate day = charge.time().atOffset(ZoneOffset.UTC).toLocalDate();
-                days.merge(day, new DayUsage(day, 0, 0, BigDecimal.ZERO).plus(charge),
-                        (a, b) -> a.plus(charge));
-            }
-        }
-        return List.copyOf(days.values());
+        return book.usage(keyId, from, to, this::billable);
     }
 
     /** Units billed so far, every key and day together (one charge per completed job). */
     public long billedUnits() {
-        return charges.values().stream().filter(this::billable).mapToLong(BillingRecord::units).sum();
+        return book.billedUnits(this::billable);
     }
 
     /** False for a charge whose job ended by a failure or a cancellation first. */
     private boolean billable(BillingRecord charge) {
-        if (refused.contains(charge.requestId())) {
-            return false;
-        }
         Optional<JobPhase> outcome = outcomes.apply(charge.requestId());
         if (outcome.isEmpty() || outcome.get() == JobPhase.COMPLETED) {
             return true;
@@ -143,7 +141,10 @@ public final class BillingLedger implements AutoCloseable {
                 return;
             }
             // First charge per request id wins: redeliveries and duplicates never bill twice.
-            charges.putIfAbsent(charge.requestId(), charge);
+            if (book.add(charge)) {
+                // A charge read after its job left the projection (a replay) is settled at once.
+                evictedOutcomes.apply(charge.requestId()).ifPresent(outcome -> settle(charge.requestId(), outcome));
+            }
         } catch (UncheckedIOException e) {
             LOG.warn("skipping malformed billing record at {}-{}@{}", record.topic(), record.partition(),
                     record.offset());

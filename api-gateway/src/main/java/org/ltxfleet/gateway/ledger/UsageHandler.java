@@ -16,8 +16,9 @@ import org.ltxfleet.gateway.http.Replies;
 
 /**
  * {@code GET /v1/usage?from=&to=}: the caller's completed jobs, billed units and amount per UTC day
- * and in total. {@code from} (inclusive) and {@code to} (exclusive) are ISO dates or instants;
- * JSON by default, CSV with {@code Accept: text/csv} or {@code format=csv}.
+ * and in total. {@code from} (inclusive) and {@code to} (exclusive) are ISO dates or instants
+ * (days the ledger keeps as totals count whole when the range overlaps them); JSON by default,
+ * CSV with {@code Accept: text/csv} or {@code format=csv}.
  */
 public final class UsageHandler {
 

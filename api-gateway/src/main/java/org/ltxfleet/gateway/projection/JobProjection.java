@@ -68,7 +68,7 @@ public final class JobProjection {
      * Jobs evicted to the archive, by when they were: a late or replayed record of one is ignored
      * rather than bringing a half job back. Kept one log retention, so it holds the recent evictions only.
      */
-    private final Map<String, Instant> evicted = new ConcurrentHashMap<>();
+    private final Map<String, Evicted> evicted = new ConcurrentHashMap<>();
     private volatile java.util.function.BiConsumer<String, JobPhase> onEvicted = (id, phase) -> { };
 
     /** A projection whose finished jobs keep their logs for {@link #DEFAULT_LOG_RETENTION}. */
@@ -87,6 +87,10 @@ public final class JobProjection {
 
     /** Where a waiting job sits in the queue. */
     private record Queued(long seq, Lane lane, String keyId) {
+    }
+
+    /** A job gone to the archive: when, and how it had ended. */
+    private record Evicted(Instant at, JobPhase outcome) {
     }
 
     /** Something due for a job at a moment (its outputs' deletion, its logs' end), ordered by that moment. */
@@ -302,7 +306,7 @@ public final class JobProjection {
         if (state == null) {
             return;
         }
-        evicted.put(requestId, now);
+        evicted.put(requestId, new Evicted(now, state.phase()));
         jobs.remove(requestId);
         listeners.remove(requestId);
         onEvicted.accept(requestId, state.phase());
@@ -318,7 +322,7 @@ public final class JobProjection {
         Instant before = now.minus(logRetention);
         int dropped = 0;
         for (var entry : evicted.entrySet()) {
-            if (entry.getValue().isBefore(before) && evicted.remove(entry.getKey(), entry.getValue())) {
+            if (entry.getValue().at().isBefore(before) && evicted.remove(entry.getKey(), entry.getValue())) {
                 dropped++;
             }
         }
@@ -362,6 +366,12 @@ public final class JobProjection {
     public Optional<String> owner(String requestId) {
         JobState state = jobs.get(requestId);
         return state == null || !state.known() ? Optional.empty() : Optional.ofNullable(state.keyId());
+    }
+
+    /** How a job the projection let go lately (within one retention) had ended; empty for any other. */
+    public Optional<JobPhase> evictedOutcome(String requestId) {
+        Evicted gone = evicted.get(requestId);
+        return gone == null ? Optional.empty() : Optional.of(gone.outcome());
     }
 
     /** How the job ended by its first terminal event, whoever owns it; empty while it runs or is unknown. */

@@ -38,7 +38,8 @@ public final class GatewaySnapshots implements AutoCloseable {
     }
 
     /** The ledger as a snapshot holds it. */
-    public record LedgerState(List<BillingRecord> charges, List<String> refused) {
+    public record LedgerState(List<BillingRecord> charges, List<BillingLedger.DayTotal> totals,
+                              Map<String, java.time.Instant> settled) {
     }
 
     private final KafkaConnection kafka;
@@ -76,21 +77,26 @@ public final class GatewaySnapshots implements AutoCloseable {
                 writer(PROJECTION, () -> new ProjectionState(projection.save())));
     }
 
-    /** The billing ledger, started from its snapshot if one fits. */
-    public BillingLedger ledger(Function<String, Optional<JobPhase>> outcomes) {
+    /**
+     * The billing ledger, started from its snapshot if one fits; {@code outcomes} and
+     * {@code evictedOutcomes} as {@link BillingLedger} takes them, settled ids remembered {@code remember}.
+     */
+    public BillingLedger ledger(Function<String, Optional<JobPhase>> outcomes,
+                                Function<String, Optional<JobPhase>> evictedOutcomes, Duration remember) {
         Optional<Snapshot<LedgerState>> snapshot = store.flatMap(s -> s.load(LEDGER, LedgerState.class));
-        List<BillingRecord> charges = snapshot.map(s -> s.state().charges()).orElse(List.of());
-        List<String> refused = snapshot.map(s -> s.state().refused()).filter(java.util.Objects::nonNull)
-                .orElse(List.of());
-        snapshot.ifPresent(s -> LOG.info("restored {} charges from the ledger snapshot of {}", charges.size(),
-                s.takenAt()));
+        BillingLedger.Saved restored = snapshot.map(s -> new BillingLedger.Saved(s.state().charges(),
+                s.state().totals(), s.state().settled())).orElse(null);
+        snapshot.ifPresent(s -> LOG.info("restored {} open charges and {} day totals from the ledger snapshot of {}",
+                s.state().charges() == null ? 0 : s.state().charges().size(),
+                s.state().totals() == null ? 0 : s.state().totals().size(), s.takenAt()));
         // The ledger's reader starts in its constructor: until that returns there is nothing to save.
         var started = new java.util.concurrent.atomic.AtomicReference<BillingLedger>();
-        started.set(new BillingLedger(kafka, outcomes, charges, refused,
+        started.set(new BillingLedger(kafka, outcomes, evictedOutcomes, remember, restored,
                 snapshot.map(SnapshotStore::positions).orElse(Map.of()),
                 writer(LEDGER, () -> {
-                    BillingLedger ledger = java.util.Objects.requireNonNull(started.get(), "the ledger is still starting");
-                    return new LedgerState(ledger.save(), ledger.refused());
+                    BillingLedger.Saved saved = java.util.Objects.requireNonNull(started.get(),
+                            "the ledger is still starting").save();
+                    return new LedgerState(saved.charges(), saved.totals(), saved.settled());
                 })));
         return started.get();
     }
