@@ -154,6 +154,9 @@ public final class Settings {
     public static final Setting<Integer> WORKER_MAX_HAND_BACKS = Setting.integer("worker.max.handbacks", 20, 1, 10_000,
             "times a job may be handed back or stopped without an outcome in one stage (a worker stopped, scaled "
                     + "away or overtaken; counted in Kafka across restarts); then the job fails (500, billed 0)");
+    public static final Setting<Integer> WORKER_HAND_BACK_SECONDS = Setting.integer("worker.handback.seconds", 60, 1,
+            3600, "how long a stopping worker (SIGTERM, a scale-down) gives its running job to hand back (training "
+                    + "saves a checkpoint) before it leaves anyway; keep the pod's termination grace at least 20 s above");
     public static final Setting<Integer> WORKER_NO_OFFSET_REACH = Setting.integer("worker.no.offset.reach.days", 14, 1,
             3650, "a work group reads a partition it has no committed offset for (a new partition, offsets expired "
                     + "after the broker's `offsets.retention.minutes`) from the records of this many days back, not "
@@ -244,7 +247,7 @@ public final class Settings {
             DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES,
             ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
             PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
-            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS, WORKER_MAX_HAND_BACKS, WORKER_NO_OFFSET_REACH,
+            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS, WORKER_MAX_HAND_BACKS, WORKER_HAND_BACK_SECONDS, WORKER_NO_OFFSET_REACH,
             PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, PREPROCESS_LEASE_HEARTBEAT, PREPROCESS_LEASE_STALE, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
             MODEL_BASE_PRECISION, MODEL_CPU_THREADS,
             TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,

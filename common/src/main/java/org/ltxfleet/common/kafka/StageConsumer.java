@@ -95,11 +95,14 @@ public final class StageConsumer extends ConsumerLoop {
      * @param noOffsetReach where a partition without a committed offset is read from: the records of
      *                     this long before now (a new partition, a group whose offsets expired),
      *                     never the whole of a topic kept for ever
+     * @param handBack     how long a stopping member gives its running job to hand back (a checkpoint)
      */
     public record Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks,
-                          Duration noOffsetReach) {
+                          Duration noOffsetReach, Duration handBack) {
         /** The default budget of hand-backs and stops per record. */
         public static final int DEFAULT_MAX_HAND_BACKS = 20;
+        /** The default time a stopping member gives its job to hand back. */
+        public static final Duration DEFAULT_HAND_BACK = Duration.ofSeconds(60);
         /** The default reach back of a partition without a committed offset. */
         public static final Duration DEFAULT_NO_OFFSET_REACH = Duration.ofDays(14);
 
@@ -113,7 +116,7 @@ public final class StageConsumer extends ConsumerLoop {
         }
 
         public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks) {
-            this(maxAttempts, timeLimit, firstBackoff, maxHandBacks, DEFAULT_NO_OFFSET_REACH);
+            this(maxAttempts, timeLimit, firstBackoff, maxHandBacks, DEFAULT_NO_OFFSET_REACH, DEFAULT_HAND_BACK);
         }
 
         public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff) {
@@ -561,17 +564,17 @@ public final class StageConsumer extends ConsumerLoop {
     }
 
     /**
-     * Stops: the running job is interrupted and given a minute to wrap up (the train worker saves a
-     * checkpoint) while this member still holds its partitions; its offset is not committed, so the
-     * job goes to the next member, which resumes it.
+     * Stops: the running job is interrupted and given {@link Options#handBack} to wrap up (the train
+     * worker saves a checkpoint) while this member still holds its partitions; its offset is not
+     * committed, so the job goes to the next member, which resumes it.
      */
     @Override
     public void close() {
         stopping = true;
         jobThread.shutdownNow();
         try {
-            if (!jobThread.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("the running job did not stop within 60 s");
+            if (!jobThread.awaitTermination(options.handBack().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("the running job did not stop within {} s", options.handBack().toSeconds());
             }
             // Let the polling thread commit the stop into the record's tally before it is woken up.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

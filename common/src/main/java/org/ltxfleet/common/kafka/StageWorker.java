@@ -61,13 +61,15 @@ public final class StageWorker implements AutoCloseable {
 
     /**
      * A stage's retry and time-limit settings: {@code worker.max.attempts} (crashes of the worker
-     * included), {@code worker.max.handbacks} and the stage's time limit in minutes.
+     * included), {@code worker.max.handbacks}, {@code worker.no.offset.reach.days},
+     * {@code worker.handback.seconds} and the stage's time limit in minutes.
      */
     public static StageConsumer.Options options(org.ltxfleet.common.config.FleetConfig config,
                                                 Setting<Long> timeLimitMinutes) {
         return new StageConsumer.Options(Settings.WORKER_MAX_ATTEMPTS.read(config),
                 Duration.ofMinutes(timeLimitMinutes.read(config)), Duration.ofSeconds(2),
-                Settings.WORKER_MAX_HAND_BACKS.read(config), Duration.ofDays(Settings.WORKER_NO_OFFSET_REACH.read(config)));
+                Settings.WORKER_MAX_HAND_BACKS.read(config), Duration.ofDays(Settings.WORKER_NO_OFFSET_REACH.read(config)),
+                Duration.ofSeconds(Settings.WORKER_HAND_BACK_SECONDS.read(config)));
     }
 
     /**

@@ -66,6 +66,13 @@ class ComposeFileTest {
         assertThat(services.get("train-worker").get("deploy").toString()).contains("driver=nvidia")
                 .contains("capabilities=[gpu]");
         assertThat(services.get("train-worker").get("stop_grace_period").toString()).isEqualTo("180s");
+        for (String worker : List.of("preprocess-worker", "train-worker")) {
+            Object set = env(services.get(worker)).get(FleetConfig.envName(Settings.WORKER_HAND_BACK_SECONDS.key()));
+            long handBack = set == null ? Settings.WORKER_HAND_BACK_SECONDS.defaultValue() : Long.parseLong(set.toString());
+            String grace = services.get(worker).get("stop_grace_period").toString();
+            assertThat(Long.parseLong(grace.replace("s", ""))).as("stop grace of %s", worker)
+                    .isGreaterThanOrEqualTo(handBack + 20);
+        }
     }
 
     @Test

@@ -169,6 +169,18 @@ class DeployFilesTest {
                 .isEqualTo(1);
         assertThat(trainPod.path("tolerations").toString()).contains("nvidia.com/gpu");
         assertThat(trainPod.path("terminationGracePeriodSeconds").asInt()).as("time for a checkpoint").isGreaterThanOrEqualTo(120);
+        for (String worker : List.of("ltx-preprocess-worker", "ltx-train-worker")) {
+            JsonNode pod = deployment(worker).path("spec").path("template").path("spec");
+            // The pod must outlive the worker's own wait for its job's hand-back, and then its clients' close.
+            long handBack = Settings.WORKER_HAND_BACK_SECONDS.defaultValue();
+            for (JsonNode env : pod.path("containers").path(0).path("env")) {
+                if (env.path("name").asText().equals(FleetConfig.envName(Settings.WORKER_HAND_BACK_SECONDS.key()))) {
+                    handBack = Long.parseLong(env.path("value").asText());
+                }
+            }
+            assertThat(pod.path("terminationGracePeriodSeconds").asLong()).as("grace of %s", worker)
+                    .isGreaterThanOrEqualTo(handBack + 20);
+        }
         for (JsonNode budget : kinds("PodDisruptionBudget")) {
             String selected = budget.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText();
             assertThat(deployment(selected).isMissingNode()).as("PDB %s selects a Deployment", selected).isFalse();
