@@ -40,8 +40,7 @@ public final class PreprocessWorker {
                 PreprocessSettings.from(config), ObjectStore.open(S3Settings.from(config)),
                 encoders(config), org.ltxfleet.common.io.ScratchSpace.open(Payloads.STAGE_PREPROCESS));
         String name = Settings.WORKER_NAME.read(config, StageWorker.defaultName());
-        var lease = JobLease.Timing.ofSeconds(Settings.PREPROCESS_LEASE_HEARTBEAT.read(config),
-                Settings.PREPROCESS_LEASE_STALE.read(config));
+        var lease = JobLease.Timing.read(config, Settings.PREPROCESS_LEASE_HEARTBEAT, Settings.PREPROCESS_LEASE_STALE);
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),

@@ -39,8 +39,7 @@ public record TrainSettings(Preset preset, int checkpointEvery, int previewEvery
                 Settings.TRAIN_PROGRESS_EVERY.read(config),
                 Settings.TRAIN_LORA_FEED_FORWARD.read(config, preset.feedForwardLoraByDefault()),
                 Settings.TRAIN_FIRST_IN_PLACE_SHARE.read(config),
-                JobLease.Timing.ofSeconds(Settings.TRAIN_LEASE_HEARTBEAT.read(config),
-                        Settings.TRAIN_LEASE_STALE.read(config)),
+                JobLease.Timing.read(config, Settings.TRAIN_LEASE_HEARTBEAT, Settings.TRAIN_LEASE_STALE),
                 trainingMemory(config, preset.trainingMemoryByDefault()));
     }
 

@@ -90,10 +90,9 @@ final class ChargeBook {
                 add(days, day(charge.time()), 1, charge.units(), charge.amountUsd());
             }
         }
+        LocalDate firstDay = day(from);
         for (BillingLedger.DayTotal total : totals.getOrDefault(keyId, Map.of()).values()) {
-            Instant start = total.day().atStartOfDay(ZoneOffset.UTC).toInstant();
-            if (!start.isBefore(from.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant())
-                    && start.isBefore(to)) {
+            if (!total.day().isBefore(firstDay) && total.day().atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to)) {
                 add(days, total.day(), total.jobs(), total.units(), total.amountUsd());
             }
         }

@@ -42,9 +42,18 @@ public final class JobHold implements AutoCloseable {
     private final JobLease lease;
 
     public JobHold(ObjectStore store, Stage stage, String requestId, String worker, JobLease.Timing timing) {
+        this(store, stage.leasePrefix(requestId), stage.doneKey(requestId), worker, timing);
+    }
+
+    /**
+     * A hold on any work done once for the fleet: its lease under {@code leasePrefix}, finished once
+     * {@code doneKey} exists (a shared file's hold is finished by the file itself, {@link
+     * org.ltxfleet.common.s3.SharedFiles}).
+     */
+    public JobHold(ObjectStore store, String leasePrefix, String doneKey, String worker, JobLease.Timing timing) {
         this.store = store;
-        this.doneKey = stage.doneKey(requestId);
-        this.lease = new JobLease(store, stage.leasePrefix(requestId), worker, timing);
+        this.doneKey = doneKey;
+        this.lease = new JobLease(store, leasePrefix, worker, timing);
     }
 
     /**

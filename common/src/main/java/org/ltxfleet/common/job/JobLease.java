@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Setting;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.slf4j.Logger;
@@ -74,22 +77,40 @@ public final class JobLease implements AutoCloseable {
 
     /**
      * How often a holder beats and how long a reader waits on an unchanged lease before taking it
-     * over. Every train worker of a fleet must use the same values: a reader's {@code stale} must
-     * cover several of a holder's beats.
+     * over. Every worker of a stage must use the same values: a reader's {@code stale} must cover
+     * several of a holder's beats.
      */
     public record Timing(Duration heartbeat, Duration stale) {
         public Timing {
-            if (heartbeat.isNegative() || heartbeat.isZero()) {
-                throw new IllegalArgumentException("train.lease.heartbeat.seconds must be positive, got " + heartbeat.toSeconds());
-            }
-            if (stale.compareTo(heartbeat.multipliedBy(3)) < 0) {
-                throw new IllegalArgumentException("train.lease.stale.seconds (" + stale.toSeconds() + ") must be at least "
-                        + "3 × train.lease.heartbeat.seconds (" + heartbeat.toSeconds() + "), so a few missed beats are not a death");
-            }
+            check(heartbeat, stale, "the lease heartbeat", "the lease stale time");
         }
 
+        /** Training's timing, in seconds; an error names the {@code train.lease.*} settings. */
         public static Timing ofSeconds(long heartbeat, long stale) {
-            return new Timing(Duration.ofSeconds(heartbeat), Duration.ofSeconds(stale));
+            return named(Settings.TRAIN_LEASE_HEARTBEAT, heartbeat, Settings.TRAIN_LEASE_STALE, stale);
+        }
+
+        /** The timing these two settings give in {@code config}; an error names them. */
+        public static Timing read(FleetConfig config, Setting<Integer> heartbeat, Setting<Integer> stale) {
+            return named(heartbeat, heartbeat.read(config), stale, stale.read(config));
+        }
+
+        private static Timing named(Setting<Integer> heartbeatSetting, long heartbeat, Setting<Integer> staleSetting,
+                                    long stale) {
+            Duration beat = Duration.ofSeconds(heartbeat);
+            Duration staleAfter = Duration.ofSeconds(stale);
+            check(beat, staleAfter, heartbeatSetting.key(), staleSetting.key());
+            return new Timing(beat, staleAfter);
+        }
+
+        private static void check(Duration heartbeat, Duration stale, String heartbeatName, String staleName) {
+            if (heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException(heartbeatName + " must be positive, got " + heartbeat.toSeconds());
+            }
+            if (stale.compareTo(heartbeat.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException(staleName + " (" + stale.toSeconds() + ") must be at least 3 × "
+                        + heartbeatName + " (" + heartbeat.toSeconds() + "), so a few missed beats are not a death");
+            }
         }
     }
 

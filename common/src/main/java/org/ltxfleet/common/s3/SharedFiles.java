@@ -5,7 +5,9 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.ltxfleet.common.job.JobHold;
 import org.ltxfleet.common.job.JobLease;
 
 /**
@@ -41,33 +43,27 @@ public final class SharedFiles {
             return local;
         }
         Files.createDirectories(local.toAbsolutePath().getParent());
-        var lease = new JobLease(store, key + ".making/", MAKER + java.util.UUID.randomUUID(), timing);
-        String waitingFor = null;
-        while (true) {
-            if (store.exists(key)) {
+        // Finished once the file is in the store: whoever made it, waiters download it.
+        var hold = new JobHold(store, key + ".making/", key, MAKER + java.util.UUID.randomUUID(), timing);
+        var waitedFor = new AtomicReference<String>();
+        try {
+            if (!hold.await(holder -> {
+                waitedFor.set(holder);
+                log.accept("another worker (" + holder + ") is making " + key + "; waiting for it");
+            })) {
                 return store.get(key, local);
             }
-            String holder = lease.acquire();
-            if (holder == null) {
-                try {
-                    if (waitingFor != null) {
-                        log.accept(waitingFor + " went silent while making " + key + ": taking over");
-                    }
-                    return store.exists(key) ? store.get(key, local) : make(store, key, local, maker);
-                } finally {
-                    lease.close();
-                }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + key);
+        }
+        try {
+            if (waitedFor.get() != null) {
+                log.accept(waitedFor.get() + " went silent while making " + key + ": taking over");
             }
-            if (!holder.equals(waitingFor)) {
-                log.accept("another worker (" + holder + ") is making " + key + "; waiting for it");
-                waitingFor = holder;
-            }
-            try {
-                Thread.sleep(lease.recheckInterval());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for " + key);
-            }
+            return make(store, key, local, maker);
+        } finally {
+            hold.close();
         }
     }
 

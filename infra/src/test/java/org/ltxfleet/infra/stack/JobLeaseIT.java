@@ -198,5 +198,12 @@ class JobLeaseIT {
                 .hasMessageContaining("train.lease.stale.seconds (29)").hasMessageContaining("train.lease.heartbeat.seconds (10)");
         assertThatThrownBy(() -> JobLease.Timing.ofSeconds(0, 60)).hasMessageContaining("train.lease.heartbeat.seconds");
         assertThat(JobLease.Timing.ofSeconds(10, 30).stale()).isEqualTo(Duration.ofSeconds(30));
+        // Preprocessing's lease has settings of its own, and an error names them, not training's.
+        var config = org.ltxfleet.common.config.FleetConfig.empty().with("preprocess.lease.heartbeat.seconds", "10")
+                .with("preprocess.lease.stale.seconds", "29");
+        assertThatThrownBy(() -> JobLease.Timing.read(config, org.ltxfleet.common.config.Settings.PREPROCESS_LEASE_HEARTBEAT,
+                org.ltxfleet.common.config.Settings.PREPROCESS_LEASE_STALE))
+                .hasMessageContaining("preprocess.lease.stale.seconds (29)")
+                .hasMessageContaining("preprocess.lease.heartbeat.seconds (10)");
     }
 }

@@ -2,6 +2,7 @@ package org.ltxfleet.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.ltxfleet.infra.stack.StageConsumerFaultsIT.produce;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.StageConsumer;
 
 /**
@@ -98,14 +96,6 @@ class StageConsumerRunsIT {
         return found;
     }
 
-    private static void produce(EmbeddedKafka kafka, String topic, int partition, String... keys) throws Exception {
-        try (var producer = new KafkaProducer<String, byte[]>(KafkaSettings.producer(kafka.bootstrapServers(), "it"))) {
-            for (String key : keys) {
-                producer.send(new ProducerRecord<>(topic, partition, key, new byte[0])).get();
-            }
-        }
-    }
-
     private static StageConsumer start(EmbeddedKafka kafka, String group, String name, Stage stage, int maxAttempts) {
         return new StageConsumer(kafka.connection(), List.of("it.jobs"), group, name, stage.member(name),
                 new StageConsumer.Options(maxAttempts, Duration.ofMinutes(5), Duration.ofMillis(200)));
@@ -121,7 +111,8 @@ class StageConsumerRunsIT {
             try (var holder = start(kafka, "it-inherit", "z", stage, 1)) {
                 produce(kafka, "it.jobs", 0, "long");
                 stage.blocking.await();
-                // Range assignment gives the only partition to the member id that sorts first: the joiner.
+                // The joiner's id sorts first: Range assignment would hand it the busy partition. Whoever
+                // gets it, the job must neither be given up nor run a second time.
                 try (var joiner = start(kafka, "it-inherit", "a", stage, 1)) {
                     Thread.sleep(8000);
                     assertThat(stage.gaveUp).as("a job its holder still runs is not given up").isEmpty();
