@@ -45,7 +45,7 @@ public final class PreprocessWorker {
                 Payloads.STAGE_PREPROCESS, Topics.jobTopics(), GROUP, name,
                 StageWorker.options(config, Settings.PREPROCESS_TIME_LIMIT),
                 (events, cancellations) -> new JobIntake(events, cancellations, parts, lease), parts.downloader(), parts.store(),
-                parts.scratch()).serveHealth(config);
+                parts.scratch()).markBusyPod(config).serveHealth(config);
     }
 
     /** The preset's encoders, loaded before the worker takes jobs: a missing file stops it at start, by name. */

@@ -35,7 +35,8 @@ public final class TrainWorker {
         return StageWorker.start(StageWorker.kafka(config, name),
                 Payloads.STAGE_TRAIN, java.util.List.of(Topics.READY), GROUP, name,
                 StageWorker.options(config, Settings.TRAIN_TIME_LIMIT),
-                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store(), scratch).serveHealth(config);
+                (events, cancellations) -> new ReadyIntake(events, cancellations, parts), parts.store(), scratch)
+                .markBusyPod(config).serveHealth(config);
     }
 
     /** Runs a worker until the process is stopped; the optional argument is a config file. */

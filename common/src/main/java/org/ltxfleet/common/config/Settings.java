@@ -14,11 +14,22 @@ public final class Settings {
 
     public static final Setting<String> KAFKA_BOOTSTRAP = Setting.text("kafka.bootstrap.servers", "localhost:9092",
             "the Kafka cluster").defaultShownAs("`localhost:9092` (embedded: its broker)");
+    public static final Setting<String> KAFKA_SASL_USERNAME = Setting.text("kafka.sasl.username", null,
+            "SASL user for `PLAIN`/`SCRAM-*` (`kafka.sasl.mechanism`): the fleet makes the JAAS login from it and "
+            + "`kafka.sasl.password`, so one Secret also serves KEDA and Strimzi").defaultShownAs("none");
+    public static final Setting<String> KAFKA_SASL_PASSWORD = Setting.text("kafka.sasl.password", null,
+            "that user's password").defaultShownAs("none");
 
     public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication.factor", 3, 1,
             32767, "replicas of each topic `bin/ltx-topics` creates (`min.insync.replicas` is 2 where this allows)");
     public static final Setting<String> S3_ENDPOINT = Setting.text("s3.endpoint", null,
             "S3-compatible endpoint (MinIO, S3Proxy, …)").defaultShownAs("AWS");
+    public static final Setting<String> S3_PUBLIC_ENDPOINT = Setting.text("s3.public.endpoint", null,
+            "the endpoint clients reach the store at (`https://files.example.com`) where the services reach it at "
+                    + "an internal one (`http://minio:9000`): output links, upload `file_url`s and preview links are "
+                    + "presigned for it, since SigV4 signs the host (the store must answer there with the same bucket "
+                    + "and path style); give the gateways and the workers the same value")
+            .defaultShownAs("`s3.endpoint`");
     public static final Setting<String> S3_REGION = Setting.text("s3.region", "us-east-1", "the bucket's region");
     public static final Setting<String> S3_ACCESS_KEY = Setting.text("s3.access.key", null,
             "static credentials (with `s3.secret.key`)").defaultShownAs("the AWS default chain");
@@ -33,9 +44,20 @@ public final class Settings {
             "address the API listens on");
     public static final Setting<Integer> GATEWAY_PORT = Setting.integer("gateway.port", 8080, 0, PORT,
             "port the API listens on (0: any free port)");
+    public static final Setting<Integer> GATEWAY_METRICS_PORT = Setting.integer("gateway.metrics.port", 9091, -1,
+            PORT, "port of the gateway's `GET /metrics` for Prometheus (requests, queue, webhooks, the ledger's "
+                    + "billing total), apart from the API port so that API clients cannot read it (0: any free port; "
+                    + "-1: not served)");
     public static final Setting<String> GATEWAY_PUBLIC_URL = Setting.text("gateway.public.url", null,
             "base of `response_url`/`status_url`/`cancel_url` and upload URLs behind a proxy")
             .defaultShownAs("from the request's Host");
+    public static final Setting<String> GATEWAY_TRUSTED_PROXIES = Setting.text("gateway.trusted.proxies", null,
+            "comma-separated IPs and CIDR ranges (IPv4 or IPv6: `10.0.0.0/8,fd00::/8`) of the proxies in front of the "
+                    + "gateway (a TLS ingress, a load balancer): when a request's TCP peer is one of them, its URLs "
+                    + "take their scheme and host from `X-Forwarded-Proto`, `X-Forwarded-Host` and "
+                    + "`X-Forwarded-Port` (first values; a malformed one is ignored); from any other peer those "
+                    + "headers are ignored, so a client cannot make the gateway hand out links to another host; "
+                    + "`gateway.public.url` wins over both").defaultShownAs("none");
     public static final Setting<Long> GATEWAY_BODY_LIMIT = Setting.longValue("gateway.body.limit.bytes", 1 << 20,
             1024, 64L << 20, "larger bodies answer 413");
     public static final Setting<Long> GATEWAY_SUBMIT_TIMEOUT_MS = Setting.longValue("gateway.submit.timeout.ms",
@@ -161,6 +183,11 @@ public final class Settings {
             3650, "a work group reads a partition it has no committed offset for (a new partition, offsets expired "
                     + "after the broker's `offsets.retention.minutes`) from the records of this many days back, not "
                     + "from the start of a topic kept for ever; logged as a warning");
+    public static final Setting<Boolean> WORKER_POD_DELETION_COST = Setting.flag("worker.pod.deletion.cost", false,
+            "a worker on Kubernetes annotates its own pod (`worker.name`, else `HOSTNAME`) with "
+                    + "`controller.kubernetes.io/pod-deletion-cost` 1000 while it runs a job and 0 after, so a "
+                    + "scale-down deletes idle workers first; its ServiceAccount needs verb `patch` on `pods` (a "
+                    + "failed patch is a warning, never a job's failure)");
     public static final Setting<Long> PREPROCESS_TIME_LIMIT = Setting.longValue("preprocess.job.time.limit.minutes",
             120, 1, 100_000, "preprocessing a job may take from its first attempt, over all attempts and hand-backs; "
                     + "past it the job is interrupted and fails (500, billed 0)");
@@ -236,23 +263,26 @@ public final class Settings {
             .defaultShownAs("134217728 (128 M) for `ltx-2.3`, 4194304 (4 M) for `tiny`");
 
     /** Every setting, in the README's order. */
-    public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TOPICS_REPLICATION, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY,
-            S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_BODY_LIMIT,
+    public static final List<Setting<?>> ALL = List.of(
+            KAFKA_BOOTSTRAP, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, TOPICS_REPLICATION, S3_ENDPOINT,
+            S3_PUBLIC_ENDPOINT, S3_REGION, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_PATH_STYLE, GATEWAY_HOST,
+            GATEWAY_PORT, GATEWAY_METRICS_PORT, GATEWAY_PUBLIC_URL, GATEWAY_TRUSTED_PROXIES, GATEWAY_BODY_LIMIT,
             GATEWAY_SUBMIT_TIMEOUT_MS, GATEWAY_KEYS_FILE, GATEWAY_INSTANCES, GATEWAY_RATE_LIMIT, GATEWAY_READ_LIMIT,
             GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_SNAPSHOT_SECONDS,
-            GATEWAY_MAX_STREAMS,
-            GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS, GATEWAY_UPLOAD_URL_SECONDS,
-            GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE, WEBHOOK_TIMEOUT_MS,
-            WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, ALLOW_PRIVATE_URLS, DOWNLOAD_CONNECT_TIMEOUT_MS,
-            DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES,
-            ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO, PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS,
-            PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM, PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS,
-            PREPROCESS_MAX_SAMPLES, PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT, WORKER_MAX_ATTEMPTS, WORKER_MAX_HAND_BACKS, WORKER_HAND_BACK_SECONDS, WORKER_NO_OFFSET_REACH,
-            PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, PREPROCESS_LEASE_HEARTBEAT, PREPROCESS_LEASE_STALE, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER,
-            MODEL_BASE_PRECISION, MODEL_CPU_THREADS,
-            TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY, TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE,
-            TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE, TRAIN_BLOCK_CHECKPOINTING, TRAIN_ATTENTION_RECOMPUTE,
-            TRAIN_ATTENTION_CHUNK_SCORES);
+            GATEWAY_MAX_STREAMS, GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS,
+            GATEWAY_UPLOAD_URL_SECONDS, GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE,
+            WEBHOOK_TIMEOUT_MS, WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, ALLOW_PRIVATE_URLS,
+            DOWNLOAD_CONNECT_TIMEOUT_MS, DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS,
+            DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO,
+            PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS, PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM,
+            PREPROCESS_MAX_CLIP_PIXELS, PREPROCESS_MAX_CLIP_SECONDS, PREPROCESS_MAX_SAMPLES,
+            PREPROCESS_MAX_LATENT_BYTES, WORKER_NAME, WORKER_STATIC_MEMBERSHIP, WORKER_HEALTH_PORT,
+            WORKER_MAX_ATTEMPTS, WORKER_MAX_HAND_BACKS, WORKER_HAND_BACK_SECONDS, WORKER_NO_OFFSET_REACH,
+            WORKER_POD_DELETION_COST, PREPROCESS_TIME_LIMIT, TRAIN_TIME_LIMIT, PREPROCESS_LEASE_HEARTBEAT,
+            PREPROCESS_LEASE_STALE, MODEL_PRESET, MODEL_DIR, MODEL_WEIGHTS, MODEL_TEXT_ENCODER, MODEL_BASE_PRECISION,
+            MODEL_CPU_THREADS, TRAIN_CHECKPOINT_EVERY, TRAIN_PREVIEW_EVERY, TRAIN_PROGRESS_EVERY,
+            TRAIN_LEASE_HEARTBEAT, TRAIN_LEASE_STALE, TRAIN_LORA_FEED_FORWARD, TRAIN_FIRST_IN_PLACE_SHARE,
+            TRAIN_BLOCK_CHECKPOINTING, TRAIN_ATTENTION_RECOMPUTE, TRAIN_ATTENTION_CHUNK_SCORES);
 
     private Settings() {
     }

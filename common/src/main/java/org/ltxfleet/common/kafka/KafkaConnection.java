@@ -87,6 +87,9 @@ public final class KafkaConnection {
     public static KafkaConnection from(FleetConfig config) {
         Map<String, String> given = new TreeMap<>(config.withPrefix("kafka."));
         given.remove(Settings.KAFKA_BOOTSTRAP.key());
+        given.remove(Settings.KAFKA_SASL_USERNAME.key());
+        given.remove(Settings.KAFKA_SASL_PASSWORD.key());
+        SaslLogin.from(config, given).ifPresent(login -> given.put("kafka.sasl.jaas.config", login));
         var shared = new TreeMap<String, String>();
         var byKind = new HashMap<Kind, Map<String, String>>();
         for (Kind kind : Kind.values()) {

@@ -52,6 +52,22 @@ public final class StageConsumer extends ConsumerLoop {
         void observe(String result, long nanos);
     }
 
+    /**
+     * Told when this worker takes a job and when it lets go of it: {@link #jobStarted} once
+     * {@link Handler#claim} returned true (not while it waits for another worker's hold), and
+     * {@link #jobEnded} exactly once after each start, after {@link Handler#release}, however the job
+     * ended: done, failed and given up, handed back, or left when the member stops or loses the
+     * partition. Called on the polling thread: return at once (hand slow work to a thread of your
+     * own) and do not throw.
+     */
+    public interface JobObserver {
+        /** This worker now runs the job of the record keyed {@code key}. */
+        void jobStarted(String key);
+
+        /** This worker no longer runs the job of the record keyed {@code key}. */
+        void jobEnded(String key);
+    }
+
     /** What a stage does with one record. */
     public interface Handler {
         /**
@@ -152,6 +168,19 @@ public final class StageConsumer extends ConsumerLoop {
     private final AtomicReference<TopicPartition> busy;
     private volatile boolean stopping;
     private volatile AttemptObserver attemptObserver = (result, nanos) -> { };
+    /** Guards {@link #jobObserver} and {@link #jobKey}: an observer set mid-job is told of its start. */
+    private final Object jobs = new Object();
+    private JobObserver jobObserver = new JobObserver() {
+        @Override
+        public void jobStarted(String key) {
+        }
+
+        @Override
+        public void jobEnded(String key) {
+        }
+    };
+    /** The key of the job this worker runs, or null. */
+    private String jobKey;
 
     /** Joins {@code groupId} on {@code topics} (highest priority first) and consumes in a background thread. */
     public StageConsumer(KafkaConnection kafka, List<String> topics, String groupId, String clientId,
@@ -173,6 +202,21 @@ public final class StageConsumer extends ConsumerLoop {
     /** Reports every attempt to {@code observer} from now on (metrics). */
     public void observeAttempts(AttemptObserver observer) {
         this.attemptObserver = observer;
+    }
+
+    /**
+     * Reports every job this worker takes and lets go of to {@code observer} from now on (a pod's
+     * deletion cost), the one it runs now included: its start is reported at once (a worker's
+     * observer set up after its consumer started misses no job). The observer replaced is not told
+     * the end of that job.
+     */
+    public void observeJobs(JobObserver observer) {
+        synchronized (jobs) {
+            jobObserver = observer;
+            if (jobKey != null) {
+                observe(observer::jobStarted, jobKey);
+            }
+        }
     }
 
     /**
@@ -298,10 +342,12 @@ public final class StageConsumer extends ConsumerLoop {
                 LOG.info("{} is finished or not this record's job; moving past it", record.key());
                 finish(partition, record, Outcome.DONE, null);
             } else {
+                jobStarted(record.key());
                 try {
                     attempt(record, partition);
                 } finally {
                     release(record);
+                    jobEnded(record.key());
                 }
             }
         } finally {
@@ -328,6 +374,29 @@ public final class StageConsumer extends ConsumerLoop {
             sleepPolling(options.firstBackoff().multipliedBy(Math.min(tries, 10)));
         }
         return null;
+    }
+
+    private void jobStarted(String key) {
+        synchronized (jobs) {
+            jobKey = key;
+            observe(jobObserver::jobStarted, key);
+        }
+    }
+
+    private void jobEnded(String key) {
+        synchronized (jobs) {
+            jobKey = null;
+            observe(jobObserver::jobEnded, key);
+        }
+    }
+
+    /** Tells the job observer; what it throws is logged, never the job's business. */
+    private static void observe(java.util.function.Consumer<String> call, String key) {
+        try {
+            call.accept(key);
+        } catch (RuntimeException e) {
+            LOG.warn("the job observer failed on {}: {}", key, e.toString());
+        }
     }
 
     private void release(ConsumerRecord<String, byte[]> record) {

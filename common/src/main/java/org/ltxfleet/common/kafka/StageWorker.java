@@ -4,6 +4,7 @@ import org.ltxfleet.common.config.Setting;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.health.HealthServer;
 import org.ltxfleet.common.health.WorkerMetrics;
+import org.ltxfleet.common.kube.PodDeletionCost;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class StageWorker implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMeters;
     private volatile HealthServer healthServer;
+    private volatile PodDeletionCost podCost;
 
     private StageWorker(KafkaConnection kafka, String stage, List<String> topics, String group, String name,
                         StageConsumer.Options options, HandlerFactory factory, List<AutoCloseable> resources) {
@@ -105,6 +107,28 @@ public final class StageWorker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * With {@code worker.pod.deletion.cost} on, marks this worker's Kubernetes pod (named
+     * {@code worker.name}, else {@code HOSTNAME}) costly to delete while it runs a job
+     * ({@link PodDeletionCost}), a job already running included; nothing otherwise, or outside a
+     * pod (a warning). Returns this worker.
+     */
+    public StageWorker markBusyPod(org.ltxfleet.common.config.FleetConfig config) {
+        try {
+            if (Settings.WORKER_POD_DELETION_COST.read(config)) {
+                String pod = Settings.WORKER_NAME.read(config, System.getenv("HOSTNAME"));
+                PodDeletionCost.inCluster(pod).ifPresent(cost -> {
+                    podCost = cost;
+                    consumer.observeJobs(cost);
+                });
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
     /** The port of the health probes, if they are served. */
     public java.util.OptionalInt healthPort() {
         HealthServer server = healthServer;
@@ -133,6 +157,9 @@ public final class StageWorker implements AutoCloseable {
             healthServer.close();
         }
         consumer.close();
+        if (podCost != null) {
+            podCost.close();
+        }
         cancellations.close();
         producerMeters.close();
         events.close();

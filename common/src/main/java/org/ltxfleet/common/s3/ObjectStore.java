@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The fleet's bucket as the workers use it: put and get objects by key, ask whether one exists,
- * and hand out presigned download URLs. Thread-safe; one per process.
+ * and hand out presigned download URLs, signed for where clients reach the store
+ * ({@code s3.public.endpoint}). Thread-safe; one per process.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -24,6 +25,7 @@ public final class ObjectStore implements AutoCloseable {
     public static final Duration URL_LIFETIME = Duration.ofDays(7);
 
     private final S3Client s3;
+    /** Signs links for clients, for the public endpoint: the services' own traffic goes through {@link #s3}. */
     private final S3Presigner presigner;
     private final String bucket;
 
@@ -37,7 +39,7 @@ public final class ObjectStore implements AutoCloseable {
     public static ObjectStore open(S3Settings settings) {
         S3Client client = S3Clients.client(settings);
         S3Clients.ensureBucket(client, settings.bucket());
-        return new ObjectStore(client, S3Clients.presigner(settings), settings.bucket());
+        return new ObjectStore(client, S3Clients.linkPresigner(settings), settings.bucket());
     }
 
     public boolean exists(String key) {
@@ -112,12 +114,15 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** A presigned GET URL for clients, valid for {@link #URL_LIFETIME}. */
+    /** A presigned GET URL for clients (at {@code s3.public.endpoint}), valid for {@link #URL_LIFETIME}. */
     public String downloadUrl(String key) {
         return downloadUrl(location(key), URL_LIFETIME);
     }
 
-    /** A presigned GET URL of {@code object} (in any bucket these credentials reach), valid for {@code lifetime}. */
+    /**
+     * A presigned GET URL for clients (at {@code s3.public.endpoint}) of {@code object} (in any bucket
+     * these credentials reach), valid for {@code lifetime}.
+     */
     public String downloadUrl(StoredObject object, Duration lifetime) {
         return presigner.presignGetObject(p -> p.signatureDuration(lifetime)
                 .getObjectRequest(g -> g.bucket(object.bucket()).key(object.key()))).url().toString();

@@ -40,14 +40,27 @@ public final class S3Clients {
         return builder.build();
     }
 
-    /** A presigner for download URLs handed to clients. */
+    /** A presigner for URLs used where the services are, signed for {@code s3.endpoint}. */
     public static S3Presigner presigner(S3Settings settings) {
+        return presigner(settings, settings.endpoint());
+    }
+
+    /**
+     * A presigner for links handed to clients, signed for {@code s3.public.endpoint}. SigV4 signs
+     * the Host header, so a link must be signed for the host the client will send: one signed for
+     * the internal endpoint and rewritten to the public host fails the store's check.
+     */
+    public static S3Presigner linkPresigner(S3Settings settings) {
+        return presigner(settings, settings.linkEndpoint());
+    }
+
+    private static S3Presigner presigner(S3Settings settings, java.net.URI endpoint) {
         var builder = S3Presigner.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
-        if (settings.endpoint() != null) {
-            builder.endpointOverride(settings.endpoint());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
         }
         return builder.build();
     }

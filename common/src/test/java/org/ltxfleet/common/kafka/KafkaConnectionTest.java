@@ -53,6 +53,36 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void aUserNameAndPasswordMakeTheLoginForPlainAndScramMechanisms() throws Exception {
+        // One Secret feeds the services, KEDA's TriggerAuthentication and Strimzi's KafkaUser: it holds
+        // the name and password as such, not a JAAS line KEDA cannot read.
+        var kafka = KafkaConnection.from(config("""
+                kafka.security.protocol=SASL_SSL
+                kafka.sasl.mechanism=SCRAM-SHA-512
+                """, Map.of("FLEET_KAFKA_SASL_USERNAME", "ltx-fleet", "FLEET_KAFKA_SASL_PASSWORD", "p\"w\\d")));
+        for (var props : java.util.List.of(kafka.producer("p"), kafka.consumer("g", "c"), kafka.admin("a"))) {
+            assertThat(props.getProperty("sasl.jaas.config")).isEqualTo(
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"ltx-fleet\" "
+                            + "password=\"p\\\"w\\\\d\";");
+            assertThat(props).doesNotContainKeys("sasl.username", "sasl.password");
+        }
+        var plain = KafkaConnection.from(config("kafka.sasl.mechanism=PLAIN\nkafka.sasl.username=u\nkafka.sasl.password=p\n",
+                Map.of()));
+        assertThat(plain.admin("a").getProperty("sasl.jaas.config"))
+                .startsWith("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\"");
+        assertThatThrownBy(() -> KafkaConnection.from(config("kafka.sasl.username=u\nkafka.sasl.password=p\n", Map.of())))
+                .hasMessageContaining("kafka.sasl.mechanism");
+        assertThatThrownBy(() -> KafkaConnection.from(config("kafka.sasl.mechanism=PLAIN\nkafka.sasl.username=u\n", Map.of())))
+                .hasMessageContaining("kafka.sasl.password");
+        assertThatThrownBy(() -> KafkaConnection.from(config("""
+                kafka.sasl.mechanism=PLAIN
+                kafka.sasl.username=u
+                kafka.sasl.password=p
+                kafka.sasl.jaas.config=x
+                """, Map.of()))).hasMessageContaining("kafka.sasl.jaas.config");
+    }
+
+    @Test
     void theFleetsGuaranteesAndUnknownNamesAreRefusedByName() throws Exception {
         assertThatThrownBy(() -> KafkaConnection.from(config("kafka.acks=1\n", Map.of())))
                 .hasMessageContaining("kafka.acks").hasMessageContaining("sets acks itself");
