@@ -14,6 +14,7 @@ import org.ltxfleet.gateway.auth.ApiKeys;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.health.KafkaHealth;
 import org.ltxfleet.gateway.health.Loops;
+import org.ltxfleet.gateway.health.MetricsServer;
 import org.ltxfleet.gateway.ledger.BillingLedger;
 import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.ProjectionConsumer;
@@ -28,6 +29,7 @@ import org.ltxfleet.gateway.timeout.StartTimeouts;
 import org.ltxfleet.gateway.storage.ExpiredOutputs;
 import org.ltxfleet.gateway.storage.OutputLinks;
 import org.ltxfleet.gateway.storage.StorageSettings;
+import org.ltxfleet.gateway.webhook.MissingKeyFileException;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookDeliveryWorker;
 import org.ltxfleet.gateway.webhook.WebhookDispatcher;
@@ -47,6 +49,8 @@ public final class Gateway implements AutoCloseable {
     /** Kafka consumers the gateway runs beside the API; closed before the shared clients. */
     private final java.util.List<AutoCloseable> background = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The port {@code /metrics} is bound to, once served; -1 while it is not. */
+    private volatile int metricsPort = -1;
 
     private Gateway(Vertx vertx, GatewayServices services, int port) {
         this.vertx = vertx;
@@ -64,6 +68,8 @@ public final class Gateway implements AutoCloseable {
             // Every event loop binds the same port, so "any free port" must be chosen once, here.
             settings = withPort(settings, freePort());
         }
+        // First: a missing key file fails the start before any client is opened.
+        var signingKeys = SigningKeys.load(webhooks.keysFile());
         var projection = new JobProjection(settings.logRetention());
         var store = ObjectStore.open(s3);
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -72,7 +78,7 @@ public final class Gateway implements AutoCloseable {
                 new JobPublisher(settings.kafka(), settings.submitTimeout()),
                 new JobPlacement(settings.kafka(), Topics.jobTopics()),
                 new KafkaHealth(settings.kafka()), new InputValidator(),
-                metrics, SigningKeys.load(webhooks.keysFile()),
+                metrics, signingKeys,
                 webhooks, snapshots.ledger(projection::outcome, projection::evictedOutcome, settings.logRetention()), new RateLimits(settings.rateLimitPerSecond(), settings.readLimitPerSecond()),
                 new Loops(), new OpenStreams(settings.maxStreamsPerKey(), metrics), storage, store,
                 new OutputLinks(store::downloadUrl, storage.linkLifetime()));
@@ -111,6 +117,10 @@ public final class Gateway implements AutoCloseable {
             vertx.deployVerticle(() -> new QueueApiVerticle(services, submit),
                             new DeploymentOptions().setInstances(settings.instances()))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (settings.metricsPort() >= 0) {
+                gateway.metricsPort = MetricsServer.start(vertx, settings.host(), settings.metricsPort(), metrics)
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+            }
             gateway.background.add(org.ltxfleet.common.health.JvmMeters.bindTo(services.metrics()));
             var producerMeters = services.publisher().meters();
             producerMeters.bindTo(services.metrics());
@@ -146,7 +156,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static GatewaySettings withPort(GatewaySettings s, int port) {
-        return new GatewaySettings(s.host(), port, s.publicUrl(), s.bodyLimit(), s.submitTimeout(),
+        return new GatewaySettings(s.host(), port, s.metricsPort(), s.publicUrl(), s.trustedProxies(), s.bodyLimit(),
+                s.submitTimeout(),
                 s.kafka(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
                 s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey(), s.snapshotInterval());
     }
@@ -163,9 +174,18 @@ public final class Gateway implements AutoCloseable {
      */
     public static void main(String[] args) throws Exception {
         org.ltxfleet.common.kafka.ConsumerLoop.exitOnFatal();
-        Gateway gateway = start(FleetConfig.load(args.length > 0 ? java.nio.file.Path.of(args[0]) : null));
+        Gateway gateway;
+        try {
+            gateway = start(FleetConfig.load(args.length > 0 ? java.nio.file.Path.of(args[0]) : null));
+        } catch (MissingKeyFileException e) {
+            // An operator's task, not a bug: the one line that says what to do, without a stack trace.
+            System.err.println("ltx-gateway: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
-        LOG.info("gateway up on port {}; running until stopped", gateway.port());
+        LOG.info("gateway up on port {} (metrics: {}); running until stopped", gateway.port(),
+                gateway.metricsPort().isPresent() ? "port " + gateway.metricsPort().getAsInt() : "off");
         Thread.currentThread().join();
     }
 
@@ -179,6 +199,12 @@ public final class Gateway implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return port;
+    }
+
+    /** The port {@code GET /metrics} is served on; empty when {@code gateway.metrics.port} is -1. */
+    public java.util.OptionalInt metricsPort() {
+        int port = metricsPort;
+        return port < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
     }
 
     /** The shared services, for tests and the embedded stack. */

@@ -5,12 +5,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
+import org.ltxfleet.gateway.http.PublicBase;
+import org.ltxfleet.gateway.http.TrustedProxies;
 
 /**
  * The gateway's settings (README "Configuration").
  *
+ * @param metricsPort   port of {@code GET /metrics}, apart from the API (0: any free port; -1: not served)
  * @param publicUrl     base URL clients reach the gateway at, for response/status/cancel URLs;
  *                      null derives it from each request's Host header
+ * @param trustedProxies peers whose {@code X-Forwarded-*} headers set that base when {@code publicUrl} is null
  * @param bodyLimit     largest request body accepted, in bytes (413 past it)
  * @param submitTimeout how long a submit waits for Kafka's acknowledgement before answering 503
  * @param keysFile      the hashed API keys file
@@ -26,7 +30,8 @@ import org.ltxfleet.common.config.Settings;
  * @param snapshotInterval how often the gateway writes snapshots of its replayed state to the store,
  *                         so a start replays only what came after; zero turns them off
  */
-public record GatewaySettings(String host, int port, String publicUrl, long bodyLimit, Duration submitTimeout,
+public record GatewaySettings(String host, int port, int metricsPort, String publicUrl, TrustedProxies trustedProxies,
+                              long bodyLimit, Duration submitTimeout,
                               KafkaConnection kafka, Path keysFile, int instances, int rateLimitPerSecond,
                               int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey,
                               Duration logRetention, int fairSharePerKey, Duration snapshotInterval) {
@@ -36,12 +41,19 @@ public record GatewaySettings(String host, int port, String publicUrl, long body
     /** The app path that status, result and cancel URLs live under (fal's client drops the endpoint's last part). */
     public static final String APP_PATH = "/fal-ai/ltx23-trainer-v2";
 
+    /** Where clients reach this gateway, the base of the URLs it hands out. */
+    public PublicBase publicBase() {
+        return new PublicBase(publicUrl, trustedProxies);
+    }
+
     /** Reads the {@code gateway.*} settings. */
     public static GatewaySettings from(FleetConfig config) {
         return new GatewaySettings(
                 Settings.GATEWAY_HOST.read(config),
                 Settings.GATEWAY_PORT.read(config),
+                Settings.GATEWAY_METRICS_PORT.read(config),
                 Settings.GATEWAY_PUBLIC_URL.read(config),
+                TrustedProxies.parse(Settings.GATEWAY_TRUSTED_PROXIES.read(config)),
                 Settings.GATEWAY_BODY_LIMIT.read(config),
                 Duration.ofMillis(Settings.GATEWAY_SUBMIT_TIMEOUT_MS.read(config)),
                 KafkaConnection.from(config),

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public HTTP API, compatible with fal's queue API. Every route is declared in {@link #start};
- * several instances share the port, one per event loop.
+ * several instances share the port, one per event loop. {@code /metrics} is not among them: it is
+ * served on a port of its own ({@link org.ltxfleet.gateway.health.MetricsServer}).
  */
 public final class QueueApiVerticle extends VerticleBase {
 
@@ -60,7 +61,6 @@ public final class QueueApiVerticle extends VerticleBase {
         router.route().handler(this::timeRequest);
         router.get(org.ltxfleet.common.health.HealthServer.LIVE_PATH).handler(this::live);
         router.get(org.ltxfleet.common.health.HealthServer.READY_PATH).handler(this::ready);
-        router.get("/metrics").handler(this::metrics);
 
         // Every per-request answer names its request, as fal's do, errors included.
         router.routeWithRegex(GatewaySettings.APP_PATH + "/requests/([^/]+)(/.*)?").handler(ctx -> {
@@ -122,11 +122,6 @@ public final class QueueApiVerticle extends VerticleBase {
                 .put("projection_caught_up", projection).put("kafka_reachable", kafka);
         body.set("loops", services.loops().describe());
         Replies.json(ctx, up ? 200 : 503, body);
-    }
-
-    private void metrics(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(services.metrics().scrape());
     }
 
     private void timeRequest(RoutingContext ctx) {

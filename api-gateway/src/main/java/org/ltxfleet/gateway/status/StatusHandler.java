@@ -28,7 +28,7 @@ public final class StatusHandler {
     }
 
     private void reply(RoutingContext ctx, JobSnapshot snapshot) {
-        var urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH,
+        var urls = RequestUrls.of(ctx, services.settings().publicBase(), GatewaySettings.APP_PATH,
                 snapshot.requestId());
         var body = StatusView.render(snapshot, urls, services.projection().queuePosition(snapshot.requestId()),
                 wantsLogs(ctx) ? logsSince(snapshot.logs(), ctx.queryParams().get("since")) : null);

@@ -83,7 +83,7 @@ public final class StatusStreamHandler {
             this.slot = slot;
             this.context = ctx.vertx().getOrCreateContext();
             this.withLogs = withLogs;
-            this.urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH,
+            this.urls = RequestUrls.of(ctx, services.settings().publicBase(), GatewaySettings.APP_PATH,
                     first.requestId());
         }
 

@@ -22,7 +22,6 @@ import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.gateway.GatewayServices;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.http.Replies;
-import org.ltxfleet.gateway.http.RequestUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -80,7 +79,7 @@ public final class UploadHandler {
         }
         String owner = AuthHandler.keyId(ctx);
         String key = "uploads/" + owner + "/" + UUID.randomUUID() + "/" + request.fileName();
-        String base = RequestUrls.base(ctx, services.settings().publicUrl());
+        String base = services.settings().publicBase().of(ctx);
         long expiresAt = Instant.now().plus(services.storage().uploadUrlLifetime()).getEpochSecond();
         Duration linkLife = keep == null || keep > ObjectStore.URL_LIFETIME.toSeconds()
                 ? ObjectStore.URL_LIFETIME : Duration.ofSeconds(keep);

@@ -228,7 +228,7 @@ public final class SubmitHandler {
     }
 
     private void accepted(RoutingContext ctx, String requestId, int position) {
-        var urls = RequestUrls.of(ctx, services.settings().publicUrl(), GatewaySettings.APP_PATH, requestId);
+        var urls = RequestUrls.of(ctx, services.settings().publicBase(), GatewaySettings.APP_PATH, requestId);
         var body = Json.object()
                 .put("status", "IN_QUEUE")
                 .put("request_id", requestId)

@@ -3,6 +3,7 @@ package org.ltxfleet.gateway.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -43,10 +44,16 @@ public final class SigningKeys {
         this.keys = List.copyOf(keys);
     }
 
-    /** Loads the keys file, creating it with a first key when it does not exist. */
+    /**
+     * Loads the keys file. A missing file is made, with a first key, where its directory may be
+     * written (a local stack, compose's keys directory); where it may not (a Kubernetes Secret is a
+     * read-only mount) this fails with {@link MissingKeyFileException}, which names the setting,
+     * the path and the command that makes one, instead of an I/O error about a scratch file.
+     */
     public static SigningKeys load(Path file) throws IOException {
         var keys = new ArrayList<SigningKey>();
-        if (Files.exists(file)) {
+        boolean existed = Files.exists(file);
+        if (existed) {
             JsonNode root = Json.readTree(Files.readAllBytes(file));
             for (JsonNode key : root.path("keys")) {
                 keys.add(read(key));
@@ -54,7 +61,14 @@ public final class SigningKeys {
         }
         var signingKeys = new SigningKeys(file, keys);
         if (keys.isEmpty()) {
-            signingKeys.rotate();
+            try {
+                signingKeys.rotate();
+            } catch (FileSystemException unwritable) {
+                if (existed) {
+                    throw unwritable;
+                }
+                throw new MissingKeyFileException(file, unwritable);
+            }
         }
         return signingKeys;
     }

@@ -1,6 +1,7 @@
 package org.ltxfleet.gateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,34 @@ class SigningKeysTest {
             keys.rotate();
         }
         assertThat(keys.jwks().get("keys")).hasSize(SigningKeys.PUBLISHED);
+    }
+
+    @Test
+    void aMissingFileWhereNoneCanBeMadeFailsNamingTheSettingThePathAndTheCommand(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("secret");
+        Path file = secret.resolve("webhook-keys.json");
+        try (var readOnly = ReadOnlyDirectory.of(secret)) {
+            assertThatThrownBy(() -> SigningKeys.load(file))
+                    .hasMessageContaining("webhook.keys.file").hasMessageContaining(file.toString())
+                    .hasMessageContaining("./fleet keys webhook --out")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThat(file).doesNotExist();
+        }
+    }
+
+    @Test
+    void aGatewayWithoutItsKeyFileFailsAtStartBeforeItOpensAnything(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("secret");
+        Path file = secret.resolve("webhook-keys.json");
+        // Nothing listens on the broker's or the store's address: the start must fail before it reaches for them.
+        var config = org.ltxfleet.common.config.FleetConfig.empty()
+                .with("kafka.bootstrap.servers", "127.0.0.1:1").with("s3.endpoint", "http://127.0.0.1:1")
+                .with("gateway.keys.file", dir.resolve("api-keys.json").toString())
+                .with("webhook.keys.file", file.toString());
+        try (var readOnly = ReadOnlyDirectory.of(secret)) {
+            assertThatThrownBy(() -> org.ltxfleet.gateway.Gateway.start(config))
+                    .isInstanceOf(MissingKeyFileException.class).hasMessageContaining(file.toString());
+        }
     }
 
     private static boolean verifiesWithPublished(JsonNode jwks, java.util.Map<String, String> headers, byte[] body)

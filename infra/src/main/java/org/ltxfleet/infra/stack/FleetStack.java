@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ltxfleet.common.config.FleetConfig;
+import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.s3.S3Clients;
 import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.gateway.Gateway;
@@ -44,8 +45,8 @@ public final class FleetStack implements AutoCloseable {
             this.kafka = track(KafkaPart.start(layout, options.kafkaPort()));
             this.s3 = track(S3Part.start(layout, options.s3Port()));
             this.apiKey = devKey(layout, options.apiKey());
-            this.config = layout.config(options.allowPrivateUrls())
-                    .with("gateway.port", Integer.toString(options.gatewayPort()));
+            this.config = withFreeMetricsPort(layout.config(options.allowPrivateUrls())
+                    .with("gateway.port", Integer.toString(options.gatewayPort())));
             this.gateway = track(Gateway.start(config));
             if (options.workers()) {
                 track(PreprocessWorker.start(config.with("worker.name", "embedded")));
@@ -71,6 +72,28 @@ public final class FleetStack implements AutoCloseable {
     /** The base URL of the API. */
     public URI gatewayUrl() {
         return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    /** The gateway's Prometheus page, served apart from the API ({@code gateway.metrics.port}). */
+    public URI gatewayMetricsUrl() {
+        return metricsUrl(gateway);
+    }
+
+    /** The Prometheus page of {@code gateway}, running in this JVM. */
+    public static URI metricsUrl(Gateway gateway) {
+        int port = gateway.metricsPort().orElseThrow(() -> new IllegalStateException(
+                Settings.GATEWAY_METRICS_PORT.key() + " is -1: this gateway serves no /metrics"));
+        return URI.create("http://127.0.0.1:" + port + "/metrics");
+    }
+
+    /**
+     * {@code config} with {@code gateway.metrics.port} 0 (any free port) unless it names one: one JVM
+     * may run several gateways (the stack's, one restarted beside it in a test), which must not
+     * all bind the fixed default; each reports the port it got.
+     */
+    public static FleetConfig withFreeMetricsPort(FleetConfig config) {
+        var setting = Settings.GATEWAY_METRICS_PORT;
+        return config.with(setting.key(), Integer.toString(setting.read(config, 0)));
     }
 
     /** The dev API key, {@code id:secret}. */
@@ -159,6 +182,9 @@ public final class FleetStack implements AutoCloseable {
     public Map<String, String> describe() {
         var lines = new LinkedHashMap<String, String>();
         lines.put("API", gatewayUrl().toString());
+        if (gateway.metricsPort().isPresent()) {
+            lines.put("Metrics", gatewayMetricsUrl().toString());
+        }
         lines.put("API key", apiKey);
         lines.put("Kafka", kafkaBootstrap());
         lines.put("S3", s3Endpoint() + " (bucket " + S3Settings.from(config).bucket() + ", access key "

@@ -312,10 +312,19 @@ class GatewayIT {
             // anyone grow the registry (and every scrape) without bound.
             assertThat(raw("BREW" + i, "/no/such/route", null, null, false).statusCode()).isBetween(400, 499);
         }
-        var metrics = raw("GET", "/metrics", null, null, false);
+        var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stack.gatewayMetricsUrl()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(metrics.body()).contains("fleet_gateway_http_requests_seconds_count")
-                .contains("method=\"other\"").doesNotContain("BREW");
+                .contains("fleet_gateway_billed_units").contains("method=\"other\"").doesNotContain("BREW");
+    }
+
+    @Test
+    void metricsAreNotServedOnTheApiPort() throws Exception {
+        // They carry the ledger's billing totals: the operator's, on gateway.metrics.port.
+        assertThat(raw("GET", "/metrics", null, null, false).statusCode()).isEqualTo(404);
+        assertThat(stack.gatewayMetricsUrl().getPort()).isNotEqualTo(stack.gatewayUrl().getPort());
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status) {

@@ -77,7 +77,7 @@ class HostileJobMessageIT {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> receiver.receivedFor(other).size() == 1);
         }
-        String metrics = TestStacks.scrape(URI.create(stack.gatewayUrl() + "/metrics"));
+        String metrics = TestStacks.scrape(stack.gatewayMetricsUrl());
         assertThat(TestStacks.metricSum(metrics, "fleet_gateway_skipped_records_total")).isGreaterThanOrEqualTo(2);
 
         // A gateway that snapshots the projection holding them, then one that starts from that snapshot.
@@ -99,7 +99,7 @@ class HostileJobMessageIT {
 
     /** The records the gateway's projection replayed at start-up: all of them, or those after its snapshot. */
     private static long replayed(Gateway gateway) throws Exception {
-        String metrics = TestStacks.scrape(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"));
+        String metrics = TestStacks.scrape(FleetStack.metricsUrl(gateway));
         return (long) TestStacks.metricSum(metrics, "fleet_gateway_replayed_records_total", "reader=\"projection\"");
     }
 

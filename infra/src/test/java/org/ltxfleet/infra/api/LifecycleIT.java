@@ -281,8 +281,7 @@ class LifecycleIT {
 
     /** The gateway's gauge of open status streams. */
     private static int openStreams() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stack.gatewayMetricsUrl()).build(), HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("fleet_gateway_open_status_streams "))
                 .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
     }

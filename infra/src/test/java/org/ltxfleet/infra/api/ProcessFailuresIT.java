@@ -98,7 +98,7 @@ class ProcessFailuresIT {
                 .containsPattern("fleet_worker_job_attempt_seconds_count\\{[^}]*result=\"done\"[^}]*stage=\"train\"")
                 .containsPattern("fleet_worker_seconds_per_step\\{[^}]*stage=\"train\"[^}]*} (0\\.\\d*[1-9]|[1-9])");
         // The gateway's: the submits, the charges, its JVM and its Kafka producer.
-        String gatewayMetrics = TestStacks.scrape(client.baseUri().resolve("/metrics"));
+        String gatewayMetrics = TestStacks.scrape(stack.gatewayMetricsUrl());
         assertThat(gatewayMetrics).contains("jvm_memory_used_bytes{").contains("kafka_producer_record_send_total{");
         assertThat(TestStacks.metricSum(gatewayMetrics, "fleet_gateway_http_requests_seconds_count", "status=\"200\"",
                 "method=\"POST\"")).isGreaterThanOrEqualTo(2);

@@ -30,6 +30,7 @@ final class ProcessStack implements AutoCloseable {
     private final Path dir;
     private final int kafkaPort;
     private final int gatewayPort;
+    private final int gatewayMetricsPort;
     private final List<Process> processes = new ArrayList<>();
     private final java.util.Map<String, Process> byName = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Integer> healthPorts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -38,6 +39,7 @@ final class ProcessStack implements AutoCloseable {
         this.dir = dir;
         this.kafkaPort = freePort();
         this.gatewayPort = freePort();
+        this.gatewayMetricsPort = freePort();
         TestStacks.ensureBaseWeights();
         Files.createDirectories(dir);
         // One PyTorch thread per process: the stack's workers share the test machine's cores.
@@ -59,6 +61,11 @@ final class ProcessStack implements AutoCloseable {
     FleetClient client() {
         return new FleetClient(java.net.URI.create("http://127.0.0.1:" + gatewayPort), API_KEY,
                 GatewaySettings.ENDPOINT_ID);
+    }
+
+    /** The process gateway's Prometheus page, on its port apart from the API. */
+    java.net.URI gatewayMetricsUrl() {
+        return java.net.URI.create("http://127.0.0.1:" + gatewayMetricsPort + "/metrics");
     }
 
     /** Starts the broker (on the same port every time) and waits until it is up. */
@@ -97,6 +104,7 @@ final class ProcessStack implements AutoCloseable {
             text.append('\n').append(Files.readString(dir.resolve(published)));
         }
         text.append("\ngateway.port=").append(gatewayPort)
+                .append("\ngateway.metrics.port=").append(gatewayMetricsPort)
                 .append("\ngateway.keys.file=").append(layout().apiKeysFile())
                 .append("\nwebhook.keys.file=").append(dir.resolve("webhook-keys.json"))
                 .append("\nallow.private.urls=true\n");

@@ -181,7 +181,7 @@ class SnapshotIT {
 
     /** What {@code fleet_gateway_replayed_records_total} of the gateway says for one reader. */
     private static long replayed(Gateway gateway, String reader) throws Exception {
-        String metrics = TestStacks.scrape(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"));
+        String metrics = TestStacks.scrape(FleetStack.metricsUrl(gateway));
         String label = "reader=\"" + reader + "\"";
         assertThat(metrics).as("the replayed-records counter of %s", reader)
                 .contains("fleet_gateway_replayed_records_total{" + label);

@@ -105,7 +105,7 @@ class TrainIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> TestStacks.billedRecently(stack), n -> n == billedBefore + 1);
         // The gateway's metrics carry the ledger's total.
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                stack.gatewayUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                stack.gatewayMetricsUrl()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("fleet_gateway_billed_units [1-9]");
         assertThat(jobObjects(id)).as("the checkpoint and validation keyframes go at the end; outputs stay")
                 .contains("jobs/" + id + "/done.json").anyMatch(k -> k.contains("/outputs/"))

@@ -86,7 +86,7 @@ class WebhookIT {
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(ScriptedWorker.loraBytes(id));
             assertThat(hook.header("X-Fal-Webhook-User-Id")).isEqualTo(stack.apiKey().split(":")[0]);
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stack.gatewayUrl().resolve("/metrics"))
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stack.gatewayMetricsUrl())
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).containsPattern("fleet_gateway_webhook_attempts_total\\{outcome=\"delivered\"} [1-9]");
         }

@@ -59,7 +59,7 @@ class KafkaSaslIT {
                     .with("kafka.sasl.jaas.config", jaas("fleet", "fleet-secret"))
                     .with("s3.endpoint", s3.endpoint().toString()).with("s3.access.key", "sasl-ak")
                     .with("s3.secret.key", "sasl-sk").with("s3.path.style", "true")
-                    .with("gateway.port", "0").with("gateway.keys.file", dir.resolve("api-keys.json").toString())
+                    .with("gateway.port", "0").with("gateway.metrics.port", "0").with("gateway.keys.file", dir.resolve("api-keys.json").toString())
                     .with("webhook.keys.file", dir.resolve("webhook-keys.json").toString())
                     .with("allow.private.urls", "true").with("download.attempts", "1")
                     .with("model.dir", dir.resolve("models").toString()).with("worker.name", "sasl-worker")

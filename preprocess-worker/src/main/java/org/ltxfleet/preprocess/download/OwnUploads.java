@@ -17,7 +17,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code uploads/{key_id}/}) straight from the fleet's store instead of over HTTP: the store is
  * often on a private address that the SSRF guard rightly refuses, and a link may have expired by
  * the time a queued job starts. Only the owner's prefix is read this way, so a link to another
- * key's upload, or to any other object, goes through the guarded download like every URL.
+ * key's upload, or to any other object, goes through the guarded download like every URL. An
+ * upload's link is recognised by the store's own signing of the prefix, for {@code s3.public.endpoint}
+ * as the gateway signs it: a worker needs the gateways' value of that setting.
  */
 public final class OwnUploads {
 
