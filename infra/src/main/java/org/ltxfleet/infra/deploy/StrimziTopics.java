@@ -32,7 +32,7 @@ public final class StrimziTopics {
         for (TopicSpec spec : Topics.specs()) {
             out.append("---\n")
                     .append("# ").append(spec.purpose()).append('\n')
-                    .append("apiVersion: kafka.strimzi.io/v1beta2\n")
+                    .append("apiVersion: kafka.strimzi.io/v1\n")
                     .append("kind: KafkaTopic\n")
                     .append("metadata:\n")
                     .append("  name: ").append(spec.name().replace('.', '-')).append('\n')
