@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,20 +28,52 @@ import org.ltxfleet.infra.stack.FleetStack;
  * How the preprocess stage scales with worker processes: a stack without workers, then passes of
  * 1, 2, … preprocess worker processes (up to the cores), each seeing one processor (as a container
  * limited to one CPU does: its decoding, model and JVM threads size from that) so that k of them
- * use k cores, on a batch of distinct archives (no cache hits), after a warm-up batch. A round runs
- * from its first submit to the last of its jobs' ready messages on {@code ltx.ready}. Efficiency
- * at k is (jobs/s at k) / (k × jobs/s at 1): 1.0 is linear. Two things bound it besides the
- * workers, and each round prints them: the split of jobs between workers (the gateway places jobs
- * on the least-loaded partitions, but a user's own producer may not), and the cores the stack in
- * this JVM (broker, store, gateway, their JIT and collector) leaves the workers on this machine.
+ * use k cores, on a batch of distinct archives (no cache hits), after warm-up batches (until the
+ * workers' JIT settles). A round runs from its first submit to the last of its jobs' ready messages
+ * on {@code ltx.ready}.
+ *
+ * <p>Per round, with J jobs, T seconds, k workers and C cores on the machine:
+ * <ul>
+ *   <li><b>efficiency_k</b> = (J/T at k) / (k × J/T at 1) within one pass: 1.0 is linear.</li>
+ *   <li><b>cpu_per_job_k</b> = the worker processes' CPU-seconds over the round (user + system of
+ *       every thread, as the kernel counts them at the round's start and end) / J. Linear scaling
+ *       needs it to stay put as k grows: {@code cpu_per_job_2_over_1} is its ratio at 2 and 1
+ *       workers within a pass (goal ≤ 1.1).</li>
+ *   <li><b>stack_cores_k</b> = this JVM's CPU-seconds over the round (broker, store, gateway, the
+ *       bench's client, their JIT and collector) / the round's wall time.</li>
+ *   <li><b>throughput_bound_k</b> = min(k, C − stack_cores_k) / cpu_per_job_k: the jobs/s the
+ *       workers could do at most with the CPU the stack leaves them, at the CPU per job they
+ *       showed.</li>
+ *   <li><b>efficiency_of_cpu_bound_k</b> = (J/T at k) / throughput_bound_k (goal ≥ 0.85 at 2). This
+ *       is the workers' cores used over the cores left to them: what lowers it is CPU left to the
+ *       workers that they did not use (an uneven split, a worker idle at the round's end, waits on
+ *       broker or store) or that other processes on the machine took (reported as
+ *       {@code other_cores_k}, from {@code /proc/stat}; the figure means what it says only where
+ *       that is near 0). {@code worker_wait_cores_k} is how long the workers' threads were
+ *       runnable without a core.</li>
+ *   <li><b>split_even</b>: in every round each worker started jobs/k jobs to less than one (the
+ *       gateway places jobs on the least-loaded partitions, but a user's own producer may not).</li>
+ * </ul>
+ * Where workers have hosts of their own, jobs/s at k against k × jobs/s at 1 measures the scaling
+ * directly (docs/OPERATIONS.md); on one machine the stack takes cores from the workers, and these
+ * figures separate what the workers cost from what the machine could give them.
  */
 public final class ScaleBench {
 
     /**
-     * Jobs each worker runs before a round is measured: a fresh JVM (the stack's in the first round,
-     * each worker's in every round) spends its first jobs compiling, which a long-running fleet does not.
+     * Jobs each worker runs per warm-up batch: a fresh JVM (the stack's in the first round, each
+     * worker's in every round) spends its first jobs compiling, which a long-running fleet does not.
      */
     private static final int WARM_UP_JOBS_PER_WORKER = 3;
+
+    /**
+     * Warm-up batches run until the workers' JIT compilers took less than this share of their CPU in
+     * the last one (or {@link #MOST_WARM_UP_BATCHES} ran): the JIT of k fresh JVMs is a cost k times
+     * over, and a round measured while it still compiles charges it to the jobs.
+     */
+    private static final double SETTLED_JIT_SHARE = 0.05;
+
+    private static final int MOST_WARM_UP_BATCHES = 8;
 
     private final FleetStack stack;
     private final Path dataDir;
@@ -48,6 +81,8 @@ public final class ScaleBench {
     private final int maxWorkers;
     private final int passes;
     private final Consumer<String> progress;
+    /** The cores each part of this JVM used in the last round, for the progress line. */
+    private Map<String, Double> stackCoresByPart = Map.of();
 
     /**
      * A benchmark on {@code stack} in {@code dataDir} (which must run no workers) of {@code jobs} jobs per round,
@@ -63,60 +98,53 @@ public final class ScaleBench {
     }
 
     /**
-     * Runs {@code passes} passes of 1…N workers; each figure is the median over the passes, and an
-     * efficiency compares counts within one pass (a noisy neighbour spoils a pass, not the result).
+     * Runs {@code passes} passes of 1…N workers; each figure is the median over the passes, and a
+     * ratio between worker counts compares rounds within one pass (a noisy neighbour spoils a pass,
+     * not the result). See {@link ScaleFigures} for the result's keys.
      */
     public Map<String, Object> run() throws Exception {
         SampleClipGenerator.quietFfmpegLogs();
         int cores = Runtime.getRuntime().availableProcessors();
-        var byWorkers = new java.util.TreeMap<Integer, List<Round>>();
+        var byWorkers = new TreeMap<Integer, List<ScaleRound>>();
         for (int pass = 1; pass <= passes; pass++) {
             for (int workers = 1; workers <= maxWorkers; workers++) {
-                Round round = measure(pass, workers);
+                ScaleRound round = measure(pass, workers);
                 byWorkers.computeIfAbsent(workers, k -> new ArrayList<>()).add(round);
-                double efficiency = round.jobsPerSecond() / (workers * byWorkers.get(1).getLast().jobsPerSecond());
-                progress.accept(String.format("pass %d/%d, %d worker process(es): %.3f jobs/s, efficiency %.2f; jobs "
-                                + "per worker %s (the partitions allowed at most %.2f); the stack used %.2f cores %s, "
-                                + "which leaves the workers at most %.2f", pass, passes, workers, round.jobsPerSecond(),
-                        efficiency, round.jobsPerWorker().values(), round.partitionBound(jobs), round.stackCores(),
-                        round.stackCoresByPart(), round.cpuBound(cores)));
+                ScaleRound single = byWorkers.get(1).getLast();
+                progress.accept(String.format(Locale.ROOT, "pass %d/%d, %d worker process(es): %.3f jobs/s, "
+                                + "efficiency %.2f; worker CPU %.3f s/job (%.3f of one worker's; by thread group %s), "
+                                + "stack CPU %.3f s/job; cores: stack %.2f %s, workers %.2f (and %.2f more waited for "
+                                + "a core), other processes %.2f, left to the workers by the stack %.2f; bound %.3f "
+                                + "jobs/s, efficiency of it %.3f; jobs per worker %s (%s)",
+                        pass, passes, workers, round.jobsPerSecond(), round.efficiency(single),
+                        round.workerCpuPerJob(), round.workerCpuPerJobOver(single),
+                        rounded(round.workerCpuPerJobByGroup()), round.stackCpuPerJob(),
+                        round.stackCores(), stackCoresByPart, round.workerCores(), round.workerWaitCores(),
+                        round.otherCores(), round.coresLeftToWorkers(cores), round.throughputBound(cores),
+                        round.efficiencyOfCpuBound(cores), round.split(), round.splitEven() ? "even"
+                                : "uneven: the split allowed " + ScaleFigures.round(round.partitionBound(), 100)));
             }
         }
-        var result = new LinkedHashMap<String, Object>();
-        result.put("cores", cores);
-        result.put("jobs_per_round", jobs);
-        result.put("passes", passes);
-        List<Round> single = byWorkers.get(1);
-        byWorkers.forEach((workers, passes) -> {
-            var efficiencies = new ArrayList<Double>();
-            var ofCpuBound = new ArrayList<Double>();
-            for (int i = 0; i < passes.size(); i++) {
-                double efficiency = passes.get(i).jobsPerSecond() / (workers * single.get(i).jobsPerSecond());
-                efficiencies.add(efficiency);
-                ofCpuBound.add(efficiency / passes.get(i).cpuBound(cores));
-            }
-            result.put("jobs_per_s_" + workers, round(median(passes.stream().map(Round::jobsPerSecond).toList()), 1000));
-            result.put("efficiency_" + workers, round(median(efficiencies), 100));
-            result.put("efficiency_by_pass_" + workers, efficiencies.stream().map(e -> round(e, 100)).toList());
-            result.put("jobs_per_worker_" + workers, List.copyOf(passes.getLast().jobsPerWorker().values()));
-            result.put("partition_bound_" + workers, round(median(passes.stream().map(r -> r.partitionBound(jobs)).toList()), 100));
-            result.put("stack_cores_" + workers, round(median(passes.stream().map(Round::stackCores).toList()), 100));
-            result.put("cpu_bound_" + workers, round(median(passes.stream().map(r -> r.cpuBound(cores)).toList()), 100));
-            result.put("efficiency_of_cpu_bound_" + workers, round(median(ofCpuBound), 100));
-        });
-        result.put("efficiency_per_core", result.get("efficiency_" + maxWorkers));
-        return result;
+        return ScaleFigures.of(byWorkers, cores, jobs, passes);
     }
 
     /** One measured round of {@code workers} fresh worker processes, after their warm-up. */
-    private Round measure(int pass, int workers) throws Exception {
-        int seeds = 10_000 * pass + 1000 * workers;
-        List<String> warmUp = datasets(seeds + 500, WARM_UP_JOBS_PER_WORKER * workers);
-        List<String> urls = datasets(seeds, jobs);
+    private ScaleRound measure(int pass, int workers) throws Exception {
+        // Seeds of their own for every round and warm-up batch: no job hits the dataset cache.
+        int seeds = 100_000 * pass + 10_000 * workers;
         List<Process> processes = startWorkers(workers);
         try {
-            round(warmUp);
-            return round(urls);
+            for (int batch = 1; ; batch++) {
+                var warmUp = round(datasets(seeds + jobs + (batch - 1) * WARM_UP_JOBS_PER_WORKER * workers,
+                        WARM_UP_JOBS_PER_WORKER * workers), processes);
+                if (warmUp.workerJitShare() < SETTLED_JIT_SHARE || batch == MOST_WARM_UP_BATCHES) {
+                    progress.accept(String.format(Locale.ROOT, "  %d worker(s) warmed up in %d batch(es) of %d jobs; "
+                                    + "the last spent %.0f%% of the workers' CPU in their JIT", workers, batch,
+                            WARM_UP_JOBS_PER_WORKER * workers, 100 * warmUp.workerJitShare()));
+                    break;
+                }
+            }
+            return round(datasets(seeds, jobs), processes);
         } finally {
             for (Process process : processes) {
                 process.destroy();
@@ -127,14 +155,10 @@ public final class ScaleBench {
         }
     }
 
-    private static double median(List<Double> values) {
-        var sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static double round(double value, int scale) {
-        return (double) Math.round(value * scale) / scale;
+    private static Map<String, Double> rounded(Map<String, Double> values) {
+        var rounded = new java.util.LinkedHashMap<String, Double>();
+        values.forEach((k, v) -> rounded.put(k, ScaleFigures.round(v, 1000)));
+        return rounded;
     }
 
     /** Distinct archives (a seed of their own each, from {@code firstSeed}, so no job hits the dataset cache). */
@@ -175,29 +199,12 @@ public final class ScaleBench {
     }
 
     /**
-     * One round: jobs per second until the last ready message, the jobs each worker started (the
-     * partitions decide), and the cores this JVM (broker, store, gateway) used meanwhile.
+     * One round: submits its jobs and follows ltx.ready and ltx.events until each is preprocessed;
+     * jobs/s until the last ready message, the jobs each worker started (the partitions decide), and
+     * the CPU time meanwhile of the worker processes, of this JVM (broker, store, gateway, the bench's
+     * client; by part in {@link #stackCoresByPart}) and of the whole machine.
      */
-    private record Round(double jobsPerSecond, Map<String, Integer> jobsPerWorker, Map<String, Double> stackCoresByPart) {
-
-        double stackCores() {
-            return stackCoresByPart.values().stream().mapToDouble(Double::doubleValue).sum();
-        }
-
-        /** The most the split of {@code jobs} between the workers allowed: 1 when even. */
-        double partitionBound(int jobs) {
-            int busiest = jobsPerWorker.values().stream().mapToInt(Integer::intValue).max().orElse(jobs);
-            return (double) jobs / (jobsPerWorker.size() * busiest);
-        }
-
-        /** The workers can have at most the cores the stack leaves them: the most this round could reach. */
-        double cpuBound(int cores) {
-            return Math.min(1, (cores - stackCores()) / Math.max(1, jobsPerWorker.size()));
-        }
-    }
-
-    /** Submits the round's jobs and follows ltx.ready and ltx.events until each is preprocessed. */
-    private Round round(List<String> urls) throws Exception {
+    private ScaleRound round(List<String> urls, List<Process> workers) throws Exception {
         var client = new FleetClient(stack.gatewayUrl(), stack.apiKey(), GatewaySettings.ENDPOINT_ID);
         try (var ready = new KafkaConsumer<String, byte[]>(KafkaSettings.consumer(stack.kafkaBootstrap(), null,
                 "scale-bench"))) {
@@ -209,8 +216,11 @@ public final class ScaleBench {
             ready.seekToEnd(partitions);
             partitions.forEach(ready::position);
             Set<String> waiting = new HashSet<>();
-            var perWorker = new java.util.TreeMap<String, Integer>();
+            var perWorker = new TreeMap<String, Integer>();
             var cpuBefore = ThreadCpu.read();
+            double workersBefore = workerCpuSeconds(workers);
+            var threadsBefore = ProcessThreads.read(workers.stream().map(Process::pid).toList());
+            double machineBefore = machineCpuSeconds();
             long started = System.currentTimeMillis();
             for (String url : urls) {
                 var input = Json.object();
@@ -238,12 +248,54 @@ public final class ScaleBench {
                 throw new IllegalStateException(waiting.size() + " job(s) not preprocessed in 20 minutes; see "
                         + dataDir.resolve("scale-logs"));
             }
+            var cpuAfter = ThreadCpu.read();
+            double workersAfter = workerCpuSeconds(workers);
+            var threadsAfter = ProcessThreads.read(workers.stream().map(Process::pid).toList());
+            double machineAfter = machineCpuSeconds();
             double seconds = (last - started) / 1000.0;
             double elapsed = (System.currentTimeMillis() - started) / 1000.0;
-            var cores = new java.util.TreeMap<String, Double>();
-            ThreadCpu.between(cpuBefore, ThreadCpu.read(), ScaleBench::part)
-                    .forEach((part, cpu) -> cores.put(part, Math.round(cpu / elapsed * 100) / 100.0));
-            return new Round(urls.size() / seconds, perWorker, cores);
+            var byPart = ThreadCpu.between(cpuBefore, cpuAfter, ScaleBench::part);
+            stackCoresByPart = new TreeMap<>();
+            byPart.forEach((part, cpu) -> stackCoresByPart.put(part, Math.round(cpu / elapsed * 100) / 100.0));
+            double stackCpu = (cpuAfter.processCpu() - cpuBefore.processCpu()) / 1e9;
+            double waited = ProcessThreads.waitBetween(threadsBefore, threadsAfter).values().stream()
+                    .mapToDouble(Double::doubleValue).sum();
+            double workerCpu = workersAfter - workersBefore;
+            return new ScaleRound(workers.size(), urls.size(), seconds, elapsed, perWorker, workerCpu, stackCpu,
+                    machineAfter - machineBefore, ProcessThreads.cpuBetween(threadsBefore, threadsAfter, workerCpu),
+                    waited);
+        }
+    }
+
+    /**
+     * CPU-seconds (user + system, every thread) the worker processes have spent so far, as the
+     * kernel counts them ({@code /proc/<pid>/stat} on Linux, through {@link ProcessHandle.Info}).
+     */
+    private static double workerCpuSeconds(List<Process> workers) {
+        double seconds = 0;
+        for (Process worker : workers) {
+            Duration cpu = worker.info().totalCpuDuration().orElseThrow(() ->
+                    new IllegalStateException("the CPU time of worker process " + worker.pid() + " is not readable"));
+            seconds += cpu.toNanos() / 1e9;
+        }
+        return seconds;
+    }
+
+    /**
+     * CPU-seconds the whole machine has spent busy so far (user, nice, system, irq, softirq and
+     * steal from {@code /proc/stat}, in the kernel's 100 Hz ticks), or {@code NaN} where there is no
+     * {@code /proc/stat}.
+     */
+    static double machineCpuSeconds() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(fields[i]);
+            }
+            return ticks / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 
