@@ -29,6 +29,7 @@ import org.ltxfleet.gateway.timeout.StartTimeouts;
 import org.ltxfleet.gateway.storage.ExpiredOutputs;
 import org.ltxfleet.gateway.storage.OutputLinks;
 import org.ltxfleet.gateway.storage.StorageSettings;
+import org.ltxfleet.gateway.storage.UploadExpiries;
 import org.ltxfleet.gateway.webhook.MissingKeyFileException;
 import org.ltxfleet.gateway.webhook.SigningKeys;
 import org.ltxfleet.gateway.webhook.WebhookDeliveryWorker;
@@ -100,6 +101,7 @@ public final class Gateway implements AutoCloseable {
             gateway.background.add(delivery);
             gateway.background.add(new StartTimeouts(projection, services.publisher()));
             gateway.background.add(new ExpiredOutputs(projection, store));
+            gateway.background.add(new UploadExpiries(store, 2));
             // A job leaves memory for the archive once its logs are gone; the ledger settles its charge first.
             projection.onEvicted(services.ledger()::settle);
             gateway.background.add(new LogSweeper(projection, services.archive()));

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.json.JsonProblems;
 import org.ltxfleet.common.kafka.LoopHealth;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.auth.RateLimits;
@@ -155,11 +157,13 @@ public final class QueueApiVerticle extends VerticleBase {
         Throwable error = ctx.failure();
         int status = ctx.statusCode();
         if (error instanceof DecodeException) {
-            Replies.error(ctx, 400, "Malformed JSON body: " + error.getMessage());
+            Replies.error(ctx, 400, JsonProblems.describe(error));
         } else if (status == 413) {
             Replies.error(ctx, 413, "Request body is larger than " + services.settings().bodyLimit() + " bytes");
         } else if (status >= 400 && status < 500) {
-            Replies.error(ctx, status, error == null ? "Bad request" : error.getMessage());
+            // The failure's own message is the framework's, not the client's: log it, answer the status.
+            LOG.debug("{} on {} {}", status, ctx.request().method(), ctx.request().path(), error);
+            Replies.error(ctx, status, HttpResponseStatus.valueOf(status).reasonPhrase());
         } else {
             LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), error);
             Replies.error(ctx, 500, "Internal error; it has been logged");

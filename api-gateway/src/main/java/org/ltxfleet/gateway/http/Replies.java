@@ -1,11 +1,16 @@
 package org.ltxfleet.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.ltxfleet.common.json.Json;
 
-/** Every JSON reply goes through here, so errors look the same on every route: {@code {"detail": …}}. */
+/**
+ * Every JSON reply goes through here, so errors look the same on every route, as fal answers
+ * them: a request error is flat, {@code {"detail": "…", "error_type": "…"}}; a validation error
+ * is {@code {"detail": [{loc, msg, type}, …]}}; both carry {@code X-Fal-Error-Type}.
+ */
 public final class Replies {
 
     public static final String JSON = "application/json";
@@ -23,10 +28,28 @@ public final class Replies {
         response.setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(Json.toBytes(body)));
     }
 
-    /** Sends {@code {"detail": detail}} with the given status; detail may be a sentence or a list. */
+    /**
+     * Sends an error with the given status and the error type that status stands for
+     * ({@link ErrorTypes#forStatus}); detail may be a sentence or a list of validation problems.
+     */
     public static void error(RoutingContext ctx, int status, Object detail) {
+        error(ctx, status, ErrorTypes.forStatus(status), detail);
+    }
+
+    /**
+     * Sends {@code {"detail": detail, "error_type": errorType}} (a list of validation problems
+     * without {@code error_type}, as fal's validation errors are) and {@code X-Fal-Error-Type}.
+     */
+    public static void error(RoutingContext ctx, int status, String errorType, Object detail) {
+        JsonNode tree = Json.toTree(detail);
         var body = Json.object();
-        body.set("detail", Json.toTree(detail));
+        body.set("detail", tree);
+        if (!tree.isArray()) {
+            body.put("error_type", errorType);
+        }
+        if (!ctx.response().headWritten()) {
+            ctx.response().putHeader(ErrorTypes.HEADER, errorType);
+        }
         json(ctx, status, body);
     }
 }

@@ -427,8 +427,20 @@ public final class JobProjection {
         return requestId == null ? Optional.empty() : submissionNow(requestId);
     }
 
-    /** Who submitted a job and the hash of the body, as its first record on the job topics says. */
-    public record Submission(String requestId, String keyId, String bodySha256) {
+    /**
+     * Who submitted a job, the hash of the body and the request's options, as its first record on
+     * the job topics says: a replay of an idempotency key must match all of them.
+     *
+     * @param priority     {@code low} or {@code normal}, from the lane the record was written to
+     * @param startTimeout the {@code X-Fal-Request-Timeout} asked for (start deadline less submission), or null
+     */
+    public record Submission(String requestId, String keyId, String bodySha256, String webhookUrl, String priority,
+                             Duration startTimeout) {
+
+        /** A submission without a webhook, at normal priority and without a start deadline. */
+        public Submission(String requestId, String keyId, String bodySha256) {
+            this(requestId, keyId, bodySha256, null, "normal", null);
+        }
     }
 
     /**
@@ -446,7 +458,7 @@ public final class JobProjection {
     private Optional<Submission> submissionNow(String requestId) {
         JobState state = jobs.get(requestId);
         return state == null || !state.submitted() ? Optional.empty()
-                : Optional.of(new Submission(requestId, state.keyId(), state.bodySha256()));
+                : Optional.of(state.submission());
     }
 
     /** A queued job's deadline to start. */

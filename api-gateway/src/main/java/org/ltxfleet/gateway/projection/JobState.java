@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.projection;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,6 +211,13 @@ final class JobState {
 
     synchronized String bodySha256() {
         return bodySha256;
+    }
+
+    /** The submission as its first record says; only once {@link #submitted()}. */
+    synchronized JobProjection.Submission submission() {
+        Duration timeout = startBy == null || submittedAt == null ? null : Duration.between(submittedAt, startBy);
+        return new JobProjection.Submission(requestId, keyId, bodySha256, webhookUrl,
+                lane == Lane.LOW ? "low" : "normal", timeout);
     }
 
     synchronized Lane lane() {

@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.ltxfleet.common.event.Payloads;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.gateway.GatewayServices;
+import org.ltxfleet.gateway.http.ErrorTypes;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.projection.JobSnapshot;
 import org.ltxfleet.gateway.status.StatusHandler;
@@ -45,7 +46,7 @@ public final class ResultHandler {
 
     /** A failure as fal reports one: its status, {@code detail}, {@code error_type} and {@code X-Fal-Error-Type}. */
     private static void failed(RoutingContext ctx, int status, JsonNode detail, String errorType) {
-        ctx.response().putHeader("X-Fal-Error-Type", errorType);
+        ctx.response().putHeader(ErrorTypes.HEADER, errorType);
         if (Payloads.Failed.START_TIMEOUT.equals(errorType)) {
             // fal's clients read this as "the caller's startTimeout passed: do not retry".
             ctx.response().putHeader("X-Fal-Request-Timeout-Type", "user");

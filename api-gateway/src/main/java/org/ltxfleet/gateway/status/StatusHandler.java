@@ -61,6 +61,12 @@ public final class StatusHandler {
      * loop); answers 404 itself for unknown ids and other keys' jobs alike.
      */
     public static void withJob(RoutingContext ctx, GatewayServices services, Consumer<JobSnapshot> then) {
+        withJob(ctx, services, then, () -> Replies.error(ctx, 404, "Request not found"));
+    }
+
+    /** As {@link #withJob(RoutingContext, GatewayServices, Consumer)}, answering an unknown id with {@code notFound}. */
+    public static void withJob(RoutingContext ctx, GatewayServices services, Consumer<JobSnapshot> then,
+                               Runnable notFound) {
         String id = ctx.pathParam("id");
         String keyId = AuthHandler.keyId(ctx);
         Optional<JobSnapshot> job = services.projection().find(id, keyId);
@@ -78,7 +84,7 @@ public final class StatusHandler {
                 if (found.failed()) {
                     LOG.warn("cannot read the archive of {}: {}", id, found.cause().toString());
                 }
-                Replies.error(ctx, 404, "Request not found");
+                notFound.run();
             }
         });
     }

@@ -15,9 +15,14 @@ import org.ltxfleet.common.config.Settings;
  * @param uploadUrlLifetime how long an upload URL from {@code /storage/upload/initiate} accepts data
  * @param maxUploadBytes    the largest file one upload may store
  * @param maxPartBytes      the largest part of a multipart upload (fal's clients send 10 MB parts)
+ * @param multipartLifetime how long a multipart upload's URL lives (until its {@code complete});
+ *                          past it the upload is aborted
+ * @param uploadIdle        how long an upload body may send nothing before it is answered 408
+ * @param scratchPerKey     the most bytes one key's uploads in progress may declare in one process
  */
 public record StorageSettings(Duration linkLifetime, Duration defaultRetention, Duration uploadUrlLifetime,
-                              long maxUploadBytes, long maxPartBytes) {
+                              long maxUploadBytes, long maxPartBytes, Duration multipartLifetime,
+                              Duration uploadIdle, long scratchPerKey) {
 
     /** Reads the {@code gateway.output.*} and {@code gateway.upload.*} settings. */
     public static StorageSettings from(FleetConfig config) {
@@ -26,6 +31,9 @@ public record StorageSettings(Duration linkLifetime, Duration defaultRetention, 
                 retention == 0 ? null : Duration.ofSeconds(retention),
                 Duration.ofSeconds(Settings.GATEWAY_UPLOAD_URL_SECONDS.read(config)),
                 Settings.GATEWAY_UPLOAD_MAX_BYTES.read(config),
-                Settings.GATEWAY_UPLOAD_PART_MAX_BYTES.read(config));
+                Settings.GATEWAY_UPLOAD_PART_MAX_BYTES.read(config),
+                Duration.ofSeconds(Settings.GATEWAY_UPLOAD_MULTIPART_MAX_SECONDS.read(config)),
+                Duration.ofSeconds(Settings.GATEWAY_UPLOAD_IDLE_SECONDS.read(config)),
+                Settings.GATEWAY_UPLOAD_SCRATCH_MAX_BYTES.read(config));
     }
 }

@@ -29,11 +29,17 @@ public final class UploadTokens {
     /**
      * What a token allows.
      *
-     * @param uploadId the S3 multipart upload the parts belong to, null for a single PUT
+     * @param uploadId    the S3 multipart upload the parts belong to, null for a single PUT
+     * @param expiresAt   epoch second the URL stops accepting data: the initiate plus
+     *                    {@code gateway.upload.url.seconds} for a single PUT, plus
+     *                    {@code gateway.upload.multipart.max.seconds} for a multipart upload (which
+     *                    ends earlier with its {@code complete})
+     * @param keepSeconds how long the stored file is kept once it has arrived; null: kept
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Grant(String owner, String objectKey, String contentType, String uploadId, long expiresAt) {
+    public record Grant(String owner, String objectKey, String contentType, String uploadId, long expiresAt,
+                        Long keepSeconds) {
 
         boolean expired(Instant now) {
             return now.getEpochSecond() >= expiresAt;

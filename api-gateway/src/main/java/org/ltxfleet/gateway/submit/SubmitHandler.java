@@ -5,17 +5,21 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.ltxfleet.common.job.HttpUrls;
 import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.InvalidInputException;
 import org.ltxfleet.common.job.ValidationProblem;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.common.json.JsonProblems;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.Records;
 import org.ltxfleet.gateway.GatewayServices;
@@ -23,6 +27,7 @@ import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.http.RequestUrls;
+import org.ltxfleet.gateway.projection.JobProjection;
 import org.ltxfleet.gateway.projection.Lane;
 import org.ltxfleet.gateway.storage.ObjectLifecycleHeader;
 import org.slf4j.Logger;
@@ -46,10 +51,15 @@ public final class SubmitHandler {
     static final String START_TIMEOUT_HEADER = "x-fal-request-timeout";
     /** A week: longer than any queue wait worth a deadline. */
     static final long MAX_START_TIMEOUT_SECONDS = 7 * 24 * 3600;
+    /** fal's documented minimum: the timeout must be greater than 0.1 s ("Platform Headers"). */
+    static final BigDecimal MIN_START_TIMEOUT_SECONDS = new BigDecimal("0.1");
+    /** Digits, optionally a point and more digits: no sign, exponent, hex or type suffix. */
+    private static final Pattern PLAIN_SECONDS = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
     private final GatewayServices services;
     private final FairShare lanes;
     private final IdempotentSubmits idempotent;
+    private final QueueSlots slots;
 
     /** A handler over the gateway's services. */
     public SubmitHandler(GatewayServices services) {
@@ -57,6 +67,7 @@ public final class SubmitHandler {
         this.lanes = new FairShare(services.projection(), services.settings().fairSharePerKey());
         this.idempotent = new IdempotentSubmits(services.projection(), services.publisher(), lanes,
                 services.settings().submitTimeout());
+        this.slots = new QueueSlots(services.settings().maxQueuedPerKey(), services.projection()::queuedCount);
     }
 
     /** Handles one submit. */
@@ -68,7 +79,7 @@ public final class SubmitHandler {
         try {
             body = raw == null || raw.length() == 0 ? null : Json.readTree(raw.getBytes());
         } catch (UncheckedIOException e) {
-            Replies.error(ctx, 400, "Malformed JSON body: " + rootMessage(e));
+            Replies.error(ctx, 400, malformedJson(e));
             return;
         }
         var problems = new ArrayList<ValidationProblem>();
@@ -96,26 +107,34 @@ public final class SubmitHandler {
         }
         String keyId = AuthHandler.keyId(ctx);
         String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+        if (idempotencyKey != null && idempotencyKey.isBlank()) {
+            // An empty key would fold every submit of such a client into its first job.
+            Replies.error(ctx, 400, "The Idempotency-Key header is empty; send a key that is unique to this job "
+                    + "(and the same one when you retry it), or leave the header out");
+            return;
+        }
         String bodySha = Sha256.hex(raw.getBytes());
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
         var deadlines = new Deadlines(now, startBy, retention);
         boolean replay = idempotencyKey != null
                 && services.projection().idempotent(keyId, idempotencyKey.trim()).isPresent();
-        int cap = services.settings().maxQueuedPerKey();
-        if (!replay && cap > 0 && services.projection().queuedCount(keyId) >= cap) {
-            // One tenant's backlog must not grow without bound; a replay of an accepted job is no new job.
+        // One tenant's backlog must not grow without bound; a replay of an accepted job is no new job.
+        // The slot is reserved before the job is produced, so concurrent submits cannot all pass the cap.
+        if (!replay && !slots.tryReserve(keyId)) {
             ctx.response().putHeader("Retry-After", Integer.toString(QUEUE_FULL_RETRY_SECONDS));
-            Replies.error(ctx, 429, "This API key already has " + cap + " jobs waiting for a worker "
+            Replies.error(ctx, 429, "This API key already has " + slots.cap() + " jobs waiting for a worker "
                     + "(gateway.max.queued.per.key); submit more once some have started");
             return;
         }
+        Runnable releaseSlot = replay ? () -> { } : () -> slots.release(keyId);
         if (idempotencyKey != null) {
-            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines);
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines, releaseSlot);
         } else {
             Lane lane = lanes.laneFor(keyId, priority(ctx));
             JobPlacement.Placed placed = services.placement().place(lane.topic());
-            publish(ctx, newJob(ctx, placed.requestId(), keyId, null, bodySha, input, deadlines), lane, placed);
+            publish(ctx, newJob(ctx, placed.requestId(), keyId, null, bodySha, input, deadlines), lane, placed,
+                    releaseSlot);
         }
     }
 
@@ -128,19 +147,18 @@ public final class SubmitHandler {
         if (header == null || header.isBlank()) {
             return null;
         }
-        double seconds;
-        try {
-            seconds = Double.parseDouble(header.trim());
-        } catch (NumberFormatException e) {
-            seconds = Double.NaN;
-        }
-        if (!(seconds > 0) || seconds > MAX_START_TIMEOUT_SECONDS) {
+        String value = header.trim();
+        // A plain decimal, as fal documents it: Java's number syntax (1e-9, 0x1p4, 5d) is not.
+        BigDecimal seconds = PLAIN_SECONDS.matcher(value).matches() ? new BigDecimal(value) : null;
+        if (seconds == null || seconds.compareTo(MIN_START_TIMEOUT_SECONDS) <= 0
+                || seconds.compareTo(BigDecimal.valueOf(MAX_START_TIMEOUT_SECONDS)) > 0) {
             problems.add(new ValidationProblem(List.of("header", START_TIMEOUT_HEADER),
-                    "X-Fal-Request-Timeout should be a number of seconds greater than 0 and at most "
-                            + MAX_START_TIMEOUT_SECONDS, "value_error"));
+                    "X-Fal-Request-Timeout should be a decimal number of seconds (such as 30 or 2.5) greater than "
+                            + MIN_START_TIMEOUT_SECONDS.toPlainString() + " and at most " + MAX_START_TIMEOUT_SECONDS,
+                    "value_error"));
             return null;
         }
-        return now.plusMillis(Math.round(seconds * 1000));
+        return now.plusMillis(seconds.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
 
     /** When the job was submitted, by when it must start and how long its outputs are kept (null: no limit). */
@@ -148,20 +166,37 @@ public final class SubmitHandler {
     }
 
     private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
-                            Deadlines deadlines) {
+                            Deadlines deadlines, Runnable releaseSlot) {
         Context context = ctx.vertx().getOrCreateContext();
         idempotent.submit(keyId, idempotencyKey, id -> newJob(ctx, id, keyId, idempotencyKey, bodySha, body, deadlines))
                 .whenComplete((first, error) -> context.runOnContext(v -> {
+                    // Read back by now (so counted as queued), or not stored: either way the slot is done.
+                    releaseSlot.run();
                     if (error != null) {
                         notStored(ctx, error instanceof CompletionException wrapped ? wrapped.getCause() : error,
                                 "an idempotent job", true);
-                    } else if (!first.keyId().equals(keyId) || !bodySha.equals(first.bodySha256())) {
-                        Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
-                                "Idempotency-Key was already used with a different body", "idempotency_key_reused")));
                     } else {
-                        accepted(ctx, first.requestId(), services.projection().queuePosition(first.requestId()));
+                        replied(ctx, first, IdempotentReplay.differences(first, keyId, bodySha, replayOf(ctx, deadlines)));
                     }
                 }));
+    }
+
+    /** Answers a submit with an idempotency key: its first job, or 422 naming what this one changed. */
+    private void replied(RoutingContext ctx, JobProjection.Submission first, List<String> differences) {
+        if (differences.isEmpty()) {
+            accepted(ctx, first.requestId(), services.projection().queuePosition(first.requestId()));
+            return;
+        }
+        Replies.error(ctx, 422, List.of(new ValidationProblem(List.of("header", "Idempotency-Key"),
+                "Idempotency-Key was already used with a different " + String.join(" and ", differences)
+                        + "; send the first request again unchanged, or use a new key for a new job",
+                "idempotency_key_reused")));
+    }
+
+    /** This request's options that a replay of its idempotency key must repeat. */
+    private static IdempotentReplay.Options replayOf(RoutingContext ctx, Deadlines deadlines) {
+        return new IdempotentReplay.Options(ctx.queryParams().get("fal_webhook"), priority(ctx),
+                deadlines.startBy() == null ? null : java.time.Duration.between(deadlines.submittedAt(), deadlines.startBy()));
     }
 
     private JobMessage newJob(RoutingContext ctx, String requestId, String keyId, String idempotencyKey,
@@ -172,10 +207,12 @@ public final class SubmitHandler {
     }
 
     /** Publishes a job whose fresh request id places it on its lane's least-loaded partition ({@link JobPlacement}). */
-    private void publish(RoutingContext ctx, JobMessage job, Lane lane, JobPlacement.Placed placed) {
+    private void publish(RoutingContext ctx, JobMessage job, Lane lane, JobPlacement.Placed placed,
+                         Runnable releaseSlot) {
         Context context = ctx.vertx().getOrCreateContext();
         services.publisher().send(Records.job(job, lane.topic())).whenComplete((metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
+                releaseSlot.run();
                 services.placement().notStored(placed);
                 notStored(ctx, error, job.requestId(), false);
                 return;
@@ -183,6 +220,7 @@ public final class SubmitHandler {
             services.placement().stored(placed, metadata.offset());
             // A random id is this job's alone: record it now rather than wait for the read-back.
             services.projection().submitted(job, lane);
+            releaseSlot.run(); // after the job counts as queued: never counted in neither place
             // A fresh job is last in line of its lane; counting is O(1) where a lookup is O(backlog).
             accepted(ctx, job.requestId(), services.projection().positionOfNewest(lane));
         }));
@@ -241,13 +279,8 @@ public final class SubmitHandler {
         Replies.json(ctx, 200, body);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.toString() : t.getMessage();
-        int newline = message.indexOf('\n');
-        return newline > 0 ? message.substring(0, newline) : message;
+    /** What a 400 says about a body that is not JSON. */
+    static String malformedJson(Throwable e) {
+        return JsonProblems.describe(e);
     }
 }

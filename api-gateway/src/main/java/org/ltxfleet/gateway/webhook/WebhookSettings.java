@@ -15,9 +15,16 @@ import org.ltxfleet.common.kafka.Topics;
  * @param window       how long after the first attempt retries go on; then the dead-letter topic
  * @param retryDelays  the delay of each retry tier, shortest first; attempts past the last tier
  *                     keep using the last delay. Each delay gets ±20 % jitter.
+ * @param redeliveriesPerMinute redeliveries one API key may queue a minute in this process; 0: no limit
  */
 public record WebhookSettings(Duration timeout, Duration window, List<Duration> retryDelays, Path keysFile,
-                              boolean allowPrivateUrls) {
+                              boolean allowPrivateUrls, int redeliveriesPerMinute) {
+
+    /** Settings without a redelivery limit. */
+    public WebhookSettings(Duration timeout, Duration window, List<Duration> retryDelays, Path keysFile,
+                           boolean allowPrivateUrls) {
+        this(timeout, window, retryDelays, keysFile, allowPrivateUrls, 0);
+    }
 
     public WebhookSettings {
         if (retryDelays.size() != Topics.WEBHOOK_RETRY_TIERS) {
@@ -36,6 +43,7 @@ public record WebhookSettings(Duration timeout, Duration window, List<Duration> 
                 Duration.ofMillis(Settings.WEBHOOK_WINDOW_MS.read(config)),
                 delays,
                 Path.of(Settings.WEBHOOK_KEYS_FILE.read(config)),
-                Settings.ALLOW_PRIVATE_URLS.read(config));
+                Settings.ALLOW_PRIVATE_URLS.read(config),
+                Settings.WEBHOOK_REDELIVER_LIMIT.read(config));
     }
 }

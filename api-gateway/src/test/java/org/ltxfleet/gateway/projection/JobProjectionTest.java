@@ -205,6 +205,15 @@ class JobProjectionTest {
     }
 
     @Test
+    void aSubmissionKeepsTheOptionsAReplayMustRepeat() {
+        Instant at = Instant.parse("2026-12-07T12:00:00.123456789Z");
+        projection.submitted(new JobMessage(1, "a", "k1", "e", at, "https://example.com/hook", "low", "idem", "sha-1",
+                Json.object(), at.plusMillis(60_500), null), Lane.LOW);
+        assertThat(projection.idempotent("k1", "idem")).contains(new JobProjection.Submission("a", "k1", "sha-1",
+                "https://example.com/hook", "low", Duration.ofMillis(60_500)));
+    }
+
+    @Test
     void anIdempotencyKeyIsForgottenWithItsJobsLogsNotWhileItRuns() {
         var projection = new JobProjection(Duration.ofHours(24));
         projection.submitted(job("a", "k1", "idem", "sha-1"));

@@ -12,7 +12,7 @@ class UploadTokensTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
     private static final UploadTokens.Grant GRANT = new UploadTokens.Grant("key-1", "uploads/key-1/u/data.zip",
-            "application/zip", null, NOW.plusSeconds(3600).getEpochSecond());
+            "application/zip", null, NOW.plusSeconds(3600).getEpochSecond(), 600L);
 
     @TempDir
     Path dir;
@@ -42,7 +42,7 @@ class UploadTokensTest {
         String token = tokens.issue(GRANT);
         String[] parts = token.split("\\.");
         String otherPayload = stranger.issue(new UploadTokens.Grant("key-2", "uploads/key-1/u/data.zip",
-                "application/zip", null, GRANT.expiresAt())).split("\\.")[0];
+                "application/zip", null, GRANT.expiresAt(), null)).split("\\.")[0];
 
         assertThat(tokens.verify(stranger.issue(GRANT), NOW)).as("signed by another key file").isEmpty();
         assertThat(tokens.verify(otherPayload + "." + parts[1] + "." + parts[2], NOW)).as("payload swapped").isEmpty();

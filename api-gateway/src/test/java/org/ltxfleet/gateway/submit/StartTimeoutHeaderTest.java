@@ -23,7 +23,8 @@ class StartTimeoutHeaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-5", "soon", "NaN", "Infinity", "1e12"})
+    @ValueSource(strings = {"0", "-5", "soon", "NaN", "Infinity", "1e12", "1e-9", "0x1p4", "5d", "5f", "1e2",
+        "0.1", "0.05", "+5", ".5", "5.", "1_0", "\u0665"})
     void anythingElseIsAProblemNamingTheHeader(String value) {
         var problems = new ArrayList<ValidationProblem>();
         assertThat(SubmitHandler.startBy(value, NOW, problems)).isNull();

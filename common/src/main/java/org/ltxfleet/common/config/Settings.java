@@ -100,7 +100,18 @@ public final class Settings {
             "gateway.output.retention.seconds", 0, 0, 10L * 365 * 24 * 3600, "how long outputs are kept after a job "
                     + "completes when it sends no `X-Fal-Object-Lifecycle-Preference`; 0 keeps them");
     public static final Setting<Long> GATEWAY_UPLOAD_URL_SECONDS = Setting.longValue("gateway.upload.url.seconds",
-            3600, 60, 604_800, "how long an upload URL from `/storage/upload/initiate` accepts data");
+            3600, 1, 604_800, "how long an upload URL from `/storage/upload/initiate` accepts data (a multipart "
+                    + "upload's URL lives until `complete`, within `gateway.upload.multipart.max.seconds`)");
+    public static final Setting<Long> GATEWAY_UPLOAD_MULTIPART_MAX_SECONDS = Setting.longValue(
+            "gateway.upload.multipart.max.seconds", 604_800, 1, 30L * 24 * 3600, "how long a multipart upload may "
+                    + "take from its initiate to its `complete`; past it the upload is aborted and its parts deleted");
+    public static final Setting<Long> GATEWAY_UPLOAD_IDLE_SECONDS = Setting.longValue("gateway.upload.idle.seconds",
+            30, 1, 3600, "an upload body (or an `Expect: 100-continue` upload) that sends no byte for this long is "
+                    + "answered 408 and its scratch file deleted");
+    public static final Setting<Long> GATEWAY_UPLOAD_SCRATCH_MAX_BYTES = Setting.longValue(
+            "gateway.upload.scratch.max.bytes", 8 * GIB, 1, 1L << 50, "the most scratch disk one API key's uploads "
+                    + "in progress may hold in one gateway process (their declared sizes); past it an upload is "
+                    + "answered 429");
     public static final Setting<Long> GATEWAY_UPLOAD_MAX_BYTES = Setting.longValue("gateway.upload.max.bytes",
             20 * GIB, 1, 5L << 40, "the largest file one upload may store (a single PUT is also capped at S3's "
                     + "5 GiB)");
@@ -117,6 +128,10 @@ public final class Settings {
             30L * 86_400_000, "how long retries go on before the dead-letter topic");
     public static final Setting<String> WEBHOOK_RETRY_DELAYS_MS = Setting.text("webhook.retry.delays.ms",
             "5000,30000,300000,1800000,3600000", "the five retry tiers' delays, comma-separated");
+    public static final Setting<Integer> WEBHOOK_REDELIVER_LIMIT = Setting.integer("webhook.redeliver.limit.per.minute",
+            60, 0, 1_000_000, "webhook redeliveries (`POST …/webhooks/redeliver`) one API key may queue a minute per "
+                    + "gateway process (429 with `Retry-After` past it): each one POSTs to the job's webhook URL, so "
+                    + "this bounds what a key can send to any receiver; 0 disables");
     public static final Setting<Boolean> ALLOW_PRIVATE_URLS = Setting.flag("allow.private.urls", false,
             "let workers fetch from, and the gateway call webhooks on, loopback and private addresses (local "
                     + "use); link-local and cloud metadata addresses stay refused");
@@ -270,8 +285,9 @@ public final class Settings {
             GATEWAY_SUBMIT_TIMEOUT_MS, GATEWAY_KEYS_FILE, GATEWAY_INSTANCES, GATEWAY_RATE_LIMIT, GATEWAY_READ_LIMIT,
             GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_SNAPSHOT_SECONDS,
             GATEWAY_MAX_STREAMS, GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS,
-            GATEWAY_UPLOAD_URL_SECONDS, GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE,
-            WEBHOOK_TIMEOUT_MS, WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, ALLOW_PRIVATE_URLS,
+            GATEWAY_UPLOAD_URL_SECONDS, GATEWAY_UPLOAD_MULTIPART_MAX_SECONDS, GATEWAY_UPLOAD_IDLE_SECONDS,
+            GATEWAY_UPLOAD_SCRATCH_MAX_BYTES, GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE,
+            WEBHOOK_TIMEOUT_MS, WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, WEBHOOK_REDELIVER_LIMIT, ALLOW_PRIVATE_URLS,
             DOWNLOAD_CONNECT_TIMEOUT_MS, DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS,
             DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO,
             PREPROCESS_SCENE_THRESHOLD, PREPROCESS_SCENE_MIN_SECONDS, PREPROCESS_MAX_WINDOWS, PREPROCESS_PARALLELISM,

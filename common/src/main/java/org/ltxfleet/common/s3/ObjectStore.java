@@ -160,6 +160,28 @@ public final class ObjectStore implements AutoCloseable {
                 .multipartUpload(m -> m.parts(parts)));
     }
 
+    /** Aborts a multipart upload, deleting its parts; an upload already completed or aborted answers 404. */
+    public void abortMultipart(String key, String uploadId) {
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    }
+
+    /**
+     * The ids of the multipart uploads to {@code key} still open (ListMultipartUploads): an aborted
+     * or completed one is not listed. (Some stores, S3Proxy's filesystem one among them, still take
+     * a part for an aborted upload id; this listing is what shows the abort.)
+     */
+    public List<String> openMultipartUploads(String key) {
+        return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().stream()
+                .filter(u -> key.equals(u.key())).map(software.amazon.awssdk.services.s3.model.MultipartUpload::uploadId)
+                .toList();
+    }
+
+    /** The first {@code most} keys under {@code prefix}, in S3's (lexicographic) order. */
+    public List<String> keys(String prefix, int most) {
+        return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(most)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
     /** Deletes one object (nothing happens when there is none). */
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));

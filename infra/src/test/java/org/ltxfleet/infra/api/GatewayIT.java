@@ -139,7 +139,11 @@ class GatewayIT {
         assertThat(other.status(id, false).status()).isEqualTo(404);
         assertThat(other.result(id).status()).isEqualTo(404);
         assertThat(other.cancel(id).status()).isEqualTo(404);
+        // As fal's queue answers a cancel of an id it does not know.
+        assertThat(other.cancel(id).body().get("status").asText()).isEqualTo("NOT_FOUND");
+        assertThat(other.cancel("no-such-request").body().get("status").asText()).isEqualTo("NOT_FOUND");
         assertThat(other.status("no-such-request", false).status()).isEqualTo(404);
+        assertThat(other.status("no-such-request", false).body().get("error_type").asText()).isEqualTo("not_found");
         assertThat(other.status(id, false).body().get("detail").asText())
                 .isEqualTo(other.status("no-such-request", false).body().get("detail").asText());
     }
@@ -330,7 +334,16 @@ class GatewayIT {
     private static void assertJsonError(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        assertThat(Json.readTree(response.body().getBytes()).has("detail")).isTrue();
+        JsonNode body = Json.readTree(response.body().getBytes());
+        assertThat(body.has("detail")).isTrue();
+        // fal's request errors: flat detail and error_type, the same value in X-Fal-Error-Type.
+        String errorType = response.headers().firstValue("X-Fal-Error-Type").orElse(null);
+        assertThat(errorType).as(response.body()).isNotBlank();
+        if (!body.get("detail").isArray()) {
+            assertThat(body.path("error_type").asText()).isEqualTo(errorType);
+        }
+        assertThat(response.body()).doesNotContainPattern(
+                "\\b(java|javax|com|org|io|sun|jdk)\\.[a-z]+\\.[A-Za-z.]+|Exception\\b|FAIL_ON_|getMax[A-Za-z]+\\(\\)");
     }
 
     private static HttpResponse<String> rawSubmit(String body, String idempotencyKey) throws Exception {

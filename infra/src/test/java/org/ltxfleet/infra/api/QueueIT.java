@@ -68,6 +68,33 @@ class QueueIT {
     }
 
     @Test
+    void theQueueCapHoldsUnderConcurrentSubmits() throws Exception {
+        try (FleetStack stack = idleStack("fleet-it-queue-cap-race", "gateway.max.queued.per.key=3\n")) {
+            var go = new java.util.concurrent.CountDownLatch(1);
+            var replies = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Integer>>();
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 20; i++) {
+                    replies.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            go.await();
+                            var request = HttpRequest.newBuilder(stack.gatewayUrl().resolve("/" + GatewaySettings.ENDPOINT_ID))
+                                    .header("Authorization", "Key " + stack.apiKey())
+                                    .POST(HttpRequest.BodyPublishers.ofString(GatewayIT.VALID)).build();
+                            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, threads));
+                }
+                go.countDown();
+            }
+            var codes = replies.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+            assertThat(codes).containsOnly(200, 429);
+            assertThat(codes).as("accepted of 20 concurrent submits with a cap of 3").filteredOn(c -> c == 200).hasSize(3);
+        }
+    }
+
+    @Test
     void aKeyPastItsFairShareQueuesBehindOtherKeys() throws Exception {
         try (FleetStack stack = idleStack("fleet-it-fair-share", "gateway.fair.share.per.key=2\n")) {
             var heavy = TestStacks.client(stack);

@@ -143,6 +143,45 @@ class WebhookIT {
         }
     }
 
+    @Test
+    void concurrentRedeliveriesOfOneJobQueueOneDelivery() throws Exception {
+        try (var receiver = new WebhookReceiver()) {
+            String id = submit(receiver.url("/once"), "ok");
+            await().atMost(Duration.ofSeconds(20)).until(() -> lastOutcome(id).equals("delivered"));
+            var replies = new ArrayList<java.util.concurrent.CompletableFuture<Integer>>();
+            var go = new java.util.concurrent.CountDownLatch(1);
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 10; i++) {
+                    replies.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            go.await();
+                            return redeliver(id).statusCode();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, threads));
+                }
+                go.countDown();
+            }
+            List<Integer> codes = replies.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+            assertThat(codes).as("one redelivery queued, the others told one is pending")
+                    .containsOnly(202, 409).filteredOn(c -> c == 202).hasSize(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 2);
+            Thread.sleep(1500);
+            assertThat(receiver.receivedFor(id)).as("the first delivery and one redelivery").hasSize(2);
+
+            // Two calls one after the other: the second finds the first still pending.
+            var first = redeliver(id);
+            var second = redeliver(id);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+            assertThat(Json.readTree(second.body().getBytes()).get("detail").asText()).contains("pending");
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.receivedFor(id).size() == 3);
+            Thread.sleep(1500);
+            assertThat(receiver.receivedFor(id)).hasSize(3);
+        }
+    }
+
     private static HttpResponse<String> redeliver(String id) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
                         + GatewaySettings.APP_PATH + "/requests/" + id + "/webhooks/redeliver"))

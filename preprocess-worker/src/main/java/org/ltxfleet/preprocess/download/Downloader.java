@@ -30,6 +30,8 @@ import org.ltxfleet.common.net.GuardedDnsResolver;
 import org.ltxfleet.common.net.RefusedAddressException;
 import org.ltxfleet.common.net.RefusedUrlException;
 import org.ltxfleet.common.net.UrlGuard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downloads a user's file: SSRF guard on the URL and on every redirect (followed by hand), and on
@@ -42,6 +44,8 @@ import org.ltxfleet.common.net.UrlGuard;
  * JDK's client cannot be given a resolver. Thread-safe.
  */
 public final class Downloader implements Fetcher, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
 
     /** Decides whether a URL may be fetched; the SSRF guard in production. */
     @FunctionalInterface
@@ -163,7 +167,9 @@ public final class Downloader implements Fetcher, AutoCloseable {
                 if (e instanceof TransientDownloadException) {
                     throw e;
                 }
-                throw new TransientDownloadException("connection to " + uri.getHost() + " failed: " + e, e);
+                // The user reads words; the worker's log keeps the exception.
+                LOG.info("download of {} from {} failed: {}", field, uri.getHost(), e.toString());
+                throw new TransientDownloadException(DownloadFailures.describe(e), e);
             } finally {
                 cancel.cancel(false);
                 if (!complete) {
@@ -218,7 +224,9 @@ public final class Downloader implements Fetcher, AutoCloseable {
             throw e;
         } catch (IOException e) {
             Files.deleteIfExists(target);
-            throw new TransientDownloadException("the download broke off after " + total + " bytes: " + e.getMessage(), e);
+            LOG.info("download of {} broke off after {} bytes: {}", field, total, e.toString());
+            throw new TransientDownloadException("the download broke off after " + total + " bytes: "
+                    + DownloadFailures.describe(e), e);
         }
         return new DownloadedFile(target, HexFormat.of().formatHex(sha256.digest()), total);
     }
