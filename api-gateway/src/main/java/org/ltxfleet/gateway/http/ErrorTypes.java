@@ -24,6 +24,8 @@ public final class ErrorTypes {
             case 403 -> "forbidden";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            // An upload body that stopped arriving: not fal's request_timeout (a job that did not start in time).
+            case 408 -> "body_timeout";
             case 409 -> "conflict";
             case 411 -> "length_required";
             case 413 -> "payload_too_large";
