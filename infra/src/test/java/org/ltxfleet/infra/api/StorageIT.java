@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
-import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.stack.FleetStack;
 
@@ -26,7 +25,6 @@ import org.ltxfleet.infra.stack.FleetStack;
  */
 class StorageIT {
 
-    private static final String LIFECYCLE = "X-Fal-Object-Lifecycle-Preference";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final HttpClient HTTP1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final long MAX_UPLOAD = 12L << 20;
@@ -430,20 +428,12 @@ class StorageIT {
     }
 
     private static FleetClient.Reply submit(String lifecycle) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID))
-                .header("Authorization", "Key " + stack.apiKey())
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"training_data_url\":\"https://example.com/c.zip\",\"trigger_phrase\":\"ok\"}"));
-        if (lifecycle != null) {
-            request.header(LIFECYCLE, lifecycle);
-        }
-        var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        var response = TestStacks.submitWithLifecycle(stack, lifecycle);
         return new FleetClient.Reply(response.statusCode(), Json.readTree(response.body().getBytes()), response.body());
     }
 
     private static JsonNode awaitResult(String id) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.result(id), r -> r.status() == 200).body();
+        return TestStacks.awaitResult(client, id);
     }
 
     private static String loraUrl(JsonNode result) {

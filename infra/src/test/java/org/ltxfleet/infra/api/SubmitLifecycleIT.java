@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.common.s3.ObjectStore;
 import org.ltxfleet.common.s3.S3Settings;
-import org.ltxfleet.gateway.GatewaySettings;
 import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.stack.FleetStack;
 
@@ -28,7 +24,6 @@ import org.ltxfleet.infra.stack.FleetStack;
  */
 class SubmitLifecycleIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static TestStacks.Scripted scripted;
     private static FleetStack stack;
     private static FleetClient client;
@@ -75,18 +70,10 @@ class SubmitLifecycleIT {
     }
 
     private static HttpResponse<String> submit(String lifecycle) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID))
-                .header("Authorization", "Key " + stack.apiKey())
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"training_data_url\":\"https://example.com/c.zip\",\"trigger_phrase\":\"ok\"}"));
-        if (lifecycle != null) {
-            request.header("X-Fal-Object-Lifecycle-Preference", lifecycle);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestStacks.submitWithLifecycle(stack, lifecycle);
     }
 
     private static JsonNode awaitResult(String id) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.result(id), r -> r.status() == 200).body();
+        return TestStacks.awaitResult(client, id);
     }
 }

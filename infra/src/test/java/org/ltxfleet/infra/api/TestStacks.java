@@ -170,6 +170,28 @@ final class TestStacks {
                         s -> s.path("state").asText().matches("COMPLETED|FAILED|CANCELED"));
     }
 
+    /** Polls a job's result until it answers 200 (within 20 s); returns its body. */
+    static com.fasterxml.jackson.databind.JsonNode awaitResult(FleetClient client, String id) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> client.result(id), r -> r.status() == 200).body();
+    }
+
+    /** Submits a small job with {@code X-Fal-Object-Lifecycle-Preference: lifecycle} (none when null). */
+    static java.net.http.HttpResponse<String> submitWithLifecycle(FleetStack stack, String lifecycle) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.gatewayUrl() + "/" + GatewaySettings.ENDPOINT_ID))
+                .header("Authorization", "Key " + stack.apiKey())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"training_data_url\":\"https://example.com/c.zip\",\"trigger_phrase\":\"ok\"}"));
+        if (lifecycle != null) {
+            request.header("X-Fal-Object-Lifecycle-Preference", lifecycle);
+        }
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     /** The status a GET of {@code uri} answers within 5 s, or -1 when nothing answers. */
     static int httpStatus(java.net.URI uri) {
         try {
