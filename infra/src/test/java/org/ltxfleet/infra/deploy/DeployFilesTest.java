@@ -47,8 +47,6 @@ class DeployFilesTest {
 
     private static final Path K8S = Path.of("deploy", "k8s");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    /** What the fleet's pods may read from the environment besides the fleet's own settings. */
-    private static final Set<String> FOREIGN_ENV = Set.of();
     /** Metrics the alerts may use that the fleet does not export: KEDA's operator and kube-state-metrics. */
     private static final Set<String> UPSTREAM_METRICS = Set.of("keda_scaler_metrics_value",
             "keda_scaler_detail_errors_total", "kube_deployment_status_replicas_available", "kube_pod_status_phase",
@@ -93,8 +91,7 @@ class DeployFilesTest {
     @Test
     void settingsAndEnvironmentNameOnlyWhatTheServicesRead() throws IOException {
         Set<String> keys = Settings.ALL.stream().map(Setting::key).collect(Collectors.toSet());
-        Set<String> envNames = keys.stream().map(FleetConfig::envName).collect(Collectors.toCollection(HashSet::new));
-        envNames.addAll(FOREIGN_ENV);
+        Set<String> envNames = keys.stream().map(FleetConfig::envName).collect(Collectors.toSet());
         for (Path dir : installations()) {
             List<JsonNode> docs = rendered(dir);
             Properties settings = fleetProperties(docs);
