@@ -110,6 +110,35 @@ report.blobTraining = {
   loraUrl: lora, loraStatus: (await fetch(lora)).status,
 };
 
+// storageSettings as the client sends them (recorded on their way out): a number of seconds and
+// "never", on uploads (X-Fal-Object-Lifecycle on the initiate) and on a submit (the queue's header)
+const sent = [];
+const recording = createFalClient({
+  credentials: process.env.FLEET_KEY,
+  requestMiddleware: async (req) => {
+    sent.push({ url: req.url, headers: { ...(req.headers ?? {}) } });
+    return toFleet(req);
+  },
+});
+const sentTo = (path) => sent.filter((r) => r.url.includes(path)).map((r) => r.headers);
+const epochSecond = () => Math.floor(Date.now() / 1000);
+const hourFrom = epochSecond();
+const hourUrl = await recording.storage.upload(new Blob(["kept an hour"], { type: "application/zip" }),
+  { lifecycle: { expiresIn: 3600 } });
+const hourUntil = epochSecond() + 1;
+const keptUrl = await recording.storage.upload(new Blob(["kept for good"], { type: "application/zip" }),
+  { lifecycle: { expiresIn: "never" } });
+const [hourSent, keptSent] = sentTo("/storage/upload/initiate");
+const forever = await recording.subscribe(endpoint, {
+  input: input("forever"), pollInterval: 100, storageSettings: { expiresIn: "never" },
+});
+report.storageSettings = {
+  uploadSeconds: { url: hourUrl, sent: hourSent, status: (await fetch(hourUrl)).status, from: hourFrom,
+    until: hourUntil },
+  uploadNever: { url: keptUrl, sent: keptSent, status: (await fetch(keptUrl)).status },
+  submitNever: { loraUrl: forever.data.lora_file.url, sent: sentTo(`/${endpoint}`)[0] },
+};
+
 // invalid input and a wrong key
 report.invalid = await errorOf(fal.queue.submit(endpoint, { input: { ...input("bad"), rank: 7 } }));
 const stranger = createFalClient({ credentials: "nobody:wrong", requestMiddleware: toFleet });

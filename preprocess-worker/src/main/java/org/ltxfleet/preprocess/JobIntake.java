@@ -88,6 +88,13 @@ final class JobIntake implements StageConsumer.Handler {
         return mine;
     }
 
+    /** A job submitted with {@code x-fal-no-retry} ({@code no_retry}) is preprocessed in one attempt. */
+    @Override
+    public boolean retried(ConsumerRecord<String, byte[]> record) {
+        JobMessage job = JobMessageCheck.read(record.value()).job();
+        return job == null || job.retried();
+    }
+
     @Override
     public void release(ConsumerRecord<String, byte[]> record) {
         hold.release();
@@ -150,7 +157,8 @@ final class JobIntake implements StageConsumer.Handler {
             // Written (and acknowledged) before the job's offset is committed: a worker dying after
             // this line leaves at worst a duplicate ready message, which the train worker drops.
             events.send(Records.ready(new ReadyMessage(1, job.requestId(), job.keyId(), job.endpoint(), job.webhookUrl(), input,
-                    result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey())));
+                    result.bundleKey(), Json.toTree(result.stats()), result.validationKey(), result.debugDatasetKey(),
+                    job.retried() ? null : Boolean.TRUE)));
             hold.get().markFinished("ready");
         } catch (Exception e) {
             if (!cancellations.isCanceled(job.requestId())) {

@@ -59,6 +59,13 @@ final class ReadyIntake implements StageConsumer.Handler {
         return mine;
     }
 
+    /** A job submitted with {@code x-fal-no-retry} ({@code no_retry}) is trained in one attempt. */
+    @Override
+    public boolean retried(ConsumerRecord<String, byte[]> record) {
+        ReadyMessage ready = read(record);
+        return ready == null || ready.retried();
+    }
+
     @Override
     public void release(ConsumerRecord<String, byte[]> record) {
         hold.release();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.ltxfleet.common.job.HttpUrls;
 import org.ltxfleet.common.job.InputValidator;
@@ -75,9 +76,10 @@ public final class SubmitHandler {
         // Read as JSON whatever the Content-Type says, as fal does: clients that post a JSON string
         // without one (or as a form) are common; what is not JSON gets a 400 naming the parse error.
         Buffer raw = ctx.body().buffer();
+        byte[] bytes = raw == null ? new byte[0] : raw.getBytes(); // one copy for the parse and the digest
         JsonNode body;
         try {
-            body = raw == null || raw.length() == 0 ? null : Json.readTree(raw.getBytes());
+            body = bytes.length == 0 ? null : Json.readTree(bytes);
         } catch (UncheckedIOException e) {
             Replies.error(ctx, 400, malformedJson(e));
             return;
@@ -101,6 +103,7 @@ public final class SubmitHandler {
         Instant startBy = startBy(ctx.request().getHeader(START_TIMEOUT_HEADER), now, problems);
         Long retention = ObjectLifecycleHeader.expirationSeconds(ObjectLifecycleHeader.OUTPUTS,
                 ctx.request().getHeader(ObjectLifecycleHeader.OUTPUTS), services.storage().defaultRetention(), problems);
+        boolean noRetry = NoRetryHeader.read(ctx.request().getHeader(NoRetryHeader.NAME), problems);
         if (!problems.isEmpty()) {
             Replies.error(ctx, 422, problems);
             return;
@@ -113,10 +116,10 @@ public final class SubmitHandler {
                     + "(and the same one when you retry it), or leave the header out");
             return;
         }
-        String bodySha = Sha256.hex(raw.getBytes());
+        String bodySha = Sha256.hex(bytes);
         // The record carries only the fields the job reads: unknown bulk stays out of Kafka.
         JsonNode input = checked.knownFields();
-        var deadlines = new Deadlines(now, startBy, retention);
+        var terms = new JobTerms(now, startBy, retention, noRetry);
         boolean replay = idempotencyKey != null
                 && services.projection().idempotent(keyId, idempotencyKey.trim()).isPresent();
         // One tenant's backlog must not grow without bound; a replay of an accepted job is no new job.
@@ -129,11 +132,11 @@ public final class SubmitHandler {
         }
         Runnable releaseSlot = replay ? () -> { } : () -> slots.release(keyId);
         if (idempotencyKey != null) {
-            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, deadlines, releaseSlot);
+            submitOnce(ctx, keyId, idempotencyKey.trim(), bodySha, input, terms, releaseSlot);
         } else {
             Lane lane = lanes.laneFor(keyId, priority(ctx));
             JobPlacement.Placed placed = services.placement().place(lane.topic());
-            publish(ctx, newJob(ctx, placed.requestId(), keyId, null, bodySha, input, deadlines), lane, placed,
+            publish(ctx, newJob(ctx, placed.requestId(), keyId, null, bodySha, input, terms), lane, placed,
                     releaseSlot);
         }
     }
@@ -161,14 +164,17 @@ public final class SubmitHandler {
         return now.plusMillis(seconds.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
 
-    /** When the job was submitted, by when it must start and how long its outputs are kept (null: no limit). */
-    private record Deadlines(Instant submittedAt, Instant startBy, Long outputExpirationSeconds) {
+    /**
+     * When the job was submitted, by when it must start, how long its outputs are kept (null: no
+     * limit) and whether it asked for one attempt ({@code x-fal-no-retry}).
+     */
+    private record JobTerms(Instant submittedAt, Instant startBy, Long outputExpirationSeconds, boolean noRetry) {
     }
 
     private void submitOnce(RoutingContext ctx, String keyId, String idempotencyKey, String bodySha, JsonNode body,
-                            Deadlines deadlines, Runnable releaseSlot) {
+                            JobTerms terms, Runnable releaseSlot) {
         Context context = ctx.vertx().getOrCreateContext();
-        idempotent.submit(keyId, idempotencyKey, id -> newJob(ctx, id, keyId, idempotencyKey, bodySha, body, deadlines))
+        idempotent.submit(keyId, idempotencyKey, id -> newJob(ctx, id, keyId, idempotencyKey, bodySha, body, terms))
                 .whenComplete((first, error) -> context.runOnContext(v -> {
                     // Read back by now (so counted as queued), or not stored: either way the slot is done.
                     releaseSlot.run();
@@ -176,7 +182,7 @@ public final class SubmitHandler {
                         notStored(ctx, error instanceof CompletionException wrapped ? wrapped.getCause() : error,
                                 "an idempotent job", true);
                     } else {
-                        replied(ctx, first, IdempotentReplay.differences(first, keyId, bodySha, replayOf(ctx, deadlines)));
+                        replied(ctx, first, IdempotentReplay.differences(first, keyId, bodySha, replayOf(ctx, terms)));
                     }
                 }));
     }
@@ -194,16 +200,17 @@ public final class SubmitHandler {
     }
 
     /** This request's options that a replay of its idempotency key must repeat. */
-    private static IdempotentReplay.Options replayOf(RoutingContext ctx, Deadlines deadlines) {
+    private static IdempotentReplay.Options replayOf(RoutingContext ctx, JobTerms terms) {
         return new IdempotentReplay.Options(ctx.queryParams().get("fal_webhook"), priority(ctx),
-                deadlines.startBy() == null ? null : java.time.Duration.between(deadlines.submittedAt(), deadlines.startBy()));
+                terms.startBy() == null ? null : java.time.Duration.between(terms.submittedAt(), terms.startBy()));
     }
 
     private JobMessage newJob(RoutingContext ctx, String requestId, String keyId, String idempotencyKey,
-                              String bodySha, JsonNode body, Deadlines deadlines) {
+                              String bodySha, JsonNode body, JobTerms terms) {
         return new JobMessage(JobMessage.SCHEMA_VERSION, requestId, keyId,
-                GatewaySettings.ENDPOINT_ID, deadlines.submittedAt(), ctx.queryParams().get("fal_webhook"),
-                priority(ctx), idempotencyKey, bodySha, body, deadlines.startBy(), deadlines.outputExpirationSeconds());
+                GatewaySettings.ENDPOINT_ID, terms.submittedAt(), ctx.queryParams().get("fal_webhook"),
+                priority(ctx), idempotencyKey, bodySha, body, terms.startBy(), terms.outputExpirationSeconds(),
+                terms.noRetry() ? Boolean.TRUE : null);
     }
 
     /** Publishes a job whose fresh request id places it on its lane's least-loaded partition ({@link JobPlacement}). */
@@ -220,6 +227,8 @@ public final class SubmitHandler {
             services.placement().stored(placed, metadata.offset());
             // A random id is this job's alone: record it now rather than wait for the read-back.
             services.projection().submitted(job, lane);
+            services.projectionConsumer().recordedHere(new TopicPartition(metadata.topic(), metadata.partition()),
+                    metadata.offset());
             releaseSlot.run(); // after the job counts as queued: never counted in neither place
             // A fresh job is last in line of its lane; counting is O(1) where a lookup is O(backlog).
             accepted(ctx, job.requestId(), services.projection().positionOfNewest(lane));

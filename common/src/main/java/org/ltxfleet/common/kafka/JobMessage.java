@@ -50,7 +50,12 @@ public record JobMessage(
         @JsonPropertyDescription("Optional: how long the job's outputs are kept after it completes, in seconds "
                 + "(the HTTP X-Fal-Object-Lifecycle-Preference header's expiration_duration_seconds); the "
                 + "gateway deletes them then. Absent: kept until the bucket's own rules remove them.")
-        Long outputExpirationSeconds) {
+        Long outputExpirationSeconds,
+        @JsonPropertyDescription("Optional: true to run the job once per stage (the HTTP x-fal-no-retry header): "
+                + "an attempt that fails for a reason the workers would retry (a worker that crashed or was "
+                + "killed mid-job, an unexpected error) fails the job with 500 instead. Absent or false: retried "
+                + "up to worker.max.attempts times.")
+        Boolean noRetry) {
 
     /** The version this code writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -60,11 +65,24 @@ public record JobMessage(
         Objects.requireNonNull(keyId, "key_id");
     }
 
+    /** A job without {@code no_retry}: retried as the stages' settings say (the message as written before the field). */
+    public JobMessage(int schemaVersion, String requestId, String keyId, String endpoint, Instant submittedAt,
+                      String webhookUrl, String priority, String idempotencyKey, String bodySha256, JsonNode input,
+                      Instant startBy, Long outputExpirationSeconds) {
+        this(schemaVersion, requestId, keyId, endpoint, submittedAt, webhookUrl, priority, idempotencyKey, bodySha256,
+                input, startBy, outputExpirationSeconds, null);
+    }
+
     /** This job as read from {@code topic}: the topic it was on decides its priority. */
     public JobMessage onTopic(String topic) {
         String fromTopic = Topics.JOBS_LOW.equals(topic) ? "low" : "normal";
         return new JobMessage(schemaVersion, requestId, keyId, endpoint, submittedAt, webhookUrl, fromTopic,
-                idempotencyKey, bodySha256, input, startBy, outputExpirationSeconds);
+                idempotencyKey, bodySha256, input, startBy, outputExpirationSeconds, noRetry);
+    }
+
+    /** Whether a failed attempt at this job may be tried again: false when it asked for one attempt ({@code no_retry}). */
+    public boolean retried() {
+        return !Boolean.TRUE.equals(noRetry);
     }
 
     /** Whether a deadline to start was set and has passed at {@code now}. */

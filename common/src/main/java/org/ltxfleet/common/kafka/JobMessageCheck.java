@@ -76,7 +76,8 @@ public final class JobMessageCheck {
                     bad.contains("idempotency_key") ? null : job.idempotencyKey(),
                     bad.contains("body_sha256") ? null : job.bodySha256(), job.input(),
                     bad.contains("start_by") ? null : job.startBy(),
-                    bad.contains("output_expiration_seconds") ? null : job.outputExpirationSeconds());
+                    bad.contains("output_expiration_seconds") ? null : job.outputExpirationSeconds(),
+                    bad.contains("no_retry") ? null : job.noRetry());
         }
     }
 

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Attempts are counted in Kafka: before each attempt the member commits the record's own
  * offset with the attempt number as commit metadata, so a record that kills its JVM (an OOM, a
  * native crash) is counted too. A handler that throws is retried with back-off; after
- * {@code maxAttempts} attempts, or once a job runs past the stage's time limit (it is interrupted),
+ * {@code maxAttempts} attempts (one for a record the handler says is not {@linkplain Handler#retried
+ * retried}), or once a job runs past the stage's time limit (it is interrupted),
  * the record goes to {@link Handler#giveUp}, which must end the job visibly and is retried until
  * that outcome is durable. Only then does the offset move on.
  *
@@ -79,6 +80,16 @@ public final class StageConsumer extends ConsumerLoop {
          * its own job and always free.
          */
         default boolean claim(ConsumerRecord<String, byte[]> record) throws Exception {
+            return true;
+        }
+
+        /**
+         * Whether a failed attempt at the record may be tried again. False (a job submitted with
+         * {@code x-fal-no-retry}) makes its first failed attempt, a crash of its worker included, the
+         * last: the record goes to {@link #giveUp}. A hand-back is no failed attempt and stays allowed.
+         * Called on the polling thread: read the record, nothing slower. By default every record is retried.
+         */
+        default boolean retried(ConsumerRecord<String, byte[]> record) {
             return true;
         }
 
@@ -129,6 +140,11 @@ public final class StageConsumer extends ConsumerLoop {
             if (maxHandBacks < 1) {
                 throw new IllegalArgumentException("maxHandBacks must be at least 1, not " + maxHandBacks);
             }
+        }
+
+        /** These options for a record that asked not to be retried: one attempt, the rest unchanged. */
+        public Options withoutRetries() {
+            return new Options(1, timeLimit, firstBackoff, maxHandBacks, noOffsetReach, handBack);
         }
 
         public Options(int maxAttempts, Duration timeLimit, Duration firstBackoff, int maxHandBacks) {
@@ -412,10 +428,14 @@ public final class StageConsumer extends ConsumerLoop {
         AttemptTally tally = AttemptTally.read(committedMetadata(partition, record.offset()), System.currentTimeMillis());
         Exception error = tally.attempts() == 0 ? null : new IllegalStateException("its worker stopped "
                 + tally.attempts() + " time(s) without an outcome (killed or crashed)");
+        Options limits = retried(record) ? options : options.withoutRetries();
         long deadline = tally.deadline(options.timeLimit());
         Outcome outcome = Outcome.LEFT;
         while (running() && !stopping) {
-            String exhausted = tally.exhausted(options, System.currentTimeMillis());
+            String exhausted = tally.exhausted(limits, System.currentTimeMillis());
+            if (exhausted != null && limits != options && tally.attempts() >= limits.maxAttempts()) {
+                exhausted += ", not retried as the job asked (x-fal-no-retry)";
+            }
             if (exhausted != null || error instanceof TimeLimitExceeded) {
                 Exception reason = error instanceof TimeLimitExceeded || exhausted == null ? error
                         : new IllegalStateException(exhausted, error);
@@ -455,12 +475,23 @@ public final class StageConsumer extends ConsumerLoop {
                 continue;
             }
             attemptObserver.observe("failed", nanos);
-            if (tally.exhausted(options, System.currentTimeMillis()) == null && !(error instanceof TimeLimitExceeded)) {
+            if (tally.exhausted(limits, System.currentTimeMillis()) == null && !(error instanceof TimeLimitExceeded)) {
                 LOG.warn("attempt {} of {} failed, retrying: {}", tally.attempts(), record.key(), error.toString());
                 sleepPolling(options.firstBackoff().multipliedBy(1L << Math.min(tally.attempts() - 1, 5)));
             }
         }
         finish(partition, record, outcome, tally);
+    }
+
+    /** The handler's {@link Handler#retried}; a handler that cannot tell leaves the record retried. */
+    private boolean retried(ConsumerRecord<String, byte[]> record) {
+        try {
+            return handler.retried(record);
+        } catch (RuntimeException e) {
+            LOG.warn("could not tell whether {} may be retried ({}); retrying it as the stage's settings say",
+                    record.key(), e.toString());
+            return true;
+        }
     }
 
     private enum Outcome { DONE, HANDED_BACK, LEFT }

@@ -40,4 +40,18 @@ class JobMessageSchemaTest {
         assertThat(json.get("submitted_at").asText()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(Json.fromTree(json, JobMessage.class)).isEqualTo(job);
     }
+
+    @Test
+    void noRetryAsksForOneAttemptAndMessagesWithoutItAreRetried() {
+        String written = "{\"schema_version\":1,\"request_id\":\"r1\",\"key_id\":\"k1\",\"input\":{}";
+        assertThat(Json.fromBytes((written + "}").getBytes(), JobMessage.class).retried()).isTrue();
+        assertThat(Json.fromBytes((written + ",\"no_retry\":false}").getBytes(), JobMessage.class).retried()).isTrue();
+        JobMessage once = Json.fromBytes((written + ",\"no_retry\":true}").getBytes(), JobMessage.class);
+        assertThat(once.retried()).isFalse();
+        assertThat(once.onTopic(Topics.JOBS_LOW).retried()).as("kept when read off a topic").isFalse();
+
+        String ready = "{\"schema_version\":1,\"request_id\":\"r1\",\"key_id\":\"k1\",\"bundle_key\":\"datasets/x/\"";
+        assertThat(Json.fromBytes((ready + "}").getBytes(), ReadyMessage.class).retried()).isTrue();
+        assertThat(Json.fromBytes((ready + ",\"no_retry\":true}").getBytes(), ReadyMessage.class).retried()).isFalse();
+    }
 }

@@ -21,13 +21,18 @@ import org.ltxfleet.infra.stack.FleetStack;
  * fal's own JavaScript client (@fal-ai/client from npm, version pinned in src/test/js) drives the
  * gateway unchanged but for its queue and REST hosts: submit, status with logs, subscribe (polling
  * and streaming), streamStatus, cancel, start timeout, uploads (one PUT and multipart), a Blob as
- * training data, output lifecycle, validation errors and a wrong key.
+ * training data, storageSettings on uploads and submits, validation errors and a wrong key; and,
+ * against a gateway whose upload URLs live one second, a multipart upload that outlasts it.
  */
 // One class at a time on the shared TestStacks.scripted() stack (GatewayIT counts its backlog).
 @ResourceLock("scripted-stack")
 class FalClientIT {
 
+    /** The lifetime of an upload URL on the second gateway, shorter than the slow uploads sent there. */
+    private static final int SHORT_URL_SECONDS = 1;
+
     private static JsonNode report;
+    private static JsonNode slowUploads;
     private static FleetStack stack;
 
     @BeforeAll
@@ -36,15 +41,23 @@ class FalClientIT {
         stack = TestStacks.scripted();
         Path work = Path.of("target", "fal-client");
         Files.createDirectories(work);
-        for (String file : List.of("package.json", "package-lock.json", "fal-client-check.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "fal-client-check.mjs",
+                "fal-client-slow-upload.mjs")) {
             Files.copy(Path.of("src", "test", "js", file), work.resolve(file),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.isDirectory(work.resolve("node_modules/@fal-ai/client"))) {
-            run(work, List.of("npm", "ci", "--no-audit", "--no-fund", "--silent"), 300);
+            run(work, stack, List.of("npm", "ci", "--no-audit", "--no-fund", "--silent"), 300);
         }
-        String out = run(work, List.of("node", "fal-client-check.mjs"), 120);
-        report = Json.readTree(out.lines().reduce((a, b) -> b).orElseThrow().getBytes(StandardCharsets.UTF_8));
+        report = lastLine(run(work, stack, List.of("node", "fal-client-check.mjs"), 120));
+        try (var shortUrls = TestStacks.startScripted("fleet-it-fal-short-urls",
+                "gateway.upload.url.seconds=" + SHORT_URL_SECONDS + "\n")) {
+            slowUploads = lastLine(run(work, shortUrls.stack(), List.of("node", "fal-client-slow-upload.mjs"), 120));
+        }
+    }
+
+    private static JsonNode lastLine(String out) {
+        return Json.readTree(out.lines().reduce((a, b) -> b).orElseThrow().getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -133,6 +146,73 @@ class FalClientIT {
     }
 
     @Test
+    void storageSettingsWithSecondsShortenAnUploadsLinkAndScheduleItsDeletion() {
+        JsonNode upload = report.get("storageSettings").get("uploadSeconds");
+        // What the client sends on the initiate for {expiresIn: 3600}.
+        assertThat(upload.get("sent").get("X-Fal-Object-Lifecycle").asText())
+                .isEqualTo("{\"expiration_duration_seconds\":3600}");
+        assertThat(upload.get("url").asText()).contains("X-Amz-Expires=3600&");
+        assertThat(upload.get("status").asInt()).isEqualTo(200);
+        List<String> deletions = expiryMarkers(objectKey(upload.get("url").asText()));
+        assertThat(deletions).singleElement().satisfies(marker -> {
+            assertThat(marker).contains("/delete/");
+            long due = Long.parseLong(marker.split("/")[1]);
+            // Deleted an hour after it was stored, between the client's initiate and its PUT's answer.
+            assertThat(due).isBetween(upload.get("from").asLong() + 3600, upload.get("until").asLong() + 3600);
+        });
+    }
+
+    @Test
+    void storageSettingsNeverSendsNoLifecycleAndTheUploadIsKept() {
+        JsonNode upload = report.get("storageSettings").get("uploadNever");
+        // "never" maps to no expiration_duration_seconds, so the client sends no header at all.
+        assertThat(noLifecycleHeader(upload.get("sent"))).as(upload.get("sent").toString()).isTrue();
+        assertThat(upload.get("url").asText()).contains("X-Amz-Expires=604800&");
+        assertThat(upload.get("status").asInt()).isEqualTo(200);
+        assertThat(expiryMarkers(objectKey(upload.get("url").asText()))).as("nothing will delete it").isEmpty();
+    }
+
+    @Test
+    void storageSettingsNeverOnASubmitKeepsTheOutputsUnderTheDefault() {
+        JsonNode submit = report.get("storageSettings").get("submitNever");
+        assertThat(noLifecycleHeader(submit.get("sent"))).as(submit.get("sent").toString()).isTrue();
+        // No retention asked and none configured: the link is the plain 7-day one, not cut short.
+        assertThat(submit.get("loraUrl").asText()).contains("X-Amz-Expires=604800&");
+    }
+
+    @Test
+    void aMultipartUploadCompletesThoughItOutlastsTheUploadUrlLifetime() {
+        // The single PUT held back past the one-second lifetime is refused: the short lifetime is real.
+        assertThat(slowUploads.get("single").get("uploaded").asBoolean()).isFalse();
+        assertThat(slowUploads.get("single").get("status").asInt()).isEqualTo(403);
+        // Part 2 and the complete were held back as long, and the upload completes whole.
+        assertThat(slowUploads.get("held").toString()).contains("/multipart/2").contains("/multipart/complete");
+        assertThat(slowUploads.get("multipart").path("bytes").asLong()).as(slowUploads.get("multipart").toString())
+                .isEqualTo(91L * 1024 * 1024);
+        assertThat(slowUploads.get("multipart").get("same").asBoolean()).isTrue();
+    }
+
+    /** Whether the headers a request was sent with name no object lifecycle. */
+    private static boolean noLifecycleHeader(JsonNode headers) {
+        var names = new ArrayList<String>();
+        headers.fieldNames().forEachRemaining(names::add);
+        return names.stream().noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("lifecycle"));
+    }
+
+    /** The store key a presigned {@code file_url} names ({@code uploads/…}). */
+    private static String objectKey(String fileUrl) {
+        String path = java.net.URI.create(fileUrl).getPath();
+        return path.substring(path.indexOf("/uploads/") + 1);
+    }
+
+    /** The gateway's expiry markers naming {@code key}: {@code upload-expiries/{due}/{delete|abort}/…/{key}}. */
+    private static List<String> expiryMarkers(String key) {
+        try (var store = org.ltxfleet.common.s3.ObjectStore.open(org.ltxfleet.common.s3.S3Settings.from(stack.config()))) {
+            return store.keys("upload-expiries/").stream().filter(m -> m.endsWith("/" + key)).toList();
+        }
+    }
+
+    @Test
     void wrongKeyIsRefused() {
         assertThat(report.get("wrongKey").get("status").asInt()).isEqualTo(401);
         assertThat(report.get("wrongKey").get("isApiError").asBoolean()).isTrue();
@@ -146,11 +226,11 @@ class FalClientIT {
         }
     }
 
-    private static String run(Path dir, List<String> command, int timeoutSeconds) throws Exception {
+    private static String run(Path dir, FleetStack target, List<String> command, int timeoutSeconds) throws Exception {
         var builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("FLEET_URL", stack.gatewayUrl().toString());
-        builder.environment().put("FLEET_KEY", stack.apiKey());
+        builder.environment().put("FLEET_URL", target.gatewayUrl().toString());
+        builder.environment().put("FLEET_KEY", target.apiKey());
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {

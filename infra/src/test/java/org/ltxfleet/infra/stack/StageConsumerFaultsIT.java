@@ -13,8 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ltxfleet.common.kafka.EventWriter;
@@ -306,6 +309,54 @@ class StageConsumerFaultsIT {
             }
             assertThat(recorder.gaveUp).containsExactly("endless");
             assertThat(recorder.handled).doesNotContain("endless");
+        }
+    }
+
+    @Test
+    void aJobThatAsksNotToBeRetriedIsGivenUpAfterItsFirstFailedAttemptOrItsWorkersCrash(@TempDir Path dir)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            kafka.createTopics(Map.of("it.jobs", 1));
+            produce(kafka, "it.jobs", 0, "once-crashed", "once-failing", "retried-failing", "next");
+            // What a worker killed during its attempt at offset 0 leaves: the attempt, committed before it ran.
+            try (var crashed = new KafkaConsumer<String, byte[]>(
+                    KafkaSettings.consumer(kafka.bootstrapServers(), "it-no-retry", "crashed"))) {
+                crashed.commitSync(Map.of(new TopicPartition("it.jobs", 0), new OffsetAndMetadata(0,
+                        "attempts=1;handbacks=0;since=" + System.currentTimeMillis())));
+            }
+            var attempts = new ConcurrentHashMap<String, AtomicInteger>();
+            var lastErrors = new ConcurrentHashMap<String, String>();
+            var recorder = new Recorder() {
+                @Override
+                public boolean retried(ConsumerRecord<String, byte[]> record) {
+                    return !record.key().startsWith("once-");
+                }
+
+                @Override
+                public void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+                    attempts.computeIfAbsent(record.key(), k -> new AtomicInteger()).incrementAndGet();
+                    if (record.key().endsWith("-failing")) {
+                        throw new IllegalStateException("the store answered 500");
+                    }
+                    super.handle(record);
+                }
+
+                @Override
+                public void giveUp(ConsumerRecord<String, byte[]> record, Exception lastError) throws Exception {
+                    lastErrors.put(record.key(), lastError.getMessage());
+                    super.giveUp(record, lastError);
+                }
+            };
+            try (var consumer = new StageConsumer(kafka.connection(), List.of("it.jobs"), "it-no-retry", "a",
+                    recorder, options(3, Duration.ofMinutes(5)))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains("next"));
+            }
+            assertThat(attempts.get("once-crashed")).as("its one attempt was the crashed one").isNull();
+            assertThat(attempts.get("once-failing")).hasValue(1);
+            assertThat(attempts.get("retried-failing")).hasValue(3);
+            assertThat(recorder.gaveUp).containsExactlyInAnyOrder("once-crashed", "once-failing", "retried-failing");
+            assertThat(lastErrors.get("once-failing")).contains("not retried as the job asked");
+            assertThat(lastErrors.get("retried-failing")).doesNotContain("not retried");
         }
     }
 }

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * A clip FFmpeg cannot read: corrupt, truncated, no video stream. The clip is skipped, not the job.
  * FFmpeg's messages quote the file's path, a worker's scratch path the user never chose: the
- * message and {@link #reason} name the file only, {@link #describe} by the name the user gave it.
+ * message and {@link #reason} name the file only, {@link #describe} by the name the user gave it,
+ * in words rather than JavaCV's function names and hints ({@link FfmpegFailureWords}).
  */
 public final class UndecodableClipException extends Exception {
 
@@ -16,7 +17,7 @@ public final class UndecodableClipException extends Exception {
     public UndecodableClipException(Path file, Throwable cause) {
         super(cause);
         this.fileName = file.getFileName().toString();
-        this.reason = withoutDirectories(String.valueOf(cause.getMessage()), file);
+        this.reason = FfmpegFailureWords.of(withoutDirectories(String.valueOf(cause.getMessage()), file));
     }
 
     @Override
