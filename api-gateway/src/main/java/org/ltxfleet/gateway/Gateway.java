@@ -104,7 +104,7 @@ public final class Gateway implements AutoCloseable {
             gateway.background.add(new UploadExpiries(store, 2));
             // A job leaves memory for the archive once its logs are gone; the ledger settles its charge first.
             projection.onEvicted(services.ledger()::settle);
-            gateway.background.add(new LogSweeper(projection, services.archive()));
+            gateway.background.add(new LogSweeper(projection, services.archive(), services.history()::archived));
             services.loops().add(dispatcher::health);
             io.micrometer.core.instrument.FunctionCounter.builder("fleet_gateway_webhook_dispatch_given_up", dispatcher,
                             WebhookDispatcher::givenUp)
@@ -161,7 +161,8 @@ public final class Gateway implements AutoCloseable {
         return new GatewaySettings(s.host(), port, s.metricsPort(), s.publicUrl(), s.trustedProxies(), s.bodyLimit(),
                 s.submitTimeout(),
                 s.kafka(), s.keysFile(), s.instances(), s.rateLimitPerSecond(), s.readLimitPerSecond(),
-                s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey(), s.snapshotInterval());
+                s.maxStreamsPerKey(), s.maxQueuedPerKey(), s.logRetention(), s.fairSharePerKey(), s.snapshotInterval(),
+                s.console());
     }
 
     private static int freePort() throws java.io.IOException {

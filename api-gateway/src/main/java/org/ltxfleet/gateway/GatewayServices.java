@@ -27,6 +27,12 @@ public record GatewayServices(GatewaySettings settings, ApiKeys keys, JobProject
                               Loops loops, OpenStreams streams, StorageSettings storage, ObjectStore store,
                               OutputLinks outputLinks) {
 
+    /** Each key's jobs, newest first, from the projection and the store's history ({@code GET /v1/requests}). */
+    public org.ltxfleet.gateway.history.RequestHistory history() {
+        return new org.ltxfleet.gateway.history.RequestHistory(projection,
+                new org.ltxfleet.gateway.history.StoredHistory(store), ledger::units);
+    }
+
     /** The archive of jobs that left the projection's memory, in the gateway's store. */
     public org.ltxfleet.gateway.projection.JobArchive archive() {
         return new org.ltxfleet.gateway.projection.JobArchive(store);

@@ -21,6 +21,10 @@ import org.ltxfleet.common.kafka.LoopHealth;
 import org.ltxfleet.gateway.auth.AuthHandler;
 import org.ltxfleet.gateway.auth.RateLimits;
 import org.ltxfleet.gateway.cancel.CancelHandler;
+import org.ltxfleet.gateway.console.ConsoleFiles;
+import org.ltxfleet.gateway.console.ConsolePolicy;
+import org.ltxfleet.gateway.console.ConsoleRoutes;
+import org.ltxfleet.gateway.history.HistoryHandler;
 import org.ltxfleet.gateway.http.Replies;
 import org.ltxfleet.gateway.ledger.UsageHandler;
 import org.ltxfleet.gateway.result.ResultHandler;
@@ -84,6 +88,7 @@ public final class QueueApiVerticle extends VerticleBase {
         router.get(REQUEST + "/webhooks").handler(read).handler(webhooks::list);
         router.post(REQUEST + "/webhooks/redeliver").handler(auth).handler(webhooks::redeliver);
         router.get("/v1/usage").handler(auth).handler(new UsageHandler(services.ledger())::handle);
+        router.get("/v1/requests").handler(read).handler(new HistoryHandler(services)::handle);
         // fal's storage API (fal.storage.upload): initiate with the key; the data itself goes to
         // the returned URLs, which carry their own grant, and streams past any body handler.
         var uploads = new UploadHandler(services, new UploadTokens(services.signingKeys()));
@@ -93,6 +98,9 @@ public final class QueueApiVerticle extends VerticleBase {
         router.post("/storage/upload/multipart/complete").handler(body).handler(uploads::complete);
         router.put("/storage/upload/multipart/:part").handler(uploads::putPart);
         router.get("/.well-known/jwks.json").handler(ctx -> Replies.json(ctx, 200, services.signingKeys().jwks()));
+        if (services.settings().console()) {
+            new ConsoleRoutes(ConsoleFiles.load(), ConsolePolicy.forStore(services.store())).mount(router);
+        }
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> Replies.error(ctx, 404, "Not found: " + ctx.request().path()));

@@ -108,6 +108,15 @@ public final class BillingLedger implements AutoCloseable {
         return book.usage(keyId, from, to, this::billable);
     }
 
+    /**
+     * The units billed for a job the projection still holds: its charge, unless its job ended by a
+     * failure or a cancellation first; empty when no charge was read (yet) or it was settled.
+     */
+    public Optional<Long> units(String requestId) {
+        BillingRecord charge = book.open(requestId);
+        return charge != null && billable(charge) ? Optional.of(charge.units()) : Optional.empty();
+    }
+
     /** Units billed so far, every key and day together (one charge per completed job). */
     public long billedUnits() {
         return book.billedUnits(this::billable);

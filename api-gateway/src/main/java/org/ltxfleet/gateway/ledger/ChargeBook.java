@@ -50,6 +50,11 @@ final class ChargeBook {
         return true;
     }
 
+    /** The charge of a job still in the projection, or null (none read, or settled). */
+    synchronized BillingRecord open(String requestId) {
+        return open.get(requestId);
+    }
+
     /** Settles the charge of a job that left the projection with {@code outcome} as its first end. */
     synchronized void settle(String requestId, JobPhase outcome, Instant now) {
         BillingRecord charge = open.remove(requestId);

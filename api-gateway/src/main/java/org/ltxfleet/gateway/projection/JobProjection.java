@@ -52,6 +52,8 @@ public final class JobProjection {
     /** Queued jobs per lane and API key id. */
     private final Map<Lane, Map<String, AtomicInteger>> queuedByKey = new EnumMap<>(Lane.class);
     private final Map<String, String> idempotency = new ConcurrentHashMap<>();
+    /** Each key's submitted jobs, newest first: its list of requests pages through these without a scan of all jobs. */
+    private final Map<String, ConcurrentSkipListSet<ListPosition>> byKey = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private final Map<String, List<Consumer<JobSnapshot>>> listeners = new ConcurrentHashMap<>();
     /** Queued jobs with a deadline to start (X-Fal-Request-Timeout), soonest first. */
@@ -126,9 +128,15 @@ public final class JobProjection {
         notifyListeners(job.requestId(), state);
     }
 
-    /** Enters a submitted job in the idempotency index and, while it waits, in its lane's queue. */
+    /** Enters a submitted job in its key's list, the idempotency index and, while it waits, in its lane's queue. */
     private void index(JobState state, String requestId) {
         String keyId = state.keyId();
+        ListPosition position = state.position();
+        byKey.compute(keyId, (k, jobsOfKey) -> {
+            var set = jobsOfKey == null ? new ConcurrentSkipListSet<ListPosition>() : jobsOfKey;
+            set.add(position);
+            return set;
+        });
         if (state.idempotencyKey() != null) {
             idempotency.putIfAbsent(idempotencyScope(keyId, state.idempotencyKey()), requestId);
         }
@@ -179,7 +187,10 @@ public final class JobProjection {
                 // One job a snapshot cannot give back must not keep the gateway from starting.
                 skippedOnRestore++;
                 if (job.requestId() != null) {
-                    jobs.remove(job.requestId());
+                    JobState half = jobs.remove(job.requestId());
+                    if (half != null && half.submitted()) {
+                        unlist(half);
+                    }
                 }
                 LOG.warn("skipping job {} of the snapshot: {}", job.requestId(), e.toString());
             }
@@ -308,6 +319,7 @@ public final class JobProjection {
         }
         evicted.put(requestId, new Evicted(now, state.phase()));
         jobs.remove(requestId);
+        unlist(state);
         listeners.remove(requestId);
         onEvicted.accept(requestId, state.phase());
     }
@@ -360,6 +372,44 @@ public final class JobProjection {
             return Optional.empty();
         }
         return Optional.of(state.snapshot());
+    }
+
+    /**
+     * Up to {@code most} of the key's submitted jobs that come after {@code after} in its list (from the
+     * newest when null), newest first, only those in {@code phase} when it is not null. Reads the
+     * key's own jobs only, skipping those of other phases.
+     */
+    public List<JobSummary> newestFirst(String keyId, ListPosition after, JobPhase phase, int most) {
+        ConcurrentSkipListSet<ListPosition> listed = byKey.get(keyId);
+        if (listed == null || most <= 0) {
+            return List.of();
+        }
+        var found = new ArrayList<JobSummary>(Math.min(most, 128));
+        for (ListPosition position : after == null ? listed : listed.tailSet(after, false)) {
+            JobState state = jobs.get(position.requestId());
+            if (state == null || !keyId.equals(state.keyId())) {
+                continue; // evicted meanwhile
+            }
+            JobSummary job = state.summary();
+            if (phase == null || job.phase() == phase) {
+                found.add(job);
+                if (found.size() == most) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    private void unlist(JobState state) {
+        if (state.keyId() == null) {
+            return; // known from events only: never listed
+        }
+        ListPosition position = state.position();
+        byKey.computeIfPresent(state.keyId(), (k, jobsOfKey) -> {
+            jobsOfKey.remove(position);
+            return jobsOfKey.isEmpty() ? null : jobsOfKey;
+        });
     }
 
     /** The id of the key that owns the job, for the gateway's own readers (never an API answer); empty when unknown. */

@@ -1,5 +1,6 @@
 package org.ltxfleet.gateway.projection;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.ltxfleet.common.event.EventType;
 import org.ltxfleet.common.event.JobEvent;
 import org.ltxfleet.common.event.Payloads;
+import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.kafka.JobMessage;
 import org.ltxfleet.common.kafka.JobMessageCheck;
 
@@ -38,6 +40,10 @@ final class JobState {
     private Long outputExpirationSeconds;
     private Instant startBy;
     private Lane lane = Lane.NORMAL;
+    private String endpoint;
+    private Integer stepsRequested;
+    /** Training steps done by the train stage's last progress report; kept when the logs go. */
+    private Long stepsDone;
     /** Where the last event folded in lies in ltx.events (-1: none): a replay skips it and what came before. */
     private int eventPartition = -1;
     private long eventOffset = -1;
@@ -70,6 +76,9 @@ final class JobState {
         state.lane = saved.lane();
         state.eventPartition = saved.eventPartition() == null ? -1 : saved.eventPartition();
         state.eventOffset = saved.eventOffset() == null ? -1 : saved.eventOffset();
+        state.endpoint = saved.endpoint();
+        state.stepsRequested = saved.stepsRequested();
+        state.stepsDone = saved.stepsDone();
         return state;
     }
 
@@ -77,7 +86,7 @@ final class JobState {
         return new SavedJob(requestId, keyId, phase, version, submitted, submittedAt, startedAt, finishedAt,
                 List.copyOf(logs), output, failure, progress, webhookUrl, idempotencyKey, terminalEventId,
                 List.copyOf(webhookAttempts), bodySha256, outputExpirationSeconds, startBy, lane,
-                eventPartition, eventOffset);
+                eventPartition, eventOffset, endpoint, stepsRequested, stepsDone);
     }
 
     /** Records the submission; returns false when it was already known (a replay or duplicate). */
@@ -94,8 +103,26 @@ final class JobState {
         idempotencyKey = job.idempotencyKey();
         bodySha256 = job.bodySha256();
         outputExpirationSeconds = job.outputExpirationSeconds();
+        endpoint = job.endpoint();
+        stepsRequested = requestedSteps(job.input());
         version++;
         return true;
+    }
+
+    /**
+     * The training steps an input asks for: its {@code number_of_steps}, or the endpoint's default when
+     * it names none; null when it or the input is not what the endpoint reads (the job then fails its
+     * validation).
+     */
+    static Integer requestedSteps(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            return null;
+        }
+        JsonNode steps = input.get("number_of_steps");
+        if (steps == null || steps.isNull()) {
+            return TrainingInput.DEFAULT_STEPS;
+        }
+        return steps.canConvertToExactIntegral() && steps.canConvertToInt() ? steps.intValue() : null;
     }
 
     /**
@@ -138,7 +165,12 @@ final class JobState {
                 var log = event.payloadAs(Payloads.Log.class);
                 logs.add(new LogLine(log.message(), log.level(), event.time()));
             }
-            case PROGRESS -> progress = event.payloadAs(Payloads.Progress.class);
+            case PROGRESS -> {
+                progress = event.payloadAs(Payloads.Progress.class);
+                if (Payloads.STAGE_TRAIN.equals(progress.stage())) {
+                    stepsDone = progress.done();
+                }
+            }
             case COMPLETED -> {
                 var out = event.payload().get("output");
                 output = out == null || out.isNull() ? null : out;
@@ -239,6 +271,17 @@ final class JobState {
         // Messages are checked (JobMessageCheck); a snapshot written before that may still hold any long.
         long seconds = Math.clamp(outputExpirationSeconds, 0, JobMessageCheck.MAX_OUTPUT_EXPIRATION_SECONDS);
         return finishedAt.plusSeconds(seconds);
+    }
+
+    /** The job as its owner's list shows it. */
+    synchronized JobSummary summary() {
+        return new JobSummary(requestId, keyId, phase, submittedAt, startedAt, finishedAt, endpoint, stepsRequested,
+                stepsDone, failure == null ? null : failure.errorType());
+    }
+
+    /** Its place in its owner's list (fixed from its submission on). */
+    synchronized ListPosition position() {
+        return ListPosition.of(submittedAt, requestId);
     }
 
     synchronized JobSnapshot snapshot() {

@@ -16,7 +16,8 @@ public record SavedJob(String requestId, String keyId, JobPhase phase, long vers
                        JsonNode output, Payloads.Failed failure, Payloads.Progress progress, String webhookUrl,
                        String idempotencyKey, String terminalEventId, List<Payloads.WebhookAttempt> webhookAttempts,
                        String bodySha256, Long outputExpirationSeconds, Instant startBy, Lane lane,
-                       Integer eventPartition, Long eventOffset) {
+                       Integer eventPartition, Long eventOffset, String endpoint, Integer stepsRequested,
+                       Long stepsDone) {
 
     public SavedJob {
         logs = logs == null ? List.of() : List.copyOf(logs);

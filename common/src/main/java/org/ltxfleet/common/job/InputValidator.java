@@ -59,7 +59,7 @@ public final class InputValidator {
                 in.httpUrl("training_data_url", true),
                 in.string("trigger_phrase", "", MAX_TRIGGER),
                 in.integerOneOf("rank", 32, TrainingInput.RANKS),
-                in.integer("number_of_steps", 2000, 100, 20000),
+                in.integer("number_of_steps", TrainingInput.DEFAULT_STEPS, 100, 20000),
                 in.number("learning_rate", 2e-4, 0, true, MAX_LEARNING_RATE),
                 middle,
                 TrainingInput.snapFrames(in.integer("number_of_frames", 89,

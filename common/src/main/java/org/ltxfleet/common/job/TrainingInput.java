@@ -42,6 +42,9 @@ public record TrainingInput(
     /** Ranks the seed endpoint offers. */
     public static final List<Integer> RANKS = List.of(8, 16, 32, 64, 128);
 
+    /** Training steps when the client names none (the seed endpoint's default). */
+    public static final int DEFAULT_STEPS = 2000;
+
     /** Fewest and most frames the seed endpoint accepts for training and validation clips. */
     public static final int MIN_FRAMES = 9;
     public static final int MAX_FRAMES = 121;

@@ -182,6 +182,16 @@ public final class ObjectStore implements AutoCloseable {
                 .map(S3Object::key).toList();
     }
 
+    /**
+     * Up to {@code most} keys under {@code prefix} that sort after {@code startAfter} (null: from the
+     * first), in S3's order (UTF-8 bytes): one ListObjectsV2 call, so a page of a long listing costs one
+     * request whatever lies before it.
+     */
+    public List<String> keysAfter(String prefix, String startAfter, int most) {
+        return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(most))
+                .contents().stream().map(S3Object::key).toList();
+    }
+
     /** Deletes one object (nothing happens when there is none). */
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
