@@ -29,12 +29,14 @@ import org.ltxfleet.gateway.http.TrustedProxies;
  *                        overflow lane, behind every other key's (0: no overflow lane)
  * @param snapshotInterval how often the gateway writes snapshots of its replayed state to the store,
  *                         so a start replays only what came after; zero turns them off
+ * @param console       whether the web console is served at {@code /console/}
  */
 public record GatewaySettings(String host, int port, int metricsPort, String publicUrl, TrustedProxies trustedProxies,
                               long bodyLimit, Duration submitTimeout,
                               KafkaConnection kafka, Path keysFile, int instances, int rateLimitPerSecond,
                               int readLimitPerSecond, int maxStreamsPerKey, int maxQueuedPerKey,
-                              Duration logRetention, int fairSharePerKey, Duration snapshotInterval) {
+                              Duration logRetention, int fairSharePerKey, Duration snapshotInterval,
+                              boolean console) {
 
     /** The endpoint this gateway serves. */
     public static final String ENDPOINT_ID = "fal-ai/ltx23-trainer-v2/interpolate";
@@ -65,6 +67,7 @@ public record GatewaySettings(String host, int port, int metricsPort, String pub
                 Settings.GATEWAY_MAX_QUEUED.read(config),
                 Duration.ofHours(Settings.GATEWAY_LOG_RETENTION_HOURS.read(config)),
                 Settings.GATEWAY_FAIR_SHARE.read(config),
-                Duration.ofSeconds(Settings.GATEWAY_SNAPSHOT_SECONDS.read(config)));
+                Duration.ofSeconds(Settings.GATEWAY_SNAPSHOT_SECONDS.read(config)),
+                Settings.GATEWAY_CONSOLE_ENABLED.read(config));
     }
 }

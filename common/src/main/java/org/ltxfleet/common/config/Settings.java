@@ -119,6 +119,10 @@ public final class Settings {
             "gateway.upload.part.max.bytes", 100L << 20, 5L << 20, 5 * GIB,
             "the largest part of a multipart upload (fal's clients send 10 MB parts)");
 
+    public static final Setting<Boolean> GATEWAY_CONSOLE_ENABLED = Setting.flag("gateway.console.enabled", true,
+            "serve the web console at `/console/` (README \"The console\"): static pages that call this API with the "
+                    + "key a person signs in with; false answers 404 there");
+
     public static final Setting<String> WEBHOOK_KEYS_FILE = Setting.text("webhook.keys.file", "webhook-keys.json",
             "Ed25519 signing keys, also the secret of upload grants (private: mount as a secret shared by the "
                     + "gateways)").defaultShownAs("`webhook-keys.json` (embedded: in the data dir)");
@@ -286,7 +290,8 @@ public final class Settings {
             GATEWAY_FAIR_SHARE, GATEWAY_MAX_QUEUED, GATEWAY_LOG_RETENTION_HOURS, GATEWAY_SNAPSHOT_SECONDS,
             GATEWAY_MAX_STREAMS, GATEWAY_OUTPUT_LINK_SECONDS, GATEWAY_OUTPUT_RETENTION_SECONDS,
             GATEWAY_UPLOAD_URL_SECONDS, GATEWAY_UPLOAD_MULTIPART_MAX_SECONDS, GATEWAY_UPLOAD_IDLE_SECONDS,
-            GATEWAY_UPLOAD_SCRATCH_MAX_BYTES, GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES, WEBHOOK_KEYS_FILE,
+            GATEWAY_UPLOAD_SCRATCH_MAX_BYTES, GATEWAY_UPLOAD_MAX_BYTES, GATEWAY_UPLOAD_PART_MAX_BYTES,
+            GATEWAY_CONSOLE_ENABLED, WEBHOOK_KEYS_FILE,
             WEBHOOK_TIMEOUT_MS, WEBHOOK_WINDOW_MS, WEBHOOK_RETRY_DELAYS_MS, WEBHOOK_REDELIVER_LIMIT, ALLOW_PRIVATE_URLS,
             DOWNLOAD_CONNECT_TIMEOUT_MS, DOWNLOAD_STALL_TIMEOUT_MS, DOWNLOAD_MAX_BYTES, DOWNLOAD_ATTEMPTS,
             DOWNLOAD_BACKOFF_MS, ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_TOTAL_BYTES, ARCHIVE_MAX_RATIO,

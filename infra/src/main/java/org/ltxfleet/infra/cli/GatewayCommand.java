@@ -39,6 +39,8 @@ final class GatewayCommand implements Callable<Integer> {
         var gateway = Gateway.start(layout.config(allowPrivateUrls).with("gateway.port", Integer.toString(port))
                 .with(Settings.GATEWAY_METRICS_PORT.key(), Integer.toString(metricsPort)));
         Console.step("gateway up at http://127.0.0.1:" + gateway.port() + " (dev API key " + key + ")"
+                + (gateway.services().settings().console() ? "; console at http://127.0.0.1:" + gateway.port()
+                        + org.ltxfleet.gateway.console.ConsoleRoutes.PATH : "")
                 + (gateway.metricsPort().isPresent() ? "; metrics at " + FleetStack.metricsUrl(gateway) : ""));
         Console.serveUntilStopped(List.of(gateway));
         return 0;

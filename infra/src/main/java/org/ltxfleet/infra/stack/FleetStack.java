@@ -74,6 +74,13 @@ public final class FleetStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + gateway.port());
     }
 
+    /** The web console's address, unless {@code gateway.console.enabled} is false. */
+    public java.util.Optional<URI> consoleUrl() {
+        return gateway.services().settings().console()
+                ? java.util.Optional.of(URI.create(gatewayUrl() + org.ltxfleet.gateway.console.ConsoleRoutes.PATH))
+                : java.util.Optional.empty();
+    }
+
     /** The gateway's Prometheus page, served apart from the API ({@code gateway.metrics.port}). */
     public URI gatewayMetricsUrl() {
         return metricsUrl(gateway);
@@ -182,6 +189,7 @@ public final class FleetStack implements AutoCloseable {
     public Map<String, String> describe() {
         var lines = new LinkedHashMap<String, String>();
         lines.put("API", gatewayUrl().toString());
+        consoleUrl().ifPresent(url -> lines.put("Console", url + " (sign in with the API key)"));
         if (gateway.metricsPort().isPresent()) {
             lines.put("Metrics", gatewayMetricsUrl().toString());
         }
