@@ -4,9 +4,11 @@ import org.ltxfleet.common.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.ltxfleet.common.kafka.JobMessage;
@@ -25,9 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class ProjectionConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
+    private static final String CLIENT_ID = "gateway-projection";
+    static final int FETCH_MIN_BYTES = 64 * 1024;
+    static final int FETCH_MAX_WAIT_MS = 20;
 
     private final JobProjection projection;
     private final AtomicLong skipped = new AtomicLong();
+    private final OwnRecords own = new OwnRecords();
     private final TopicReplayer reader;
 
     /** Starts reading from the beginning in a background thread. */
@@ -42,8 +48,36 @@ public final class ProjectionConsumer implements AutoCloseable {
     public ProjectionConsumer(KafkaConnection kafka, JobProjection projection, Map<TopicPartition, Long> from,
                               Consumer<Map<TopicPartition, Long>> betweenPolls) {
         this.projection = projection;
-        this.reader = new TopicReplayer(kafka, "gateway-projection", topics(), from, this::apply,
-                betweenPolls);
+        this.reader = new TopicReplayer(consumerSettings(kafka), CLIENT_ID, topics(), from, this::apply,
+                positions -> {
+                    own.forgetBelow(positions);
+                    betweenPolls.accept(positions);
+                });
+    }
+
+    /**
+     * This gateway wrote a job at {@code offset} of {@code partition} and has recorded it in the
+     * projection: reading it back would change nothing, so it is passed over.
+     */
+    public void recordedHere(TopicPartition partition, long offset) {
+        own.add(partition, offset);
+    }
+
+    /**
+     * The projection's consumer: the broker holds a fetch until {@value #FETCH_MIN_BYTES} bytes are
+     * there or {@value #FETCH_MAX_WAIT_MS} ms have passed. Fetching from the first byte on made
+     * the broker answer a fetch per submit or two, which cost it more CPU than the submits' own
+     * produce requests ({@code ./fleet bench gateway}). The wait delays the status, streams and
+     * webhooks of jobs another gateway or a worker wrote by at most {@value #FETCH_MAX_WAIT_MS} ms,
+     * and an {@code Idempotency-Key} submit's answer as much (it waits for its record to be read
+     * back); this gateway's own new jobs are recorded on their acknowledgement, without a read-back.
+     * An operator's {@code kafka.consumer.*} settings for these properties win.
+     */
+    static Properties consumerSettings(KafkaConnection kafka) {
+        Properties props = kafka.consumer(null, CLIENT_ID);
+        props.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(FETCH_MIN_BYTES));
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
+        return props;
     }
 
     /** The topics the projection is built from. */
@@ -68,7 +102,9 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
             if (Topics.jobTopics().contains(record.topic())) {
-                submitted(record);
+                if (!own.take(new TopicPartition(record.topic(), record.partition()), record.offset())) {
+                    submitted(record);
+                }
             } else {
                 projection.apply(Records.readEvent(record), record.partition(), record.offset());
             }

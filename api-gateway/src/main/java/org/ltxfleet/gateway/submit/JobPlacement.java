@@ -1,6 +1,9 @@
 package org.ltxfleet.gateway.submit;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +56,8 @@ public final class JobPlacement implements AutoCloseable {
     /** Jobs this gateway placed whose record Kafka has not acknowledged yet, per partition. */
     private final Map<TopicPartition, AtomicLong> inFlight = new ConcurrentHashMap<>();
     /** Offsets of this gateway's acknowledged jobs that the last view may not hold yet, per partition. */
-    private final Map<TopicPartition, ConcurrentSkipListSet<Long>> stored = new ConcurrentHashMap<>();
-    private volatile View view = new View(Map.of(), Map.of(), Map.of(), Map.of());
+    private final Map<TopicPartition, Unseen> stored = new ConcurrentHashMap<>();
+    private volatile Index index = new Index(new View(Map.of(), Map.of(), Map.of(), Map.of()), List.of(), Map.of(), 0);
 
     /**
      * What the cluster said: each job topic's partition count, each partition's end offset and the
@@ -67,6 +70,52 @@ public final class JobPlacement implements AutoCloseable {
         View withOwners(Map<TopicPartition, String> owners) {
             return new View(partitions, ends, lag, owners);
         }
+    }
+
+    /**
+     * A partition with lag as a submit reads it: the view's lag, this gateway's counters of it, and
+     * its owner's number in the view ({@code -1}: nobody).
+     */
+    private record Slot(long lag, AtomicLong inFlight, Unseen unseen, int owner) {
+
+        long work() {
+            return lag + inFlight.get() + unseen.count();
+        }
+    }
+
+    /**
+     * A view laid out once per refresh for the submits until the next: every partition with lag as
+     * a slot, each topic's partitions by number as the index of their slot ({@code -1}: none) and
+     * the owner's number, so a submit sums arrays instead of building maps.
+     */
+    private record Index(View view, List<Slot> slots, Map<String, Layout> topics, int members) {
+    }
+
+    /** A topic's partitions by number: each one, the index of its slot and its owner's number ({@code -1}: none). */
+    private record Layout(TopicPartition[] partition, int[] slot, int[] owner) {
+    }
+
+    private Index index(View view) {
+        var members = new HashMap<String, Integer>();
+        view.owner().values().forEach(owner -> members.putIfAbsent(owner, members.size()));
+        var slots = new ArrayList<Slot>();
+        var slotOf = new HashMap<TopicPartition, Integer>();
+        view.lag().forEach((tp, lag) -> {
+            slotOf.put(tp, slots.size());
+            slots.add(new Slot(lag, counter(tp), unseen(tp), members.getOrDefault(view.owner().get(tp), -1)));
+        });
+        var topics = new HashMap<String, Layout>();
+        view.partitions().forEach((topic, count) -> {
+            var layout = new Layout(new TopicPartition[count], new int[count], new int[count]);
+            for (int p = 0; p < count; p++) {
+                var tp = new TopicPartition(topic, p);
+                layout.partition()[p] = tp;
+                layout.slot()[p] = slotOf.getOrDefault(tp, -1);
+                layout.owner()[p] = members.getOrDefault(view.owner().get(tp), -1);
+            }
+            topics.put(topic, layout);
+        });
+        return new Index(view, List.copyOf(slots), Map.copyOf(topics), members.size());
     }
 
     /** A new job's request id and the partition it was drawn for (null: placed at random, nothing known yet). */
@@ -87,37 +136,38 @@ public final class JobPlacement implements AutoCloseable {
      * when that is known; tell {@link #stored} or {@link #notStored} how its record fared.
      */
     public Placed place(String topic) {
-        View known = view;
-        Integer partitions = known.partitions().get(topic);
-        if (partitions == null) {
+        Index known = index;
+        Layout layout = known.topics().get(topic);
+        if (layout == null) {
             return new Placed(UUID.randomUUID().toString(), null);
         }
-        var work = new HashMap<TopicPartition, Long>();
-        var memberWork = new HashMap<String, Long>();
-        known.lag().forEach((tp, lag) -> {
-            long load = lag + counter(tp).get() + newer(tp, known.ends().getOrDefault(tp, 0L));
-            work.put(tp, load);
-            String owner = known.owner().get(tp);
-            if (owner != null) {
-                memberWork.merge(owner, load, Long::sum);
+        int partitions = layout.slot().length;
+        List<Slot> slots = known.slots();
+        long[] work = new long[slots.size()];
+        long[] memberWork = new long[known.members()];
+        for (int i = 0; i < work.length; i++) {
+            Slot slot = slots.get(i);
+            work[i] = slot.work();
+            if (slot.owner() >= 0) {
+                memberWork[slot.owner()] += work[i];
             }
-        });
+        }
         int start = Math.floorMod(rotation.getAndIncrement(), partitions); // equal loads take turns
         int best = start;
         long bestMember = Long.MAX_VALUE;
         long bestPartition = Long.MAX_VALUE;
         for (int i = 0; i < partitions; i++) {
-            var tp = new TopicPartition(topic, (start + i) % partitions);
-            long partitionWork = work.getOrDefault(tp, 0L);
-            String owner = known.owner().get(tp);
-            long ownerWork = owner == null ? partitionWork : memberWork.getOrDefault(owner, partitionWork);
+            int p = (start + i) % partitions;
+            long partitionWork = layout.slot()[p] < 0 ? 0 : work[layout.slot()[p]];
+            int owner = layout.owner()[p];
+            long ownerWork = owner < 0 ? partitionWork : memberWork[owner];
             if (ownerWork < bestMember || ownerWork == bestMember && partitionWork < bestPartition) {
-                best = tp.partition();
+                best = p;
                 bestMember = ownerWork;
                 bestPartition = partitionWork;
             }
         }
-        var chosen = new TopicPartition(topic, best);
+        var chosen = layout.partition()[best];
         counter(chosen).incrementAndGet();
         return new Placed(idOnPartition(best, partitions), chosen);
     }
@@ -125,7 +175,10 @@ public final class JobPlacement implements AutoCloseable {
     /** Kafka acknowledged the placed job's record at {@code offset}. */
     public void stored(Placed job, long offset) {
         if (job.partition() != null) {
-            stored.computeIfAbsent(job.partition(), p -> new ConcurrentSkipListSet<>()).add(offset);
+            // Below the view's end: the view's lag holds it already.
+            if (offset >= index.view().ends().getOrDefault(job.partition(), 0L)) {
+                unseen(job.partition()).add(offset);
+            }
             counter(job.partition()).decrementAndGet();
         }
     }
@@ -141,25 +194,104 @@ public final class JobPlacement implements AutoCloseable {
         return inFlight.computeIfAbsent(partition, p -> new AtomicLong());
     }
 
-    /** This gateway's acknowledged jobs at or past {@code end}: the view's lag does not hold them yet. */
-    private int newer(TopicPartition partition, long end) {
-        var offsets = stored.get(partition);
-        return offsets == null ? 0 : offsets.tailSet(end).size();
+    private Unseen unseen(TopicPartition partition) {
+        return stored.computeIfAbsent(partition, p -> new Unseen());
+    }
+
+    /**
+     * A partition's acknowledged offsets past the view's end, counted as they come and go: counting
+     * a skip list's tail walks it, and every submit counted every partition's, so a submit cost
+     * grew with the second's traffic (half a saturated gateway's event loop, {@code ./fleet bench
+     * gateway}). Between a new view and the forgetting of what it holds, and for an acknowledgement
+     * handled as the view changed, a job may count in both the lag and here until the next view.
+     */
+    static final class Unseen {
+
+        private final ConcurrentSkipListSet<Long> offsets = new ConcurrentSkipListSet<>();
+        private final AtomicLong count = new AtomicLong();
+
+        void add(long offset) {
+            if (offsets.add(offset)) {
+                count.incrementAndGet();
+            }
+        }
+
+        /** Forgets the offsets below {@code end}, which a view holds now. */
+        void forgetBelow(long end) {
+            Long first;
+            while ((first = offsets.ceiling(Long.MIN_VALUE)) != null && first < end) {
+                if (offsets.remove(first)) {
+                    count.decrementAndGet();
+                }
+            }
+        }
+
+        long count() {
+            return count.get();
+        }
     }
 
     /** A random UUID whose key hash (Kafka's default partitioner) is {@code partition}: about {@code partitions} draws. */
     static String idOnPartition(int partition, int partitions) {
+        RandomIds ids = RANDOM_IDS.get();
+        byte[] text = ids.text;
         while (true) {
-            String id = UUID.randomUUID().toString();
-            if (partitionOf(id, partitions) == partition) {
-                return id;
+            // Hashed as its text, as a record key is written; only the one kept becomes a String.
+            format(ids.next(), text);
+            if (partitionOf(text, partitions) == partition) {
+                return new String(text, StandardCharsets.US_ASCII);
             }
+        }
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** Writes {@code id} as {@link UUID#toString()} spells it (36 characters) into {@code text}. */
+    static void format(UUID id, byte[] text) {
+        int at = 0;
+        for (int nibble = 0; nibble < 32; nibble++) {
+            if (nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20) {
+                text[at++] = '-';
+            }
+            long bits = nibble < 16 ? id.getMostSignificantBits() : id.getLeastSignificantBits();
+            text[at++] = HEX[(int) (bits >>> (60 - 4 * (nibble % 16))) & 0xF];
+        }
+    }
+
+    private static final ThreadLocal<RandomIds> RANDOM_IDS = ThreadLocal.withInitial(RandomIds::new);
+
+    /**
+     * Version 4 UUIDs as {@link UUID#randomUUID()} makes them (122 bits from a {@link SecureRandom}
+     * each, so ids stay unguessable), from a block of random bytes per thread: a placed id takes
+     * about as many draws as the topic has partitions, and a draw each through the JVM's shared
+     * SecureRandom was a tenth of a submit's event-loop time ({@code ./fleet bench gateway}).
+     */
+    static final class RandomIds {
+
+        private static final int IDS_PER_BLOCK = 32;
+        /** A candidate id's text, reused from draw to draw. */
+        final byte[] text = new byte[36];
+        private final SecureRandom random = new SecureRandom();
+        private final ByteBuffer block = ByteBuffer.allocate(16 * IDS_PER_BLOCK).limit(0);
+
+        UUID next() {
+            if (!block.hasRemaining()) {
+                random.nextBytes(block.clear().array());
+            }
+            long high = block.getLong();
+            long low = block.getLong();
+            // The version (4: random) and IETF variant bits, as RFC 9562 sets them.
+            return new UUID(high & ~0xF000L | 0x4000L, low & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L);
         }
     }
 
     /** The partition Kafka's default partitioner gives a record keyed by {@code id}. */
     static int partitionOf(String id, int partitions) {
-        return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return partitionOf(id.getBytes(StandardCharsets.UTF_8), partitions);
+    }
+
+    private static int partitionOf(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     /** Asks the cluster for a new view, unless the last question is still open (a slow or unreachable cluster). */
@@ -191,9 +323,9 @@ public final class JobPlacement implements AutoCloseable {
                     if (error != null) {
                         LOG.debug("job placement not refreshed: {}", error.toString());
                     } else {
-                        view = next;
+                        index = index(next);
                         // What the new view holds need not be remembered.
-                        stored.forEach((tp, offsets) -> offsets.headSet(next.ends().getOrDefault(tp, 0L)).clear());
+                        stored.forEach((tp, offsets) -> offsets.forgetBelow(next.ends().getOrDefault(tp, 0L)));
                     }
                     refreshing.set(false);
                 });

@@ -23,12 +23,20 @@ public final class JobPublisher implements AutoCloseable {
 
     /** A publisher whose acknowledgement wait is bounded by {@code ackTimeout}. */
     public JobPublisher(KafkaConnection kafka, Duration ackTimeout) {
-        Properties props = kafka.producer("api-gateway");
+        this.producer = new KafkaProducer<>(producerSettings(kafka, "api-gateway", ackTimeout));
+    }
+
+    /**
+     * The gateway's producer settings under another client id: {@code ./fleet bench gateway}
+     * gives its reference paths the same producer, so only what the gateway adds is compared.
+     */
+    public static Properties producerSettings(KafkaConnection kafka, String clientId, Duration ackTimeout) {
+        Properties props = kafka.producer(clientId);
         long timeout = Math.max(ackTimeout.toMillis(), 1000);
         props.put("delivery.timeout.ms", Long.toString(timeout));
         props.put("request.timeout.ms", Long.toString(Math.min(timeout - 10, 5000)));
         props.put("max.block.ms", Long.toString(Math.min(timeout, 5000)));
-        this.producer = new KafkaProducer<>(props);
+        return props;
     }
 
     /** Sends a record; the future completes when every in-sync replica has it, or fails. */

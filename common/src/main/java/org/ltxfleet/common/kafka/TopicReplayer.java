@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,17 @@ public final class TopicReplayer extends ConsumerLoop {
     public TopicReplayer(KafkaConnection kafka, String clientId, List<String> topics,
                          Map<TopicPartition, Long> from, Consumer<ConsumerRecord<String, byte[]>> onRecord,
                          Consumer<Map<TopicPartition, Long>> betweenPolls) {
-        super(kafka.consumer(null, clientId), clientId);
+        this(kafka.consumer(null, clientId), clientId, topics, from, onRecord, betweenPolls);
+    }
+
+    /**
+     * As above, with the consumer's settings given: {@code kafka.consumer(null, clientId)} with
+     * the caller's tuning (such as how long the broker may wait to fill a fetch).
+     */
+    public TopicReplayer(Properties consumerSettings, String clientId, List<String> topics,
+                         Map<TopicPartition, Long> from, Consumer<ConsumerRecord<String, byte[]>> onRecord,
+                         Consumer<Map<TopicPartition, Long>> betweenPolls) {
+        super(consumerSettings, clientId);
         this.clientId = clientId;
         this.topics = List.copyOf(topics);
         this.onRecord = onRecord;

@@ -18,9 +18,12 @@ record BenchPhase(LatencyRecorder recorder, double elapsedSeconds, Map<String, D
         return recorder.percentileMs(0.99);
     }
 
-    /** CPU microseconds per accepted job over {@code phases}, by thread group (largest first), after their total. */
+    /**
+     * CPU microseconds per accepted job over {@code phases}, by thread group (largest first, those
+     * that round to 0 left out: another path's idle threads), after their total.
+     */
     static Map<String, Long> cpuMicrosPerJob(List<BenchPhase> phases) {
-        return perJob(phases, BenchPhase::cpuSeconds, 1e6, 0);
+        return perJob(phases, BenchPhase::cpuSeconds, 1e6, 0.5);
     }
 
     /** Kilobytes allocated per accepted job over {@code phases}, by thread group (largest first, under 1 KB left out). */

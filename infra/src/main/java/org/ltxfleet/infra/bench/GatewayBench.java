@@ -9,15 +9,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,22 +29,26 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.ltxfleet.common.json.Json;
-import org.ltxfleet.common.kafka.JobMessage;
-import org.ltxfleet.common.kafka.KafkaSettings;
 import org.ltxfleet.common.kafka.Records;
+import org.ltxfleet.common.kafka.Topics;
 import org.ltxfleet.gateway.GatewaySettings;
+import org.ltxfleet.gateway.submit.JobPublisher;
 import org.ltxfleet.infra.stack.FleetStack;
 
 /**
- * Submits jobs through the gateway at a fixed rate and, in the same run, sends the same job
- * messages with a raw Kafka producer (same acks, same idempotence) at the same rate: the ratio
- * of the two tells what the HTTP layer costs, whatever the machine's speed today. Latency counts
- * from when a request was due, not when it was sent, so a stalled sender cannot hide its stall.
+ * Offers the same jobs three ways in one run: through the gateway's HTTP API, through a {@link
+ * BareBridge} (HTTP in, the parsed body out to Kafka, nothing else) and with a raw Kafka producer,
+ * all with the gateway's producer settings (acks=all, idempotent) against the same broker, the two
+ * HTTP paths from the same client. Gateway ÷ bridge tells what the gateway's own work costs
+ * (authentication, validation, placement, idempotency, projection); gateway ÷ raw what the whole
+ * HTTP layer costs; both whatever the machine's speed today. Latency counts from when a request
+ * was due, not when it was sent, so a stalled sender cannot hide its stall.
  *
- * <p>Every phase starts once the gateway's projection has read what the phase before wrote (the
- * raw producer's jobs are read back by the gateway too: a backlog left by one phase would be paid
- * by the next), and reports the CPU and memory each thread group spent per job, so a slow path
- * says where its time went. The whole stack shares one JVM and the machine's cores with the
+ * <p>The references write to a topic of their own (the job topic's partitions) that the gateway
+ * does not read, so neither pays for the gateway's projection. Every phase starts once the
+ * projection has read what the gateway's phases wrote (a backlog left by one phase would be paid by
+ * the next), and reports the CPU and memory each thread group spent per job, so a slow path says
+ * where its time went. The whole stack shares one JVM and the machine's cores with the
  * benchmark's own clients: the ratios say what a gateway costs beside Kafka on the same cores, not
  * what a gateway on cores of its own would take.
  */
@@ -54,14 +59,32 @@ public final class GatewayBench {
              "number_of_steps":500,"resolution":"low","aspect_ratio":"1:1"}""";
 
     static final int CONCURRENCY = 64;
+    /** The topic the reference paths write to; the gateway reads only its own topics. */
+    static final String REFERENCE_TOPIC = "bench.jobs";
+    /**
+     * The paced rate, unless one is given, as a share of the slowest path's saturated throughput:
+     * far enough below every path's limit that p99 measures the path rather than a queue in front of
+     * it, on cores shared with the broker, the clients and whatever else runs there.
+     */
+    static final double PACED_SHARE_OF_SLOWEST = 0.25;
+    /** Goals, issue #27: what the gateway adds to a bare bridge, and to a raw producer. */
+    static final double GOAL_SATURATED_OVER_BRIDGE = 0.8;
+    static final double GOAL_P99_OVER_BRIDGE = 1.5;
+    static final double GOAL_P99_OVER_RAW = 2.0;
     private static final double JIT_SETTLED = 0.05;
     private static final long CATCH_UP_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+    private static final long ANSWER_TIMEOUT_MILLIS = 30_000;
+    /** Most latencies kept per second of a saturated phase; past it the first ones stand for all. */
+    private static final int SATURATED_SAMPLES_PER_SECOND = 100_000;
 
     private final FleetStack fleet;
     private final Shape shape;
     private final Path recordings;
-    /** The threads alive before the benchmark's HTTP client started: Vert.x threads among them are the gateway's. */
+    /** The threads alive before the bridge started: Vert.x threads among them are the gateway's. */
+    private Set<Long> threadsBeforeBridge;
+    /** The threads alive before the benchmark's HTTP client started: new Vert.x threads among them are the bridge's. */
     private Set<Long> threadsBeforeClient;
+    /** Jobs the gateway accepted so far: its projection must have read as many before a phase starts. */
     private long written;
 
     /**
@@ -72,14 +95,14 @@ public final class GatewayBench {
     public static final String STACK_SETTINGS = "gateway.rate.limit.per.second=0\ngateway.max.queued.per.key=0\n";
 
     /**
-     * How hard and how long: {@code rate} submits/s in paced phases of {@code seconds}, {@code rounds}
-     * comparisons of each load, at most {@code mostWarmUpRounds} warm-up rounds, {@code idleSeconds}
-     * of measuring the idle stack.
+     * How hard and how long: {@code rate} submits/s in paced phases (0: {@value #PACED_SHARE_OF_SLOWEST}
+     * of the slowest path's saturated median) of {@code seconds}, {@code rounds} comparisons of each
+     * load, at most {@code mostWarmUpRounds} warm-up rounds, {@code idleSeconds} of measuring the idle stack.
      */
     public record Shape(int rate, int seconds, int rounds, int mostWarmUpRounds, int idleSeconds) {
-        /** The command's: 3 rounds, up to 12 warm-up rounds, 5 idle seconds. */
+        /** The command's: 3 rounds, up to 10 warm-up rounds, 5 idle seconds; a rate of 0 is derived. */
         public static Shape of(int rate, int seconds) {
-            return new Shape(rate, seconds, 3, 12, 5);
+            return new Shape(rate, seconds, 3, 10, 5);
         }
     }
 
@@ -94,65 +117,115 @@ public final class GatewayBench {
     }
 
     /**
-     * Warms both paths up until the JIT settles, then compares them a few rounds paced (the target
-     * rate) and as many saturated (as many as {@value #CONCURRENCY} requests in flight: the most each
-     * path can take), alternating which goes first; returns the figures, each
-     * ratio the median of its rounds' (a noisy neighbour spoils one round, not the result).
+     * Warms the three paths up until the JIT settles, then measures each saturated (as many as
+     * {@value #CONCURRENCY} requests in flight: the most it can take) a few rounds, then paced at a
+     * rate every path sustains, each round in another order; returns the figures, each ratio the
+     * median of its rounds' (a noisy neighbour spoils one round, not the result).
      */
     public Map<String, Object> run() throws Exception {
-        threadsBeforeClient = ThreadCpu.read().names().keySet();
-        Vertx vertx = Vertx.vertx();
-        // One producer and one client for every phase: new ones per phase gave the JIT new type
-        // profiles to deoptimise and compile again while measuring.
-        try (var raw = new KafkaProducer<String, byte[]>(
-                KafkaSettings.producer(fleet.kafkaBootstrap(), "bench-raw-producer"))) {
-            var kafka = new WritePath("kafka", viaKafka(raw));
-            var gateway = new WritePath("gateway", viaGateway(vertx));
-            var warmUp = warmUp(() -> {
-                measured(null, Math.max(1, shape.seconds() / 2), this::saturated, kafka);
-                measured(null, Math.max(1, shape.seconds() / 2), this::saturated, gateway);
-            });
-            Map<String, Double> idle = idleCpu();
-            var paced = compare("paced", this::paced, kafka, gateway);
-            var saturated = compare("saturated", this::saturated, kafka, gateway);
-            var figures = figures(paced, saturated);
-            figures.put("idle_cpu_cores", idle);
-            figures.putAll(warmUp);
-            return figures;
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var gatewaySettings = fleet.gateway().services().settings();
+        String topic = referenceTopic();
+        threadsBeforeBridge = ThreadCpu.read().names().keySet();
+        try (var bridge = BareBridge.start(fleet.gatewayUrl().getHost(), gatewaySettings.instances(),
+                producerSettings("bench-bridge"), topic)) {
+            threadsBeforeClient = ThreadCpu.read().names().keySet();
+            Vertx vertx = Vertx.vertx();
+            // One producer and one client for every phase: new ones per phase gave the JIT new type
+            // profiles to deoptimise and compile again while measuring.
+            try (var raw = new KafkaProducer<String, byte[]>(producerSettings("bench-raw-producer"))) {
+                raw.partitionsFor(topic);
+                HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+                        new PoolOptions().setHttp1MaxSize(2 * CONCURRENCY));
+                var paths = List.of(
+                        new WritePath("gateway", viaHttp(http, fleet.gatewayUrl().getPort()), true),
+                        new WritePath("bridge", viaHttp(http, bridge.port()), false),
+                        new WritePath("raw", viaKafka(raw, topic), false));
+                // Warm-up phases of a quarter of a measured one: on a busy machine the JIT may not settle
+                // within the most rounds, and the whole benchmark should still take minutes, not ten.
+                var warmUp = warmUp(() -> {
+                    for (WritePath path : paths) {
+                        measured(null, Math.max(1, shape.seconds() / 4), GatewayBench::saturated, path);
+                    }
+                });
+                Map<String, Double> idle = idleCpu();
+                var saturated = compare("saturated", GatewayBench::saturated, paths);
+                int rate = shape.rate() > 0 ? shape.rate() : pacedRate(saturated);
+                var paced = compare("paced", (seconds, sendOne) -> paced(rate, seconds, sendOne), paths);
+                var figures = figures(rate, paced, saturated);
+                figures.put("idle_cpu_cores", idle);
+                figures.putAll(warmUp);
+                return figures;
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         }
     }
 
-    /** A way to write a job, and its name in the figures. */
-    private record WritePath(String name, Consumer<Consumer<String>> sendOne) {
+    /** The gateway's producer settings under {@code clientId}, whose threads name their group. */
+    private Properties producerSettings(String clientId) {
+        var settings = fleet.gateway().services().settings();
+        return JobPublisher.producerSettings(settings.kafka(), clientId, settings.submitTimeout());
     }
 
-    /** The phases of both paths under one load, round by round. */
-    private record Comparison(List<BenchPhase> kafka, List<BenchPhase> gateway) {
-        List<Double> ratios(ToDoubleFunction<BenchPhase> figure) {
+    /** Creates {@link #REFERENCE_TOPIC} with as many partitions as the job topic, so its batches are alike. */
+    private String referenceTopic() throws java.io.IOException {
+        int partitions = Topics.specs().stream().filter(spec -> spec.name().equals(Topics.JOBS))
+                .findFirst().orElseThrow().partitions();
+        fleet.kafka().createTopics(Map.of(REFERENCE_TOPIC, partitions));
+        return REFERENCE_TOPIC;
+    }
+
+    /** A way to write a job, its name in the figures, and whether the gateway's projection reads what it writes. */
+    private record WritePath(String name, Consumer<Consumer<String>> sendOne, boolean projected) {
+    }
+
+    /** Each path's phases under one load, round by round, in the order the paths were given. */
+    private record Comparison(Map<String, List<BenchPhase>> phases) {
+
+        List<BenchPhase> of(String path) {
+            return phases.get(path);
+        }
+
+        /** Per round, {@code figure} of {@code path} over that of {@code reference}. */
+        List<Double> ratios(String path, String reference, ToDoubleFunction<BenchPhase> figure) {
             var ratios = new ArrayList<Double>();
-            for (int i = 0; i < kafka.size(); i++) {
-                ratios.add(round(figure.applyAsDouble(gateway.get(i)) / figure.applyAsDouble(kafka.get(i))));
+            for (int i = 0; i < of(path).size(); i++) {
+                ratios.add(round(figure.applyAsDouble(of(path).get(i)) / figure.applyAsDouble(of(reference).get(i))));
             }
             return ratios;
         }
     }
 
-    private Comparison compare(String load, Load offer, WritePath kafka, WritePath gateway) throws Exception {
-        var comparison = new Comparison(new ArrayList<>(), new ArrayList<>());
+    private Comparison compare(String load, Load offer, List<WritePath> paths) throws Exception {
+        var phases = new LinkedHashMap<String, List<BenchPhase>>();
+        paths.forEach(path -> phases.put(path.name(), new ArrayList<>()));
         for (int round = 0; round < shape.rounds(); round++) {
-            boolean kafkaFirst = round % 2 == 0;
-            for (WritePath path : kafkaFirst ? List.of(kafka, gateway) : List.of(gateway, kafka)) {
+            // Each round starts with another path, so each takes every place in the order once in 3 rounds.
+            var order = new ArrayList<>(paths);
+            Collections.rotate(order, -round);
+            for (WritePath path : order) {
                 // Recordings of the first round only: one per path and load is what a profile needs.
                 var phase = measured(round == 0 ? path.name() + "-" + load : null, shape.seconds(), offer, path);
-                (path == kafka ? comparison.kafka() : comparison.gateway()).add(phase);
+                phases.get(path.name()).add(phase);
             }
         }
-        return comparison;
+        return new Comparison(phases);
     }
 
-    /** One round of load on both paths. */
+    /**
+     * {@value #PACED_SHARE_OF_SLOWEST} of the slowest path's median saturated throughput, down to a
+     * multiple of 10 (at least 10): a rate every path sustained with room to spare.
+     */
+    static int pacedRate(double slowestSaturatedPerSecond) {
+        return Math.max(10, (int) (slowestSaturatedPerSecond * PACED_SHARE_OF_SLOWEST / 10) * 10);
+    }
+
+    private static int pacedRate(Comparison saturated) {
+        return pacedRate(saturated.phases().values().stream()
+                .mapToDouble(phases -> median(phases, BenchPhase::perSecond)).min().orElseThrow());
+    }
+
+    /** One round of load on every path. */
     @FunctionalInterface
     private interface Round {
         void run() throws Exception;
@@ -195,31 +268,42 @@ public final class GatewayBench {
         return cores;
     }
 
-    private Map<String, Object> figures(Comparison paced, Comparison saturated) {
+    private Map<String, Object> figures(int rate, Comparison paced, Comparison saturated) {
         var result = new LinkedHashMap<String, Object>();
-        result.put("target_rate_per_s", shape.rate());
+        double saturatedOverBridge = median(saturated.ratios("gateway", "bridge", BenchPhase::perSecond));
+        double p99OverBridge = median(paced.ratios("gateway", "bridge", BenchPhase::p99Ms));
+        double p99OverRaw = median(paced.ratios("gateway", "raw", BenchPhase::p99Ms));
+        result.put("saturated_over_bridge", saturatedOverBridge);
+        result.put("p99_over_bridge", p99OverBridge);
+        result.put("p99_over_raw", p99OverRaw);
+        var goals = new LinkedHashMap<String, String>();
+        goals.put("saturated_over_bridge", ">= " + GOAL_SATURATED_OVER_BRIDGE);
+        goals.put("p99_over_bridge", "<= " + GOAL_P99_OVER_BRIDGE);
+        goals.put("p99_over_raw", "<= " + GOAL_P99_OVER_RAW);
+        result.put("goals", goals);
+        result.put("goals_met", saturatedOverBridge >= GOAL_SATURATED_OVER_BRIDGE
+                && p99OverBridge <= GOAL_P99_OVER_BRIDGE && p99OverRaw <= GOAL_P99_OVER_RAW);
+        result.put("saturated_over_raw", median(saturated.ratios("gateway", "raw", BenchPhase::perSecond)));
+        result.put("saturated_over_bridge_by_round", saturated.ratios("gateway", "bridge", BenchPhase::perSecond));
+        result.put("p99_over_bridge_by_round", paced.ratios("gateway", "bridge", BenchPhase::p99Ms));
+        result.put("p99_over_raw_by_round", paced.ratios("gateway", "raw", BenchPhase::p99Ms));
+        result.put("paced_rate_per_s", rate);
+        result.put("paced_rate_from", shape.rate() > 0 ? "--rate"
+                : PACED_SHARE_OF_SLOWEST + " of the slowest path's saturated median");
         result.put("seconds", shape.seconds());
         result.put("rounds", shape.rounds());
-        result.put("gateway_accepted_per_s", median(paced.gateway(), BenchPhase::perSecond));
-        result.put("gateway_p50_ms", median(paced.gateway(), p -> p.recorder().percentileMs(0.50)));
-        result.put("gateway_p99_ms", median(paced.gateway(), BenchPhase::p99Ms));
-        result.put("kafka_acked_per_s", median(paced.kafka(), BenchPhase::perSecond));
-        result.put("kafka_p50_ms", median(paced.kafka(), p -> p.recorder().percentileMs(0.50)));
-        result.put("kafka_p99_ms", median(paced.kafka(), BenchPhase::p99Ms));
-        result.put("ratio_p99_by_round", paced.ratios(BenchPhase::p99Ms));
-        result.put("ratio_p99_gateway_to_kafka", median(paced.ratios(BenchPhase::p99Ms)));
-        result.put("gateway_max_per_s", median(saturated.gateway(), BenchPhase::perSecond));
-        result.put("kafka_max_per_s", median(saturated.kafka(), BenchPhase::perSecond));
-        result.put("ratio_max_by_round", saturated.ratios(BenchPhase::perSecond));
-        result.put("ratio_max_gateway_to_kafka", median(saturated.ratios(BenchPhase::perSecond)));
-        result.put("gateway_errors", BenchPhase.failureReasons(both(paced.gateway(), saturated.gateway())));
-        result.put("kafka_errors", BenchPhase.failureReasons(both(paced.kafka(), saturated.kafka())));
-        result.put("gateway_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(paced.gateway()));
-        result.put("kafka_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(paced.kafka()));
-        result.put("gateway_max_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(saturated.gateway()));
-        result.put("kafka_max_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(saturated.kafka()));
-        result.put("gateway_max_alloc_kb_per_job", BenchPhase.allocatedKbPerJob(saturated.gateway()));
-        result.put("kafka_max_alloc_kb_per_job", BenchPhase.allocatedKbPerJob(saturated.kafka()));
+        for (String path : saturated.phases().keySet()) {
+            result.put(path + "_saturated_per_s", median(saturated.of(path), BenchPhase::perSecond));
+            result.put(path + "_paced_per_s", median(paced.of(path), BenchPhase::perSecond));
+            result.put(path + "_p50_ms", median(paced.of(path), p -> p.recorder().percentileMs(0.50)));
+            result.put(path + "_p99_ms", median(paced.of(path), BenchPhase::p99Ms));
+            result.put(path + "_errors", BenchPhase.failureReasons(both(paced.of(path), saturated.of(path))));
+        }
+        for (String path : saturated.phases().keySet()) {
+            result.put(path + "_saturated_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(saturated.of(path)));
+            result.put(path + "_paced_cpu_us_per_job", BenchPhase.cpuMicrosPerJob(paced.of(path)));
+            result.put(path + "_saturated_alloc_kb_per_job", BenchPhase.allocatedKbPerJob(saturated.of(path)));
+        }
         return result;
     }
 
@@ -239,30 +323,26 @@ public final class GatewayBench {
         return round(n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
     }
 
-    /** How requests are offered: paced at the target rate, or saturated. */
+    /** How requests are offered: paced at a rate, or saturated. */
     @FunctionalInterface
     private interface Load {
         LatencyRecorder apply(int seconds, Consumer<Consumer<String>> sendOne) throws InterruptedException;
     }
 
-    /** Sends one job message straight to Kafka, as the gateway would write it. */
-    private static Consumer<Consumer<String>> viaKafka(KafkaProducer<String, byte[]> producer) {
-        return done -> {
-            var job = new JobMessage(JobMessage.SCHEMA_VERSION, UUID.randomUUID().toString(), "bench",
-                    GatewaySettings.ENDPOINT_ID, Instant.now(), null, null, null, null,
-                    Json.readTree(BODY.getBytes()), null, null);
-            producer.send(Records.job(job),
-                    (metadata, error) -> done.accept(error == null ? null : error.getClass().getSimpleName()));
-        };
+    /** Parses the body and sends the job straight to Kafka: what a bridge does, without HTTP. */
+    private static Consumer<Consumer<String>> viaKafka(KafkaProducer<String, byte[]> producer, String topic) {
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        return done -> producer.send(Records.job(BareBridge.job(Json.readTree(body)), topic),
+                (metadata, error) -> done.accept(error == null ? null : error.getClass().getSimpleName()));
     }
 
-    /** Submits one job through the gateway's HTTP API. */
-    private Consumer<Consumer<String>> viaGateway(Vertx vertx) {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(128));
+    /** Submits one job by HTTP to the gateway's endpoint on {@code port} (the gateway's or the bridge's), with its key. */
+    private Consumer<Consumer<String>> viaHttp(HttpClient http, int port) {
         var url = fleet.gatewayUrl();
         var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost())
-                .setPort(url.getPort()).setURI("/" + GatewaySettings.ENDPOINT_ID)
+                .setPort(port).setURI("/" + GatewaySettings.ENDPOINT_ID)
+                // A server that never answers fails its requests instead of holding the phase for ever.
+                .setIdleTimeout(ANSWER_TIMEOUT_MILLIS)
                 .putHeader("Authorization", "Key " + fleet.apiKey())
                 .putHeader("Content-Type", "application/json");
         Buffer body = Buffer.buffer(BODY);
@@ -290,7 +370,9 @@ public final class GatewayBench {
             LatencyRecorder recorder = load.apply(seconds, path.sendOne());
             var after = ThreadCpu.read();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            written += recorder.successes();
+            if (path.projected()) {
+                written += recorder.successes();
+            }
             if (recording != null) {
                 Files.createDirectories(recordings);
                 recording.dump(recordings.resolve(name + ".jfr"));
@@ -313,18 +395,22 @@ public final class GatewayBench {
         }
     }
 
-    /** Names each thread's part: the gateway's, the broker's or the benchmark's own. */
+    /** Names each thread's part: the gateway's, the bridge's, the broker's or the benchmark's own. */
     private Function<Map.Entry<Long, String>, String> groups() {
         return thread -> {
             String name = thread.getValue();
             if (name.startsWith("vert.x-")) {
-                return threadsBeforeClient.contains(thread.getKey()) ? "gateway_http" : "bench_http_client";
+                return threadsBeforeBridge.contains(thread.getKey()) ? "gateway_http"
+                        : threadsBeforeClient.contains(thread.getKey()) ? "bridge_http" : "bench_http_client";
             }
             if (name.endsWith("| api-gateway")) {
                 return "gateway_producer";
             }
+            if (name.endsWith("| bench-bridge")) {
+                return "bridge_producer";
+            }
             if (name.endsWith("| bench-raw-producer")) {
-                return "bench_raw_producer";
+                return "raw_producer";
             }
             if (name.equals("gateway-projection")) {
                 return "gateway_projection";
@@ -348,11 +434,12 @@ public final class GatewayBench {
     }
 
     /** Issues one request per 1/rate seconds for the duration, then waits for the stragglers. */
-    private LatencyRecorder paced(int seconds, Consumer<Consumer<String>> sendOne) throws InterruptedException {
-        int total = shape.rate() * seconds;
+    private static LatencyRecorder paced(int rate, int seconds, Consumer<Consumer<String>> sendOne)
+            throws InterruptedException {
+        int total = rate * seconds;
         var recorder = new LatencyRecorder(total);
         var finished = new CountDownLatch(total);
-        long interval = 1_000_000_000L / shape.rate();
+        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
@@ -367,9 +454,9 @@ public final class GatewayBench {
     }
 
     /** Keeps {@link #CONCURRENCY} requests in flight for the duration; latency counts from each send. */
-    private LatencyRecorder saturated(int seconds, Consumer<Consumer<String>> sendOne)
+    private static LatencyRecorder saturated(int seconds, Consumer<Consumer<String>> sendOne)
             throws InterruptedException {
-        var recorder = new LatencyRecorder(shape.rate() * seconds * 20);
+        var recorder = new LatencyRecorder(SATURATED_SAMPLES_PER_SECOND * seconds);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         var permits = new Semaphore(CONCURRENCY);
         while (System.nanoTime() < deadline) {

@@ -17,11 +17,12 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "what to benchmark: gateway, preprocess, model, train, scale, memory, block, projection")
     String target;
 
-    @Option(names = "--rate", description = "requests per second offered (default: ${DEFAULT-VALUE})")
-    int rate = 1000;
+    @Option(names = "--rate", description = "gateway benchmark: submits per second of the paced phases (default: a "
+            + "quarter of the slowest path's saturated throughput, measured first)")
+    int rate = 0;
 
-    @Option(names = "--seconds", description = "length of each measured phase (default: ${DEFAULT-VALUE})")
-    int seconds = 10;
+    @Option(names = "--seconds", description = "gateway benchmark: length of each measured phase (default: ${DEFAULT-VALUE})")
+    int seconds = 8;
 
     @Override
     public Integer call() throws Exception {
@@ -159,9 +160,11 @@ final class BenchCommand implements Callable<Integer> {
         Files.writeString(dataDir.resolve("fleet.properties"), GatewayBench.STACK_SETTINGS);
         Console.step("starting a fresh stack without workers in " + dataDir);
         try (var fleet = Console.startStack(StackOptions.forTests(dataDir).withWorkers(false))) {
-            Console.step("warming both paths up until the JIT settles (a minute or two), then offering " + rate
-                    + " submits/s, then as many as they take, for " + seconds + " s each, 3 rounds, through the "
-                    + "gateway and through a raw Kafka producer (acks=all, idempotent)");
+            Console.step("the same jobs through the gateway, through a bare HTTP-to-Kafka bridge and with a raw "
+                    + "Kafka producer (all acks=all, idempotent): warming up until the JIT settles, then as many as "
+                    + "each takes, then " + (rate > 0 ? rate + " submits/s" : "a quarter of the slowest one's rate")
+                    + ", " + seconds + " s a phase, 3 rounds in turn (about 4 minutes); goals: saturated_over_bridge "
+                    + ">= 0.8, p99_over_bridge <= 1.5, p99_over_raw <= 2");
             var result = new GatewayBench(fleet, GatewayBench.Shape.of(rate, seconds), jfr).run();
             print(result);
         }
