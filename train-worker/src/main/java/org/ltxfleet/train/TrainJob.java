@@ -199,8 +199,7 @@ final class TrainJob {
     private Path reel(VideoTransformer model, ValidationSet validation, TrainingInput input, NDManager manager,
                       Path file) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            var videos = Previews.render(model, settings.preset().vae(), settings.preset().previewLayout(), validation,
-                    input.stgScale(), scope);
+            var videos = Previews.render(model, settings.preset(), validation, input.stgScale(), scope);
             ReelWriter.write(videos, validation.fps(), file);
             return file;
         }

@@ -63,7 +63,7 @@ class ReelKeyframesFixtureTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = new VideoTransformer(tiny.transformer(), LoraSpec.none());
             Weights.initialize(model, manager, 11);
-            ReelWriter.write(Previews.render(model, encoders.vae(), tiny.previewLayout(), validation, 1.0, manager), FPS, reel);
+            ReelWriter.write(Previews.render(model, tiny, validation, 1.0, manager), FPS, reel);
         }
 
         List<byte[]> shown = RgbFrames.read(reel, SIZE, SIZE, Integer.MAX_VALUE);

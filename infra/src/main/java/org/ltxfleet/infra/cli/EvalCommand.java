@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ltxfleet.common.json.Json;
+import org.ltxfleet.infra.eval.ContactSheet;
 import org.ltxfleet.infra.eval.EvalRun;
 import org.ltxfleet.model.preset.Preset;
 import org.ltxfleet.model.preset.TinyPreset;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code ./fleet eval}: a LoRA against its base on held-out draws and real in-between frames. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a LoRA on a zip of clips: held-out flow-matching loss of base and LoRA, and PSNR of "
-                + "keyframe-conditioned interpolation against the real frames beside a cross-fade. Prints JSON.")
+                + "keyframe-conditioned interpolation against the real in-between frames beside a cross-fade. "
+                + "Last line: RESULT {json} with lora_db, base_db and crossfade_db.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--lora", required = true, description = "the LoRA .safetensors file")
@@ -56,6 +58,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "stack data directory holding models/ (default: ${DEFAULT-VALUE})")
     Path dataDir = Path.of(".fleet");
 
+    @Option(names = "--contact-sheet", description = "also write a PNG of the first window: the real frames, "
+            + "base + LoRA's and the base's, keyframes in the first and last columns")
+    Path contactSheet;
+
     @Override
     public Integer call() throws Exception {
         var input = new LinkedHashMap<String, Object>();
@@ -65,8 +71,13 @@ final class EvalCommand implements Callable<Integer> {
         input.put("frame_rate", frameRate);
         Preset chosen = Preset.named(preset, new Preset.Sources(dataDir.resolve("models"), weights, textEncoder));
         KeyframeLayout layout = keyframes == null ? chosen.previewLayout() : KeyframeLayout.of(keyframes);
-        var result = new EvalRun(chosen, maxWindows, layout).run(lora, data, input, Console::step);
-        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        var outcome = new EvalRun(chosen, maxWindows, layout).run(lora, data, input, Console::step);
+        if (contactSheet != null) {
+            ContactSheet.write(List.of(outcome.truth(), outcome.lora(), outcome.base()), ContactSheet.COLUMNS,
+                    ContactSheet.CELL, contactSheet);
+            Console.step("contact sheet (real, base + LoRA, base): " + contactSheet.toAbsolutePath());
+        }
+        System.out.println("RESULT " + Json.toString(outcome.figures()));
         return 0;
     }
 }

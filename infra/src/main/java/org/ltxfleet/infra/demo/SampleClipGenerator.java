@@ -78,6 +78,23 @@ public final class SampleClipGenerator {
         }
     }
 
+    /**
+     * Writes clip {@code index} alone (video and caption) into {@code zipFile}: a clip of the same
+     * stream that a dataset of fewer clips does not hold, to evaluate on.
+     */
+    public static Path writeClipZip(Path zipFile, int index, int width, int height, int fps, int frames, long seed)
+            throws IOException {
+        validate(1, width, height, fps, frames);
+        H264ClipEncoder.requireEncoder();
+        Path staging = Files.createTempDirectory("sample-clip-");
+        try {
+            Path video = writeClip(staging, index, width, height, fps, frames, seed);
+            return zipFlat(zipFile, List.of(video, captionPathFor(video)));
+        } finally {
+            deleteRecursively(staging);
+        }
+    }
+
     /** Zips {@code files} into {@code zipFile} by bare file name, in the given order. */
     public static Path zipFlat(Path zipFile, List<Path> files) throws IOException {
         Path parent = zipFile.toAbsolutePath().getParent();

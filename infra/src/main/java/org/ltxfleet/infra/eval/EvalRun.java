@@ -15,10 +15,12 @@ import org.ltxfleet.common.job.InputValidator;
 import org.ltxfleet.common.job.TrainingInput;
 import org.ltxfleet.common.json.Json;
 import org.ltxfleet.model.eval.Evaluation;
+import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
 import org.ltxfleet.model.lora.LoraLoader;
 import org.ltxfleet.model.preset.Encoders;
 import org.ltxfleet.model.preset.Preset;
+import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.training.ExampleEncoder;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
@@ -37,8 +39,9 @@ import org.ltxfleet.preprocess.dataset.Sample;
  * them, then base and base + LoRA are compared on the held-out flow-matching loss (fixed σ and
  * noise that training never draws; with the keyframes appended, and with the first in place as
  * image-to-video graphs put it) and on the PSNR of keyframe-conditioned interpolation against the
- * real in-between frames (keyframes laid out as the preset's reel lays them out, unless told), beside
- * a cross-fade between the same keyframes.
+ * real in-between frames (every frame but the two keyframes; keyframes laid out as the preset's reel
+ * lays them out, unless told; sampled as the reel samples), beside a cross-fade between the same
+ * keyframes. The figures the demo prints are {@code lora_db}, {@code base_db} and {@code crossfade_db}.
  */
 public final class EvalRun {
 
@@ -58,8 +61,15 @@ public final class EvalRun {
         this.layout = layout;
     }
 
+    /**
+     * The figures, and the first window as it really is, as the base sampled it and as base + LoRA
+     * sampled it (for a {@link ContactSheet}).
+     */
+    public record Outcome(Map<String, Object> figures, PixelVideo truth, PixelVideo base, PixelVideo lora) {
+    }
+
     /** The window settings a job would use: {@code input} holds job fields such as number_of_frames. */
-    public Map<String, Object> run(Path lora, Path zip, Map<String, Object> input, Consumer<String> log) throws Exception {
+    public Outcome run(Path lora, Path zip, Map<String, Object> input, Consumer<String> log) throws Exception {
         var body = Json.object();
         body.put("training_data_url", "https://example.invalid/eval.zip");
         input.forEach((k, v) -> body.set(k, Json.toTree(v)));
@@ -87,42 +97,52 @@ public final class EvalRun {
             log.accept("base model: held-out loss and interpolation");
             double baseLoss = Evaluation.heldOutLoss(model, examples, KeyframeLayout.APPENDED, manager);
             double baseFirstInPlace = Evaluation.heldOutLoss(model, examples, KeyframeLayout.FIRST_IN_PLACE, manager);
-            double basePsnr = psnr(model, encoders, examples, truths, negative, manager);
+            List<PixelVideo> base = interpolate(model, encoders, examples, negative, job, manager);
             LoraLoader.load(model.parametersByName(), lora);
             log.accept("base + LoRA: held-out loss and interpolation");
             double loraLoss = Evaluation.heldOutLoss(model, examples, KeyframeLayout.APPENDED, manager);
             double loraFirstInPlace = Evaluation.heldOutLoss(model, examples, KeyframeLayout.FIRST_IN_PLACE, manager);
-            double loraPsnr = psnr(model, encoders, examples, truths, negative, manager);
-            double crossFade = truths.stream().mapToDouble(Evaluation::crossFadePsnr).average().orElse(Double.NaN);
-            double roundTrip = truths.stream().mapToDouble(t -> Psnr.of(t, encoders.vae().decode(encoders.vae().encode(t))))
-                    .average().orElse(Double.NaN);
+            List<PixelVideo> tuned = interpolate(model, encoders, examples, negative, job, manager);
+            var crossFades = truths.stream().map(Evaluation::crossFade).toList();
+            var roundTrips = truths.stream().map(t -> encoders.vae().decode(encoders.vae().encode(t))).toList();
+            result.put("lora_db", round(meanInBetween(truths, tuned)));
+            result.put("crossfade_db", round(meanInBetween(truths, crossFades)));
+            result.put("base_db", round(meanInBetween(truths, base)));
+            result.put("vae_roundtrip_db", round(meanInBetween(truths, roundTrips)));
             result.put("base_heldout_loss", round(baseLoss));
             result.put("lora_heldout_loss", round(loraLoss));
             result.put("lora_to_base_loss_ratio", round(loraLoss / baseLoss));
             result.put("base_heldout_loss_first_in_place", round(baseFirstInPlace));
             result.put("lora_heldout_loss_first_in_place", round(loraFirstInPlace));
             result.put("lora_to_base_loss_ratio_first_in_place", round(loraFirstInPlace / baseFirstInPlace));
-            result.put("base_interpolation_psnr_db", round(basePsnr));
-            result.put("lora_interpolation_psnr_db", round(loraPsnr));
-            result.put("crossfade_psnr_db", round(crossFade));
-            result.put("vae_roundtrip_psnr_db", round(roundTrip));
-            result.put("sampling", config.samplingSteps() + " Euler steps, keyframes first/last"
-                    + (job.includeMiddleKeyframe() ? "/middle" : "") + " " + layout.label() + ", no guidance, seed 7");
+            GuidanceSettings sampling = preset.previewGuidance(job.stgScale(), Preset.PREVIEW_SEED);
+            result.put("sampling", sampling.describe() + ", keyframes first/last"
+                    + (job.includeMiddleKeyframe() ? "/middle" : "") + " " + layout.label()
+                    + "; PSNR over the in-between frames");
+            return new Outcome(result, truths.get(0), base.get(0), tuned.get(0));
         }
-        return result;
     }
 
-    private double psnr(VideoTransformer model, Encoders encoders, List<TrainingExample> examples,
-                               List<PixelVideo> truths, org.ltxfleet.model.latent.TextFeatures negative,
-                               NDManager manager) {
-        double total = 0;
+    /** Each window sampled between its keyframes as the preset's reel samples, decoded. */
+    private List<PixelVideo> interpolate(VideoTransformer model, Encoders encoders, List<TrainingExample> examples,
+                                         TextFeatures negative, TrainingInput job, NDManager manager) {
+        var videos = new ArrayList<PixelVideo>();
         for (int i = 0; i < examples.size(); i++) {
             try (NDManager scope = manager.newSubManager()) {
-                total += Evaluation.interpolationPsnr(model, encoders.vae(), examples.get(i), layout, truths.get(i),
-                        negative, Evaluation.unguided(model, 7), scope);
+                TrainingExample example = examples.get(i);
+                videos.add(Evaluation.interpolate(model, encoders.vae(), example, layout, negative,
+                        preset.previewGuidance(job.stgScale(), Preset.PREVIEW_SEED + i), scope));
             }
         }
-        return total / examples.size();
+        return videos;
+    }
+
+    private static double meanInBetween(List<PixelVideo> truths, List<PixelVideo> videos) {
+        double total = 0;
+        for (int i = 0; i < truths.size(); i++) {
+            total += Psnr.inBetween(truths.get(i), videos.get(i));
+        }
+        return total / truths.size();
     }
 
     private List<Sample> windows(Path zip, TrainingInput job, Consumer<String> log) throws IOException, InterruptedException {

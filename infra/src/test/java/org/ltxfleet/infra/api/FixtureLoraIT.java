@@ -58,7 +58,8 @@ class FixtureLoraIT {
         window.put("resolution", "low");
         window.put("aspect_ratio", "1:1");
         window.put("trigger_phrase", "fixturestyle");
-        var result = new EvalRun(Preset.named("tiny", Preset.Sources.of(TestStacks.MODELS)), 4).run(lora, zip, window, line -> { });
+        var result = new EvalRun(Preset.named("tiny", Preset.Sources.of(TestStacks.MODELS)), 4).run(lora, zip, window, line -> { })
+                .figures();
         System.out.println("fixture evaluation: " + Json.toString(result));
         double base = ((Number) result.get("base_heldout_loss")).doubleValue();
         double tuned = ((Number) result.get("lora_heldout_loss")).doubleValue();

@@ -2,7 +2,6 @@ package org.ltxfleet.model.eval;
 
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.Set;
 import org.ltxfleet.model.latent.Latent;
 import org.ltxfleet.model.latent.TextFeatures;
 import org.ltxfleet.model.latent.TrainingExample;
@@ -14,14 +13,13 @@ import org.ltxfleet.model.training.KeyframeObjective;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.VideoTransformer;
 import org.ltxfleet.model.vae.PixelVideo;
-import org.ltxfleet.model.vae.Psnr;
 import org.ltxfleet.model.vae.VideoVae;
 
 /**
  * How well a model interpolates held-out windows: the flow-matching loss at fixed σ and fixed
- * noise that training never draws (seeds from a separate range), and the PSNR of frames sampled
- * between the real first and last frames against the real in-between frames, beside the PSNR of a
- * plain cross-fade between the same two frames.
+ * noise that training never draws (seeds from a separate range), and the frames sampled between the
+ * real first and last frames, to be compared with the real in-between frames beside a plain
+ * cross-fade between the same two frames.
  */
 public final class Evaluation {
 
@@ -52,22 +50,18 @@ public final class Evaluation {
         return total / count;
     }
 
-    /** PSNR of a keyframe-conditioned sample (decoded) against the real window. */
-    public static double interpolationPsnr(VideoTransformer model, VideoVae vae, TrainingExample example,
-                                           KeyframeLayout layout, PixelVideo truth, TextFeatures negative,
-                                           GuidanceSettings settings, NDManager manager) {
+    /** A keyframe-conditioned sample of the example's window between its keyframes, decoded. */
+    public static PixelVideo interpolate(VideoTransformer model, VideoVae vae, TrainingExample example,
+                                         KeyframeLayout layout, TextFeatures negative, GuidanceSettings settings,
+                                         NDManager manager) {
         Latent video = example.video();
         Latent sampled = KeyframeSampler.sample(model, video.frames(), video.height(), video.width(),
                 example.keyframes(), layout, example.caption(), negative, example.fps(), settings, manager);
-        return Psnr.of(truth, vae.decode(sampled));
+        return vae.decode(sampled);
     }
 
-    /** PSNR of a linear cross-fade from the first to the last real frame against the real window. */
-    public static double crossFadePsnr(PixelVideo truth) {
-        return Psnr.of(truth, crossFade(truth));
-    }
-
-    static PixelVideo crossFade(PixelVideo truth) {
+    /** A linear cross-fade from the first to the last real frame, as long as the real window. */
+    public static PixelVideo crossFade(PixelVideo truth) {
         int n = truth.frameCount();
         byte[] first = truth.frames()[0];
         byte[] last = truth.frames()[n - 1];
@@ -81,10 +75,5 @@ public final class Evaluation {
             frames[f] = frame;
         }
         return new PixelVideo(truth.height(), truth.width(), frames);
-    }
-
-    /** Plain keyframe-conditioned sampling: no guidance passes, the preset's steps. */
-    public static GuidanceSettings unguided(VideoTransformer model, long seed) {
-        return new GuidanceSettings(model.config().samplingSteps(), 1, 0, Set.of(), 0, seed);
     }
 }

@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.ltxfleet.common.config.FleetConfig;
 import org.ltxfleet.common.config.Settings;
 import org.ltxfleet.common.s3.ModelFiles;
 import org.ltxfleet.common.s3.S3Settings;
 import org.ltxfleet.model.nn.WeightStorage;
+import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.training.TrainingMemory;
 import org.ltxfleet.model.transformer.KeyframeLayout;
 import org.ltxfleet.model.transformer.TransformerConfig;
@@ -36,6 +38,19 @@ public sealed interface Preset permits TinyPreset, Ltx23Preset {
 
     /** Where the validation reel and {@code ./fleet eval} put the keyframes while sampling. */
     KeyframeLayout previewLayout();
+
+    /** The noise seed of the first validation entry's sample (the next ones count on from it). */
+    long PREVIEW_SEED = 1000;
+
+    /**
+     * How the validation reel and {@code ./fleet eval} sample: the preset's Euler steps, CFG 3 against
+     * the negative prompt, {@code stgScale} (the job's {@code stg_scale}) on the preset's STG block and
+     * rescale 0.7, LTX-2.3's validation defaults.
+     */
+    default GuidanceSettings previewGuidance(double stgScale, long seed) {
+        TransformerConfig config = transformer();
+        return new GuidanceSettings(config.samplingSteps(), 3.0, stgScale, Set.of(config.stgBlock()), 0.7, seed);
+    }
 
     /** Adapters on the feed-forward layers too, unless a job's settings say otherwise. */
     boolean feedForwardLoraByDefault();

@@ -14,4 +14,25 @@ public record GuidanceSettings(int steps, double cfgScale, double stgScale, Set<
     public GuidanceSettings {
         stgBlocks = Set.copyOf(stgBlocks);
     }
+
+    /** In words, e.g. "8 Euler steps, CFG 3, STG 1 on block 1, rescale 0.7, seed 1000". */
+    public String describe() {
+        var text = new StringBuilder().append(steps).append(" Euler steps");
+        if (cfgScale == 1 && (stgScale == 0 || stgBlocks.isEmpty())) {
+            text.append(", no guidance");
+        } else {
+            text.append(", CFG ").append(number(cfgScale));
+            if (stgScale != 0 && !stgBlocks.isEmpty()) {
+                text.append(", STG ").append(number(stgScale)).append(" on block")
+                        .append(stgBlocks.size() == 1 ? " " : "s ")
+                        .append(stgBlocks.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            }
+            text.append(", rescale ").append(number(rescale));
+        }
+        return text.append(", seed ").append(seed).toString();
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ltxfleet.model.sampling.GuidanceSettings;
 import org.ltxfleet.model.transformer.TransformerConfig;
 
 class PresetTest {
@@ -35,6 +37,16 @@ class PresetTest {
         var missing = Preset.named("ltx-2.3", new Preset.Sources(dir, List.of(dir.resolve("absent.safetensors")), null));
         assertThatThrownBy(() -> missing.baseWeights().local(line -> { })).hasMessageContaining("absent.safetensors")
                 .hasMessageContaining("not a file");
+    }
+
+    @Test
+    void ltx23SamplesItsPreviewsWithLtxsValidationGuidanceAndTinyWithoutGuidance() {
+        var ltx = Preset.named("ltx-2.3", Preset.Sources.of(dir)).previewGuidance(1.5, 1001);
+        assertThat(ltx).isEqualTo(new GuidanceSettings(30, 3.0, 1.5, Set.of(28), 0.7, 1001));
+        assertThat(ltx.describe()).isEqualTo("30 Euler steps, CFG 3, STG 1.5 on block 28, rescale 0.7, seed 1001");
+        var tiny = Preset.named("tiny", Preset.Sources.of(dir)).previewGuidance(1.5, 1001);
+        assertThat(tiny).isEqualTo(new GuidanceSettings(8, 1, 0, Set.of(), 0, 1001));
+        assertThat(tiny.describe()).isEqualTo("8 Euler steps, no guidance, seed 1001");
     }
 
     @Test
