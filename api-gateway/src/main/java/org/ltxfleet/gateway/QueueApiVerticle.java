@@ -152,9 +152,14 @@ public final class QueueApiVerticle extends VerticleBase {
         String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
                 ? "unmatched" : ctx.currentRoute().getPath();
         int status = ctx.response().getStatusCode();
-        return requestTimers.computeIfAbsent(new TimerKey(methodName, route, status),
-                key -> Timer.builder("fleet_gateway_http_requests").tag("method", methodName).tag("route", route)
-                        .tag("status", Integer.toString(status)).register(services.metrics()));
+        var key = new TimerKey(methodName, route, status);
+        Timer timer = requestTimers.get(key);
+        if (timer == null) { // a lookup first: computeIfAbsent's capturing lambda was made for every request
+            timer = Timer.builder("fleet_gateway_http_requests").tag("method", methodName).tag("route", route)
+                    .tag("status", Integer.toString(status)).register(services.metrics());
+            requestTimers.put(key, timer);
+        }
+        return timer;
     }
 
     /** A request timer's tags; a record, so finding the timer builds no string per request. */

@@ -20,12 +20,24 @@ public final class Replies {
 
     /** Sends a value as JSON with the given status. */
     public static void json(RoutingContext ctx, int status, Object body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        // UTF-8 straight from Jackson into the reply's buffer: no String, no intermediate byte[].
+        written(ctx, status, JsonBuffers.of(body));
+    }
+
+    /**
+     * Sends a JSON document already written into {@code body} ({@link JsonBuffers}) with the given
+     * status. Not an overload of {@link #json}: a call passing a generic {@code JsonNode} result
+     * (such as {@code ObjectNode.set}'s) would infer {@code Buffer} and pick it.
+     */
+    public static void written(RoutingContext ctx, int status, Buffer body) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
         }
-        // Bytes straight from Jackson: a String first would be encoded to UTF-8 a second time.
-        response.setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(Json.toBytes(body)));
+        response.setStatusCode(status).putHeader("Content-Type", JSON).end(body);
     }
 
     /**
