@@ -14,7 +14,8 @@ import org.ltxfleet.model.vae.TinyVae;
 /** Small models and examples for fast tests. */
 public final class TinyFixtures {
 
-    public static final TransformerConfig CONFIG = TransformerConfig.tiny();
+    /** The tiny preset's architecture at half its width: these tests check mechanics, not quality, at half the cost. */
+    public static final TransformerConfig CONFIG = TransformerConfig.tiny().withHeads(2, 64);
 
     private TinyFixtures() {
     }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The demo's training settings, chosen for the tiny preset on a CPU: 49-frame windows at low 1:1
- * (about half a second a step), rank 32 at a learning rate of 0.003 for 400 steps. Measured on the
- * fixture clips, this lowers the held-out loss to about 0.78× the base's at 300 steps; the
+ * (about 0.55 s a step on 2 cores), rank 32 at a learning rate of 0.003 for 400 steps. Measured on
+ * the fixture clips, this lowers the held-out loss to about 0.57× the base's at 300 steps; the
  * endpoint's defaults (rank 32, 2e-4, 2000 steps) are meant for the real model and would take
  * the CPU a quarter of an hour.
  */

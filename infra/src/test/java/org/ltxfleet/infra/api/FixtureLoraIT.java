@@ -20,9 +20,10 @@ import org.ltxfleet.model.preset.Preset;
 
 /**
  * On the real clips of {@code testdata/fixtures}, a LoRA trained at the demo's rank and learning
- * rate ({@link DemoTraining}) on 25-frame windows for 300 steps (a third of the demo's time; about
- * 0.76× measured, 0.80× at 200 steps) lowers the held-out flow-matching loss to at most 0.8× the
- * base's; the interpolation PSNR figures are printed beside a cross-fade.
+ * rate ({@link DemoTraining}) on 25-frame windows for 300 steps lowers the held-out flow-matching
+ * loss to at most 0.8× the base's (0.57× measured with {@code tiny-base-v5}) and interpolates the
+ * in-between frames better than the base (18.1 dB against 16.7, a cross-fade 18.2); the figures are
+ * printed.
  */
 @CpuBound(seconds = 160)
 class FixtureLoraIT {
@@ -64,5 +65,7 @@ class FixtureLoraIT {
         double base = ((Number) result.get("base_heldout_loss")).doubleValue();
         double tuned = ((Number) result.get("lora_heldout_loss")).doubleValue();
         assertThat(tuned).isLessThanOrEqualTo(0.8 * base);
+        assertThat(((Number) result.get("lora_db")).doubleValue()).as("in-between PSNR of base + LoRA over the base's")
+                .isGreaterThan(((Number) result.get("base_db")).doubleValue());
     }
 }

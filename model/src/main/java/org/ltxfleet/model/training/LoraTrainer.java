@@ -37,6 +37,7 @@ public final class LoraTrainer {
     private final double firstInPlaceShare;
     private final NDManager manager;
     private final StepGradients gradients;
+    private long sigmaTokens;
 
     /** What one step did. */
     public record StepResult(int step, double loss, double learningRate, double gradientNorm, double sigma,
@@ -80,6 +81,18 @@ public final class LoraTrainer {
         }
     }
 
+    /**
+     * Draws every step's σ as for a clip of {@code tokens} video tokens, whatever the example's size
+     * (LTX's trainer draws it for the example's own count, as this trainer does unless told).
+     */
+    public LoraTrainer drawingSigmaAsFor(long tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens must be at least 1, got " + tokens);
+        }
+        this.sigmaTokens = tokens;
+        return this;
+    }
+
     /** Trainable parameters by checkpoint name. */
     public Map<String, Parameter> trainable() {
         return trainable;
@@ -101,7 +114,7 @@ public final class LoraTrainer {
         var random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
         TrainingExample example = examples.get(random.nextInt(examples.size()));
         int videoTokens = example.video().tokens();
-        double sigma = new SigmaSampler(random.nextLong()).sample(videoTokens);
+        double sigma = new SigmaSampler(random.nextLong()).sample(sigmaTokens > 0 ? sigmaTokens : videoTokens);
         float[] noise = Noise.gaussian(random.nextLong(), videoTokens * example.video().channels());
         // Drawn after the others, so the example, σ and ε of every step stay what they were before layouts.
         KeyframeLayout layout = random.nextDouble() < firstInPlaceShare ? KeyframeLayout.FIRST_IN_PLACE

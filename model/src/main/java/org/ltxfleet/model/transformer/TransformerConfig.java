@@ -39,12 +39,14 @@ public record TransformerConfig(String name, int blocks, int heads, int headDim,
 
     /**
      * The CPU preset: the same architecture (gated attention, cross-attention AdaLN, 128 latent
-     * channels, so it reads the same latent bundles) at 2 blocks of 2 × 64; STG on block 1; 8
+     * channels, so it reads the same latent bundles) at 2 blocks of 2 × 128; STG on block 1; 8
      * sampling steps. Two wide heads beat more, narrower ones on a CPU: the softmax over T² scores
-     * per head dominates a step at thousands of tokens.
+     * per head dominates a step at thousands of tokens. 256 wide, twice the latent channels: at 128
+     * the residual stream had to carry the noisy input and the picture in the same 128 numbers, and
+     * the in-between frames came out as snow (docs/ltx-2.3-architecture.md §10).
      */
     public static TransformerConfig tiny() {
-        return ltx23().withName("tiny").withBlocks(2).withHeads(2, 64).withSamplingSteps(8);
+        return ltx23().withName("tiny").withBlocks(2).withHeads(2, 128).withSamplingSteps(8);
     }
 
     /**

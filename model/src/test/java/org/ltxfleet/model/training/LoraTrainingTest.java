@@ -48,6 +48,27 @@ class LoraTrainingTest {
     }
 
     @Test
+    void sigmaCanBeDrawnAsForAnotherTokenCount() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinyFixtures.model(LoraSpec.attention(4), 1, manager);
+            model.freezeBase();
+            var examples = List.of(TinyFixtures.example(0, false));
+            var own = new LoraTrainer(model, examples, AdamW.defaults(manager), new LearningRateSchedule(1e-3, 40), 3,
+                    manager);
+            var shifted = new LoraTrainer(model, examples, AdamW.defaults(manager), new LearningRateSchedule(1e-3, 40), 3,
+                    manager).drawingSigmaAsFor(4096);
+            double ownMean = 0;
+            double shiftedMean = 0;
+            for (int i = 0; i < 40; i++) {
+                ownMean += own.step().sigma() / 40;
+                shiftedMean += shifted.step().sigma() / 40;
+            }
+            // A few dozen tokens draw around sigmoid(0.6); 4,096 around sigmoid(2.05), nearer 1.
+            assertThat(shiftedMean).isGreaterThan(ownMean + 0.1);
+        }
+    }
+
+    @Test
     void overfitsOneClip() {
         double[] losses = train(LoraSpec.none(), 300);
         System.out.printf("overfit, all weights: held-out-draw loss %.4f → %.4f (%.1f×)%n", losses[0], losses[1],

@@ -51,7 +51,7 @@ class TransformerConfigTest {
     @Test
     void tinyIsLtx23AtTwoBlocksOfTwoWideHeads() {
         var tiny = TransformerConfig.tiny();
-        assertThat(tiny.hidden()).isEqualTo(128);
+        assertThat(tiny.hidden()).isEqualTo(256);
         assertThat(tiny.blocks()).isEqualTo(2);
         assertThat(tiny.stgBlock()).isEqualTo(1);
         assertThat(tiny.samplingSteps()).isEqualTo(8);
