@@ -17,6 +17,7 @@ import org.ltxfleet.infra.client.FleetClient;
 import org.ltxfleet.infra.demo.SampleClipGenerator;
 import org.ltxfleet.infra.stack.FleetStack;
 import org.ltxfleet.model.safetensors.SafetensorsReader;
+import org.ltxfleet.model.transformer.TransformerConfig;
 
 /**
  * Jobs through the real workers on the real embedded broker and store: submit → preprocess →
@@ -75,7 +76,7 @@ class TrainIT {
             // 2 blocks × (8 attention projections + 2 feed-forward layers: tiny adapts both) × A and B.
             assertThat(reader.names()).hasSize(2 * 10 * 2).allMatch(n -> LORA_KEY.matcher(n).matches());
             assertThat(reader.info("diffusion_model.transformer_blocks.0.attn1.to_q.lora_A.weight").shape())
-                    .containsExactly(8, 128);
+                    .containsExactly(8L, (long) TransformerConfig.tiny().hidden());
             assertThat(reader.metadata()).containsEntry("trigger_phrase", "tstyle").containsEntry("rank", "8")
                     .containsEntry("training_type", "interpolate")
                     .containsEntry("keyframe_layouts", "appended,first-in-place")
